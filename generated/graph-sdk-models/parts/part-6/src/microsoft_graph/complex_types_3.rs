@@ -11,279 +11,6 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_security")]
-impl From<EmailPayloadDetail> for AnyPayloadDetail {
-    fn from(value: EmailPayloadDetail) -> Self {
-        Self::EmailPayloadDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnyPayloadDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PayloadDetail(value) => value.serialize_with_type(serializer, None),
-            Self::EmailPayloadDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EmailPayloadDetail::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnyPayloadDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.emailPayloadDetail" | "graph.emailPayloadDetail" => {
-                serde_json::from_value(value).map(Self::EmailPayloadDetail)
-            }
-            _ => serde_json::from_value(value).map(Self::PayloadDetail),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// CSDL complex type `microsoft.graph.personOrGroupColumn`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PersonOrGroupColumn {
-    /// Property `allowMultipleSelection`: `Edm.Boolean`.
-    pub allow_multiple_selection: Option<bool>,
-    /// Property `chooseFromType`: `Edm.String`.
-    pub choose_from_type: Option<String>,
-    /// Property `displayAs`: `Edm.String`.
-    pub display_as: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_boolean_column")]
-impl serde::Serialize for PersonOrGroupColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl PersonOrGroupColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personOrGroupColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowMultipleSelection", &self.allow_multiple_selection);
-        object.property("chooseFromType", &self.choose_from_type);
-        object.property("displayAs", &self.display_as);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl<'de> serde::Deserialize<'de> for PersonOrGroupColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl graph_odata_runtime::model::ODataObject for PersonOrGroupColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowMultipleSelection" => {
-                read_lenient(map, key, &mut self.allow_multiple_selection, extra)
-            }
-            "chooseFromType" => read_lenient(map, key, &mut self.choose_from_type, extra),
-            "displayAs" => read_lenient(map, key, &mut self.display_as, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-impl PersonOrGroupColumn {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_boolean_column")]
-/// The properties of [`PersonOrGroupColumn`] by wire name, each a [`Field<PersonOrGroupColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonOrGroupColumn::set_null`].
-pub enum PersonOrGroupColumnField {}
-
-#[cfg(feature = "_boolean_column")]
-#[allow(non_upper_case_globals)]
-impl PersonOrGroupColumnField {
-    /// `allowMultipleSelection`
-    pub const AllowMultipleSelection: model::Field<PersonOrGroupColumn> = model::Field::new(
-        "allowMultipleSelection",
-    );
-    /// `chooseFromType`
-    pub const ChooseFromType: model::Field<PersonOrGroupColumn> = model::Field::new(
-        "chooseFromType",
-    );
-    /// `displayAs`
-    pub const DisplayAs: model::Field<PersonOrGroupColumn> = model::Field::new(
-        "displayAs",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PersonOrGroupColumn>] = &[
-        Self::AllowMultipleSelection,
-        Self::ChooseFromType,
-        Self::DisplayAs,
-    ];
-}
-
-#[cfg(feature = "_places")]
-/// CSDL complex type `microsoft.graph.placeMode`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlaceMode {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_places")]
-impl serde::Serialize for PlaceMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl PlaceMode {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.placeMode";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for PlaceMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for PlaceMode {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_places")]
-/// A `microsoft.graph.placeMode` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlaceMode`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyPlaceMode {
-    /// The base type itself, or a derived type unknown to this crate.
-    PlaceMode(Box<PlaceMode>),
-    /// `microsoft.graph.assignedPlaceMode`
-    AssignedPlaceMode(Box<AssignedPlaceMode>),
-    /// `microsoft.graph.dropInPlaceMode`
-    DropInPlaceMode(Box<DropInPlaceMode>),
-    /// `microsoft.graph.reservablePlaceMode`
-    ReservablePlaceMode(Box<ReservablePlaceMode>),
-    /// `microsoft.graph.unavailablePlaceMode`
-    UnavailablePlaceMode(Box<UnavailablePlaceMode>),
-}
-
-#[cfg(feature = "_places")]
-impl AnyPlaceMode {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::PlaceMode(_) => PlaceMode::ODATA_TYPE,
-            Self::AssignedPlaceMode(_) => AssignedPlaceMode::ODATA_TYPE,
-            Self::DropInPlaceMode(_) => DropInPlaceMode::ODATA_TYPE,
-            Self::ReservablePlaceMode(_) => ReservablePlaceMode::ODATA_TYPE,
-            Self::UnavailablePlaceMode(_) => UnavailablePlaceMode::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`PlaceMode`] (or of an unknown derived type).
-    pub fn as_place_mode(&self) -> Option<&PlaceMode> {
-        match self {
-            Self::PlaceMode(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_places")]
-impl Default for AnyPlaceMode {
-    fn default() -> Self {
-        Self::PlaceMode(Box::default())
-    }
-}
-
-#[cfg(feature = "_places")]
-impl From<PlaceMode> for AnyPlaceMode {
-    fn from(value: PlaceMode) -> Self {
-        Self::PlaceMode(Box::new(value))
-    }
-}
-
 #[cfg(feature = "_places")]
 impl AnyPlaceMode {
     /// The value if it is a [`AnyPlaceMode::AssignedPlaceMode`] variant.
@@ -663,6 +390,122 @@ impl ProvisioningErrorInfoField {
     ];
 }
 
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.recommendedAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecommendedAction {
+    /// Property `actionWebUrl`: `Edm.String`.
+    pub action_web_url: Option<String>,
+    /// Property `potentialScoreImpact`: `Edm.Double`.
+    pub potential_score_impact: Option<f64>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RecommendedAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RecommendedAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.recommendedAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("actionWebUrl", &self.action_web_url);
+        object.property("potentialScoreImpact", &self.potential_score_impact);
+        object.property("title", &self.title);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RecommendedAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for RecommendedAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "actionWebUrl" => read_lenient(map, key, &mut self.action_web_url, extra),
+            "potentialScoreImpact" => {
+                read_lenient(map, key, &mut self.potential_score_impact, extra)
+            }
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl RecommendedAction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`RecommendedAction`] by wire name, each a [`Field<RecommendedAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecommendedAction::set_null`].
+pub enum RecommendedActionField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl RecommendedActionField {
+    /// `actionWebUrl`
+    pub const ActionWebUrl: model::Field<RecommendedAction> = model::Field::new(
+        "actionWebUrl",
+    );
+    /// `potentialScoreImpact`
+    pub const PotentialScoreImpact: model::Field<RecommendedAction> = model::Field::new(
+        "potentialScoreImpact",
+    );
+    /// `title`
+    pub const Title: model::Field<RecommendedAction> = model::Field::new("title");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RecommendedAction>] = &[
+        Self::ActionWebUrl,
+        Self::PotentialScoreImpact,
+        Self::Title,
+    ];
+}
+
 #[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.recordingInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -768,6 +611,68 @@ impl RecordingInfoField {
         Self::Initiator,
         Self::RecordingStatus,
     ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.removeAccessApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAccessApplyAction {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for RemoveAccessApplyAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl RemoveAccessApplyAction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.removeAccessApplyAction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for RemoveAccessApplyAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for RemoveAccessApplyAction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 #[cfg(feature = "_communications")]
@@ -1029,6 +934,218 @@ impl RetentionSettingField {
     ];
 }
 
+#[cfg(feature = "_identity_protection")]
+/// CSDL complex type `microsoft.graph.riskServicePrincipalActivity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskServicePrincipalActivity {
+    /// Property `detail`: `microsoft.graph.riskDetail`.
+    pub detail: Option<RiskDetail>,
+    /// Property `riskEventTypes`: `Collection(Edm.String)`.
+    pub risk_event_types: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskServicePrincipalActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskServicePrincipalActivity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskServicePrincipalActivity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("detail", &self.detail);
+        object.property("riskEventTypes", &self.risk_event_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskServicePrincipalActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskServicePrincipalActivity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskServicePrincipalActivity`] by wire name, each a [`Field<RiskServicePrincipalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
+pub enum RiskServicePrincipalActivityField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskServicePrincipalActivityField {
+    /// `detail`
+    pub const Detail: model::Field<RiskServicePrincipalActivity> = model::Field::new(
+        "detail",
+    );
+    /// `riskEventTypes`
+    pub const RiskEventTypes: model::Field<RiskServicePrincipalActivity> = model::Field::new(
+        "riskEventTypes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskServicePrincipalActivity>] = &[
+        Self::Detail,
+        Self::RiskEventTypes,
+    ];
+}
+
+#[cfg(feature = "_identity_protection")]
+/// CSDL complex type `microsoft.graph.riskUserActivity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RiskUserActivity {
+    /// Property `detail`: `microsoft.graph.riskDetail`.
+    pub detail: Option<RiskDetail>,
+    /// Property `riskEventTypes`: `Collection(Edm.String)`.
+    pub risk_event_types: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_protection")]
+impl serde::Serialize for RiskUserActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskUserActivity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskUserActivity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("detail", &self.detail);
+        object.property("riskEventTypes", &self.risk_event_types);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl<'de> serde::Deserialize<'de> for RiskUserActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "detail" => read_nullable(map, key, &mut self.detail, extra),
+            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+impl RiskUserActivity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_protection")]
+/// The properties of [`RiskUserActivity`] by wire name, each a [`Field<RiskUserActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
+pub enum RiskUserActivityField {}
+
+#[cfg(feature = "_identity_protection")]
+#[allow(non_upper_case_globals)]
+impl RiskUserActivityField {
+    /// `detail`
+    pub const Detail: model::Field<RiskUserActivity> = model::Field::new("detail");
+    /// `riskEventTypes`
+    pub const RiskEventTypes: model::Field<RiskUserActivity> = model::Field::new(
+        "riskEventTypes",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<RiskUserActivity>] = &[
+        Self::Detail,
+        Self::RiskEventTypes,
+    ];
+}
+
 #[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.rubricLevel`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1146,31 +1263,29 @@ impl RubricLevelField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL complex type `microsoft.graph.sectionLinks`.
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.serviceHostedMediaConfig`; base type `microsoft.graph.mediaConfig`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SectionLinks {
-    /// Property `oneNoteClientUrl`: `microsoft.graph.externalLink`.
-    pub one_note_client_url: Option<ExternalLink>,
-    /// Property `oneNoteWebUrl`: `microsoft.graph.externalLink`.
-    pub one_note_web_url: Option<ExternalLink>,
+pub struct ServiceHostedMediaConfig {
+    /// Property `preFetchMedia`: `Collection(microsoft.graph.mediaInfo)`.
+    pub pre_fetch_media: Option<Vec<MediaInfo>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for SectionLinks {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for ServiceHostedMediaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl SectionLinks {
+#[cfg(feature = "_communications")]
+impl ServiceHostedMediaConfig {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sectionLinks";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHostedMediaConfig";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1183,14 +1298,13 @@ impl SectionLinks {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("oneNoteClientUrl", &self.one_note_client_url);
-        object.property("oneNoteWebUrl", &self.one_note_web_url);
+        object.property("preFetchMedia", &self.pre_fetch_media);
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for SectionLinks {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for ServiceHostedMediaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1198,8 +1312,8 @@ impl<'de> serde::Deserialize<'de> for SectionLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::model::ODataObject for SectionLinks {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for ServiceHostedMediaConfig {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1208,10 +1322,7 @@ impl graph_odata_runtime::model::ODataObject for SectionLinks {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "oneNoteClientUrl" => {
-                read_nullable(map, key, &mut self.one_note_client_url, extra)
-            }
-            "oneNoteWebUrl" => read_nullable(map, key, &mut self.one_note_web_url, extra),
+            "preFetchMedia" => read_nullable(map, key, &mut self.pre_fetch_media, extra),
             _ => Ok(false),
         }
     }
@@ -1222,8 +1333,8 @@ impl graph_odata_runtime::model::ODataObject for SectionLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-impl SectionLinks {
+#[cfg(feature = "_communications")]
+impl ServiceHostedMediaConfig {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1233,25 +1344,132 @@ impl SectionLinks {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
-/// The properties of [`SectionLinks`] by wire name, each a [`Field<SectionLinks>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SectionLinks::set_null`].
-pub enum SectionLinksField {}
+#[cfg(feature = "_communications")]
+/// The properties of [`ServiceHostedMediaConfig`] by wire name, each a [`Field<ServiceHostedMediaConfig>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHostedMediaConfig::set_null`].
+pub enum ServiceHostedMediaConfigField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
-impl SectionLinksField {
-    /// `oneNoteClientUrl`
-    pub const OneNoteClientUrl: model::Field<SectionLinks> = model::Field::new(
-        "oneNoteClientUrl",
-    );
-    /// `oneNoteWebUrl`
-    pub const OneNoteWebUrl: model::Field<SectionLinks> = model::Field::new(
-        "oneNoteWebUrl",
+impl ServiceHostedMediaConfigField {
+    /// `preFetchMedia`
+    pub const PreFetchMedia: model::Field<ServiceHostedMediaConfig> = model::Field::new(
+        "preFetchMedia",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SectionLinks>] = &[
-        Self::OneNoteClientUrl,
-        Self::OneNoteWebUrl,
+    pub const ALL: &'static [model::Field<ServiceHostedMediaConfig>] = &[
+        Self::PreFetchMedia,
+    ];
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.settingSource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingSource {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    pub id: Option<String>,
+    /// Property `sourceType`: `microsoft.graph.settingSourceType`, not nullable.
+    pub source_type: Option<SettingSourceType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for SettingSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl SettingSource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingSource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("sourceType", &self.source_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for SettingSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for SettingSource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "sourceType" => read_nullable(map, key, &mut self.source_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl SettingSource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`SettingSource`] by wire name, each a [`Field<SettingSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingSource::set_null`].
+pub enum SettingSourceField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl SettingSourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<SettingSource> = model::Field::new(
+        "displayName",
+    );
+    /// `id`
+    pub const Id: model::Field<SettingSource> = model::Field::new("id");
+    /// `sourceType`
+    pub const SourceType: model::Field<SettingSource> = model::Field::new("sourceType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SettingSource>] = &[
+        Self::DisplayName,
+        Self::Id,
+        Self::SourceType,
     ];
 }
 
@@ -1406,47 +1624,42 @@ impl SharedPcAccountManagerPolicyField {
     ];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationRule`.
+#[cfg(feature = "_teams")]
+/// CSDL complex type `microsoft.graph.shiftItem`; base type `microsoft.graph.scheduleEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationRule {
-    /// Property `containerFilter`: `microsoft.graph.containerFilter`.
-    pub container_filter: Option<ContainerFilter>,
-    /// Property `editable`: `Edm.Boolean`, not nullable.
-    pub editable: Option<bool>,
-    /// Property `groupFilter`: `microsoft.graph.groupFilter`.
-    pub group_filter: Option<GroupFilter>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `metadata`: `Collection(microsoft.graph.stringKeyStringValuePair)`.
-    pub metadata: Option<Vec<StringKeyStringValuePair>>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `objectMappings`: `Collection(microsoft.graph.objectMapping)`.
-    pub object_mappings: Option<Vec<ObjectMapping>>,
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    pub priority: Option<i32>,
-    /// Property `sourceDirectoryName`: `Edm.String`.
-    pub source_directory_name: Option<String>,
-    /// Property `targetDirectoryName`: `Edm.String`.
-    pub target_directory_name: Option<String>,
+pub struct ShiftItem {
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `theme`: `microsoft.graph.scheduleEntityTheme`, not nullable.
+    /// Inherited from `microsoft.graph.scheduleEntity`.
+    pub theme: Option<ScheduleEntityTheme>,
+    /// Property `activities`: `Collection(microsoft.graph.shiftActivity)`.
+    pub activities: Option<Vec<ShiftActivity>>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `notes`: `Edm.String`.
+    pub notes: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationRule {
+#[cfg(feature = "_teams")]
+impl serde::Serialize for ShiftItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationRule {
+#[cfg(feature = "_teams")]
+impl ShiftItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationRule";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shiftItem";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1459,22 +1672,18 @@ impl SynchronizationRule {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("containerFilter", &self.container_filter);
-        object.property("editable", &self.editable);
-        object.property("groupFilter", &self.group_filter);
-        object.property("id", &self.id);
-        object.property("metadata", &self.metadata);
-        object.property("name", &self.name);
-        object.property("objectMappings", &self.object_mappings);
-        object.property("priority", &self.priority);
-        object.property("sourceDirectoryName", &self.source_directory_name);
-        object.property("targetDirectoryName", &self.target_directory_name);
+        object.property("endDateTime", &self.end_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("theme", &self.theme);
+        object.property("activities", &self.activities);
+        object.property("displayName", &self.display_name);
+        object.property("notes", &self.notes);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationRule {
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for ShiftItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1482,8 +1691,8 @@ impl<'de> serde::Deserialize<'de> for SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
+#[cfg(feature = "_teams")]
+impl graph_odata_runtime::model::ODataObject for ShiftItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1492,21 +1701,344 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "containerFilter" => {
-                read_nullable(map, key, &mut self.container_filter, extra)
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "theme" => read_nullable(map, key, &mut self.theme, extra),
+            "activities" => read_nullable(map, key, &mut self.activities, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl ShiftItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teams")]
+/// The properties of [`ShiftItem`] by wire name, each a [`Field<ShiftItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShiftItem::set_null`].
+pub enum ShiftItemField {}
+
+#[cfg(feature = "_teams")]
+#[allow(non_upper_case_globals)]
+impl ShiftItemField {
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<ShiftItem> = model::Field::new("endDateTime");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<ShiftItem> = model::Field::new(
+        "startDateTime",
+    );
+    /// `theme`
+    pub const Theme: model::Field<ShiftItem> = model::Field::new("theme");
+    /// `activities`
+    pub const Activities: model::Field<ShiftItem> = model::Field::new("activities");
+    /// `displayName`
+    pub const DisplayName: model::Field<ShiftItem> = model::Field::new("displayName");
+    /// `notes`
+    pub const Notes: model::Field<ShiftItem> = model::Field::new("notes");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ShiftItem>] = &[
+        Self::EndDateTime,
+        Self::StartDateTime,
+        Self::Theme,
+        Self::Activities,
+        Self::DisplayName,
+        Self::Notes,
+    ];
+}
+
+#[cfg(feature = "_teams")]
+/// A `microsoft.graph.shiftItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ShiftItem`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyShiftItem {
+    /// The base type itself, or a derived type unknown to this crate.
+    ShiftItem(Box<ShiftItem>),
+    /// `microsoft.graph.openShiftItem`
+    OpenShiftItem(Box<OpenShiftItem>),
+}
+
+#[cfg(feature = "_teams")]
+impl AnyShiftItem {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ShiftItem(_) => ShiftItem::ODATA_TYPE,
+            Self::OpenShiftItem(_) => OpenShiftItem::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`ShiftItem`] (or of an unknown derived type).
+    pub fn as_shift_item(&self) -> Option<&ShiftItem> {
+        match self {
+            Self::ShiftItem(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl Default for AnyShiftItem {
+    fn default() -> Self {
+        Self::ShiftItem(Box::default())
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl From<ShiftItem> for AnyShiftItem {
+    fn from(value: ShiftItem) -> Self {
+        Self::ShiftItem(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl AnyShiftItem {
+    /// The value if it is a [`AnyShiftItem::OpenShiftItem`] variant.
+    pub fn as_open_shift_item(&self) -> Option<&OpenShiftItem> {
+        match self {
+            Self::OpenShiftItem(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl From<OpenShiftItem> for AnyShiftItem {
+    fn from(value: OpenShiftItem) -> Self {
+        Self::OpenShiftItem(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl serde::Serialize for AnyShiftItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ShiftItem(value) => value.serialize_with_type(serializer, None),
+            Self::OpenShiftItem(value) => {
+                value.serialize_with_type(serializer, Some(OpenShiftItem::ODATA_TYPE))
             }
-            "editable" => read_lenient(map, key, &mut self.editable, extra),
-            "groupFilter" => read_nullable(map, key, &mut self.group_filter, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "metadata" => read_nullable(map, key, &mut self.metadata, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "objectMappings" => read_nullable(map, key, &mut self.object_mappings, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "sourceDirectoryName" => {
-                read_lenient(map, key, &mut self.source_directory_name, extra)
+        }
+    }
+}
+
+#[cfg(feature = "_teams")]
+impl<'de> serde::Deserialize<'de> for AnyShiftItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.openShiftItem" | "graph.openShiftItem" => {
+                serde_json::from_value(value).map(Self::OpenShiftItem)
             }
-            "targetDirectoryName" => {
-                read_lenient(map, key, &mut self.target_directory_name, extra)
+            _ => serde_json::from_value(value).map(Self::ShiftItem),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.simulationEventsContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimulationEventsContent {
+    /// Property `compromisedRate`: `Edm.Double`.
+    pub compromised_rate: Option<f64>,
+    /// Property `events`: `Collection(microsoft.graph.simulationEvent)`.
+    pub events: Option<Vec<SimulationEvent>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SimulationEventsContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SimulationEventsContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationEventsContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("compromisedRate", &self.compromised_rate);
+        object.property("events", &self.events);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SimulationEventsContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SimulationEventsContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "compromisedRate" => {
+                read_lenient(map, key, &mut self.compromised_rate, extra)
+            }
+            "events" => read_nullable(map, key, &mut self.events, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SimulationEventsContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SimulationEventsContent`] by wire name, each a [`Field<SimulationEventsContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationEventsContent::set_null`].
+pub enum SimulationEventsContentField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SimulationEventsContentField {
+    /// `compromisedRate`
+    pub const CompromisedRate: model::Field<SimulationEventsContent> = model::Field::new(
+        "compromisedRate",
+    );
+    /// `events`
+    pub const Events: model::Field<SimulationEventsContent> = model::Field::new(
+        "events",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SimulationEventsContent>] = &[
+        Self::CompromisedRate,
+        Self::Events,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.simulationReportOverview`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimulationReportOverview {
+    /// Property `recommendedActions`: `Collection(microsoft.graph.recommendedAction)`.
+    pub recommended_actions: Option<Vec<RecommendedAction>>,
+    /// Property `resolvedTargetsCount`: `Edm.Int32`.
+    pub resolved_targets_count: Option<i32>,
+    /// Property `simulationEventsContent`: `microsoft.graph.simulationEventsContent`.
+    pub simulation_events_content: Option<SimulationEventsContent>,
+    /// Property `trainingEventsContent`: `microsoft.graph.trainingEventsContent`.
+    pub training_events_content: Option<TrainingEventsContent>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SimulationReportOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SimulationReportOverview {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationReportOverview";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("recommendedActions", &self.recommended_actions);
+        object.property("resolvedTargetsCount", &self.resolved_targets_count);
+        object.property("simulationEventsContent", &self.simulation_events_content);
+        object.property("trainingEventsContent", &self.training_events_content);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SimulationReportOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SimulationReportOverview {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "recommendedActions" => {
+                read_nullable(map, key, &mut self.recommended_actions, extra)
+            }
+            "resolvedTargetsCount" => {
+                read_lenient(map, key, &mut self.resolved_targets_count, extra)
+            }
+            "simulationEventsContent" => {
+                read_nullable(map, key, &mut self.simulation_events_content, extra)
+            }
+            "trainingEventsContent" => {
+                read_nullable(map, key, &mut self.training_events_content, extra)
             }
             _ => Ok(false),
         }
@@ -1518,8 +2050,8 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationRule {
+#[cfg(feature = "_security")]
+impl SimulationReportOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1529,62 +2061,131 @@ impl SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationRule`] by wire name, each a [`Field<SynchronizationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
-pub enum SynchronizationRuleField {}
+#[cfg(feature = "_security")]
+/// The properties of [`SimulationReportOverview`] by wire name, each a [`Field<SimulationReportOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationReportOverview::set_null`].
+pub enum SimulationReportOverviewField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl SynchronizationRuleField {
-    /// `containerFilter`
-    pub const ContainerFilter: model::Field<SynchronizationRule> = model::Field::new(
-        "containerFilter",
+impl SimulationReportOverviewField {
+    /// `recommendedActions`
+    pub const RecommendedActions: model::Field<SimulationReportOverview> = model::Field::new(
+        "recommendedActions",
     );
-    /// `editable`
-    pub const Editable: model::Field<SynchronizationRule> = model::Field::new(
-        "editable",
+    /// `resolvedTargetsCount`
+    pub const ResolvedTargetsCount: model::Field<SimulationReportOverview> = model::Field::new(
+        "resolvedTargetsCount",
     );
-    /// `groupFilter`
-    pub const GroupFilter: model::Field<SynchronizationRule> = model::Field::new(
-        "groupFilter",
+    /// `simulationEventsContent`
+    pub const SimulationEventsContent: model::Field<SimulationReportOverview> = model::Field::new(
+        "simulationEventsContent",
     );
-    /// `id`
-    pub const Id: model::Field<SynchronizationRule> = model::Field::new("id");
-    /// `metadata`
-    pub const Metadata: model::Field<SynchronizationRule> = model::Field::new(
-        "metadata",
-    );
-    /// `name`
-    pub const Name: model::Field<SynchronizationRule> = model::Field::new("name");
-    /// `objectMappings`
-    pub const ObjectMappings: model::Field<SynchronizationRule> = model::Field::new(
-        "objectMappings",
-    );
-    /// `priority`
-    pub const Priority: model::Field<SynchronizationRule> = model::Field::new(
-        "priority",
-    );
-    /// `sourceDirectoryName`
-    pub const SourceDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
-        "sourceDirectoryName",
-    );
-    /// `targetDirectoryName`
-    pub const TargetDirectoryName: model::Field<SynchronizationRule> = model::Field::new(
-        "targetDirectoryName",
+    /// `trainingEventsContent`
+    pub const TrainingEventsContent: model::Field<SimulationReportOverview> = model::Field::new(
+        "trainingEventsContent",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationRule>] = &[
-        Self::ContainerFilter,
-        Self::Editable,
-        Self::GroupFilter,
-        Self::Id,
-        Self::Metadata,
-        Self::Name,
-        Self::ObjectMappings,
-        Self::Priority,
-        Self::SourceDirectoryName,
-        Self::TargetDirectoryName,
+    pub const ALL: &'static [model::Field<SimulationReportOverview>] = &[
+        Self::RecommendedActions,
+        Self::ResolvedTargetsCount,
+        Self::SimulationEventsContent,
+        Self::TrainingEventsContent,
     ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.tenantScope`; base type `microsoft.graph.scopeBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TenantScope {
+    /// Property `identity`: `Edm.String`.
+    /// Inherited from `microsoft.graph.scopeBase`.
+    pub identity: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TenantScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TenantScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identity", &self.identity);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TenantScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for TenantScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identity" => read_lenient(map, key, &mut self.identity, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl TenantScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`TenantScope`] by wire name, each a [`Field<TenantScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantScope::set_null`].
+pub enum TenantScopeField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl TenantScopeField {
+    /// `identity`
+    pub const Identity: model::Field<TenantScope> = model::Field::new("identity");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TenantScope>] = &[Self::Identity];
 }
 
 #[cfg(feature = "_boolean_column")]
@@ -2025,35 +2626,31 @@ impl graph_odata_runtime::model::ODataObject for ThumbnailColumn {
     }
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL complex type `microsoft.graph.timeCardBreak`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.trainingEventsContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeCardBreak {
-    /// Property `breakId`: `Edm.String`.
-    pub break_id: Option<String>,
-    /// Property `end`: `microsoft.graph.timeCardEvent`.
-    pub end: Option<TimeCardEvent>,
-    /// Property `notes`: `microsoft.graph.itemBody`.
-    pub notes: Option<ItemBody>,
-    /// Property `start`: `microsoft.graph.timeCardEvent`, not nullable.
-    pub start: Option<TimeCardEvent>,
+pub struct TrainingEventsContent {
+    /// Property `assignedTrainingsInfos`: `Collection(microsoft.graph.assignedTrainingInfo)`.
+    pub assigned_trainings_infos: Option<Vec<AssignedTrainingInfo>>,
+    /// Property `trainingsAssignedUserCount`: `Edm.Int32`.
+    pub trainings_assigned_user_count: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TimeCardBreak {
+#[cfg(feature = "_security")]
+impl serde::Serialize for TrainingEventsContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_teams")]
-impl TimeCardBreak {
+#[cfg(feature = "_security")]
+impl TrainingEventsContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeCardBreak";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.trainingEventsContent";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2066,16 +2663,15 @@ impl TimeCardBreak {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("breakId", &self.break_id);
-        object.property("end", &self.end);
-        object.property("notes", &self.notes);
-        object.property("start", &self.start);
+        object.property("assignedTrainingsInfos", &self.assigned_trainings_infos);
+        object
+            .property("trainingsAssignedUserCount", &self.trainings_assigned_user_count);
         object.end()
     }
 }
 
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TimeCardBreak {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TrainingEventsContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2083,8 +2679,8 @@ impl<'de> serde::Deserialize<'de> for TimeCardBreak {
     }
 }
 
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for TimeCardBreak {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for TrainingEventsContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2093,10 +2689,12 @@ impl graph_odata_runtime::model::ODataObject for TimeCardBreak {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "breakId" => read_lenient(map, key, &mut self.break_id, extra),
-            "end" => read_nullable(map, key, &mut self.end, extra),
-            "notes" => read_nullable(map, key, &mut self.notes, extra),
-            "start" => read_nullable(map, key, &mut self.start, extra),
+            "assignedTrainingsInfos" => {
+                read_nullable(map, key, &mut self.assigned_trainings_infos, extra)
+            }
+            "trainingsAssignedUserCount" => {
+                read_lenient(map, key, &mut self.trainings_assigned_user_count, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -2107,8 +2705,8 @@ impl graph_odata_runtime::model::ODataObject for TimeCardBreak {
     }
 }
 
-#[cfg(feature = "_teams")]
-impl TimeCardBreak {
+#[cfg(feature = "_security")]
+impl TrainingEventsContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2118,141 +2716,25 @@ impl TimeCardBreak {
     }
 }
 
-#[cfg(feature = "_teams")]
-/// The properties of [`TimeCardBreak`] by wire name, each a [`Field<TimeCardBreak>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeCardBreak::set_null`].
-pub enum TimeCardBreakField {}
+#[cfg(feature = "_security")]
+/// The properties of [`TrainingEventsContent`] by wire name, each a [`Field<TrainingEventsContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrainingEventsContent::set_null`].
+pub enum TrainingEventsContentField {}
 
-#[cfg(feature = "_teams")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl TimeCardBreakField {
-    /// `breakId`
-    pub const BreakId: model::Field<TimeCardBreak> = model::Field::new("breakId");
-    /// `end`
-    pub const End: model::Field<TimeCardBreak> = model::Field::new("end");
-    /// `notes`
-    pub const Notes: model::Field<TimeCardBreak> = model::Field::new("notes");
-    /// `start`
-    pub const Start: model::Field<TimeCardBreak> = model::Field::new("start");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeCardBreak>] = &[
-        Self::BreakId,
-        Self::End,
-        Self::Notes,
-        Self::Start,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL complex type `microsoft.graph.timeCardEntry`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeCardEntry {
-    /// Property `breaks`: `Collection(microsoft.graph.timeCardBreak)`.
-    pub breaks: Option<Vec<TimeCardBreak>>,
-    /// Property `clockInEvent`: `microsoft.graph.timeCardEvent`.
-    pub clock_in_event: Option<TimeCardEvent>,
-    /// Property `clockOutEvent`: `microsoft.graph.timeCardEvent`.
-    pub clock_out_event: Option<TimeCardEvent>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TimeCardEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl TimeCardEntry {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeCardEntry";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("breaks", &self.breaks);
-        object.property("clockInEvent", &self.clock_in_event);
-        object.property("clockOutEvent", &self.clock_out_event);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TimeCardEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for TimeCardEntry {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "breaks" => read_nullable(map, key, &mut self.breaks, extra),
-            "clockInEvent" => read_nullable(map, key, &mut self.clock_in_event, extra),
-            "clockOutEvent" => read_nullable(map, key, &mut self.clock_out_event, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl TimeCardEntry {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`TimeCardEntry`] by wire name, each a [`Field<TimeCardEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeCardEntry::set_null`].
-pub enum TimeCardEntryField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl TimeCardEntryField {
-    /// `breaks`
-    pub const Breaks: model::Field<TimeCardEntry> = model::Field::new("breaks");
-    /// `clockInEvent`
-    pub const ClockInEvent: model::Field<TimeCardEntry> = model::Field::new(
-        "clockInEvent",
+impl TrainingEventsContentField {
+    /// `assignedTrainingsInfos`
+    pub const AssignedTrainingsInfos: model::Field<TrainingEventsContent> = model::Field::new(
+        "assignedTrainingsInfos",
     );
-    /// `clockOutEvent`
-    pub const ClockOutEvent: model::Field<TimeCardEntry> = model::Field::new(
-        "clockOutEvent",
+    /// `trainingsAssignedUserCount`
+    pub const TrainingsAssignedUserCount: model::Field<TrainingEventsContent> = model::Field::new(
+        "trainingsAssignedUserCount",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeCardEntry>] = &[
-        Self::Breaks,
-        Self::ClockInEvent,
-        Self::ClockOutEvent,
+    pub const ALL: &'static [model::Field<TrainingEventsContent>] = &[
+        Self::AssignedTrainingsInfos,
+        Self::TrainingsAssignedUserCount,
     ];
 }
 
@@ -2351,15 +2833,13 @@ impl UnavailablePlaceModeField {
 }
 
 #[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.userAttributeValuesItem`.
+/// CSDL complex type `microsoft.graph.userFlowApiConnectorConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserAttributeValuesItem {
-    /// Property `isDefault`: `Edm.Boolean`, not nullable.
-    pub is_default: Option<bool>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
+pub struct UserFlowApiConnectorConfiguration {
+    /// Navigation property `postAttributeCollection`: `microsoft.graph.identityApiConnector`, contained; present when expanded (`$expand`).
+    pub post_attribute_collection: Option<IdentityApiConnector>,
+    /// Navigation property `postFederationSignup`: `microsoft.graph.identityApiConnector`, contained; present when expanded (`$expand`).
+    pub post_federation_signup: Option<IdentityApiConnector>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2367,16 +2847,16 @@ pub struct UserAttributeValuesItem {
 }
 
 #[cfg(feature = "_identity")]
-impl serde::Serialize for UserAttributeValuesItem {
+impl serde::Serialize for UserFlowApiConnectorConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity")]
-impl UserAttributeValuesItem {
+impl UserFlowApiConnectorConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userAttributeValuesItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowApiConnectorConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2389,15 +2869,14 @@ impl UserAttributeValuesItem {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("isDefault", &self.is_default);
-        object.property("name", &self.name);
-        object.property("value", &self.value);
+        object.property("postAttributeCollection", &self.post_attribute_collection);
+        object.property("postFederationSignup", &self.post_federation_signup);
         object.end()
     }
 }
 
 #[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for UserAttributeValuesItem {
+impl<'de> serde::Deserialize<'de> for UserFlowApiConnectorConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2406,7 +2885,215 @@ impl<'de> serde::Deserialize<'de> for UserAttributeValuesItem {
 }
 
 #[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for UserAttributeValuesItem {
+impl graph_odata_runtime::model::ODataObject for UserFlowApiConnectorConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "postAttributeCollection" => {
+                read_nullable(map, key, &mut self.post_attribute_collection, extra)
+            }
+            "postFederationSignup" => {
+                read_nullable(map, key, &mut self.post_federation_signup, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl UserFlowApiConnectorConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`UserFlowApiConnectorConfiguration`] by wire name, each a [`Field<UserFlowApiConnectorConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowApiConnectorConfiguration::set_null`].
+pub enum UserFlowApiConnectorConfigurationField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl UserFlowApiConnectorConfigurationField {
+    /// `postAttributeCollection`
+    pub const PostAttributeCollection: model::Field<UserFlowApiConnectorConfiguration> = model::Field::new(
+        "postAttributeCollection",
+    );
+    /// `postFederationSignup`
+    pub const PostFederationSignup: model::Field<UserFlowApiConnectorConfiguration> = model::Field::new(
+        "postFederationSignup",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserFlowApiConnectorConfiguration>] = &[
+        Self::PostAttributeCollection,
+        Self::PostFederationSignup,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.validatingDomains`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ValidatingDomains {
+    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
+    pub root_domains: Option<RootDomains>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for ValidatingDomains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl ValidatingDomains {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.validatingDomains";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("rootDomains", &self.root_domains);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for ValidatingDomains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for ValidatingDomains {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl ValidatingDomains {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`ValidatingDomains`] by wire name, each a [`Field<ValidatingDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ValidatingDomains::set_null`].
+pub enum ValidatingDomainsField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl ValidatingDomainsField {
+    /// `rootDomains`
+    pub const RootDomains: model::Field<ValidatingDomains> = model::Field::new(
+        "rootDomains",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ValidatingDomains>] = &[Self::RootDomains];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL complex type `microsoft.graph.webauthnAuthenticatorAttestationResponse`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WebauthnAuthenticatorAttestationResponse {
+    /// Property `attestationObject`: `Edm.String`.
+    pub attestation_object: Option<String>,
+    /// Property `clientDataJSON`: `Edm.String`.
+    pub client_data_json: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WebauthnAuthenticatorAttestationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WebauthnAuthenticatorAttestationResponse {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnAuthenticatorAttestationResponse";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("attestationObject", &self.attestation_object);
+        object.property("clientDataJSON", &self.client_data_json);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WebauthnAuthenticatorAttestationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject
+for WebauthnAuthenticatorAttestationResponse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2415,9 +3102,10 @@ impl graph_odata_runtime::model::ODataObject for UserAttributeValuesItem {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
+            "attestationObject" => {
+                read_lenient(map, key, &mut self.attestation_object, extra)
+            }
+            "clientDataJSON" => read_lenient(map, key, &mut self.client_data_json, extra),
             _ => Ok(false),
         }
     }
@@ -2428,8 +3116,8 @@ impl graph_odata_runtime::model::ODataObject for UserAttributeValuesItem {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl UserAttributeValuesItem {
+#[cfg(feature = "_activities_container")]
+impl WebauthnAuthenticatorAttestationResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2439,41 +3127,38 @@ impl UserAttributeValuesItem {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// The properties of [`UserAttributeValuesItem`] by wire name, each a [`Field<UserAttributeValuesItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAttributeValuesItem::set_null`].
-pub enum UserAttributeValuesItemField {}
+#[cfg(feature = "_activities_container")]
+/// The properties of [`WebauthnAuthenticatorAttestationResponse`] by wire name, each a [`Field<WebauthnAuthenticatorAttestationResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnAuthenticatorAttestationResponse::set_null`].
+pub enum WebauthnAuthenticatorAttestationResponseField {}
 
-#[cfg(feature = "_identity")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
-impl UserAttributeValuesItemField {
-    /// `isDefault`
-    pub const IsDefault: model::Field<UserAttributeValuesItem> = model::Field::new(
-        "isDefault",
+impl WebauthnAuthenticatorAttestationResponseField {
+    /// `attestationObject`
+    pub const AttestationObject: model::Field<
+        WebauthnAuthenticatorAttestationResponse,
+    > = model::Field::new("attestationObject");
+    /// `clientDataJSON`
+    pub const ClientDataJson: model::Field<WebauthnAuthenticatorAttestationResponse> = model::Field::new(
+        "clientDataJSON",
     );
-    /// `name`
-    pub const Name: model::Field<UserAttributeValuesItem> = model::Field::new("name");
-    /// `value`
-    pub const Value: model::Field<UserAttributeValuesItem> = model::Field::new("value");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserAttributeValuesItem>] = &[
-        Self::IsDefault,
-        Self::Name,
-        Self::Value,
+    pub const ALL: &'static [model::Field<WebauthnAuthenticatorAttestationResponse>] = &[
+        Self::AttestationObject,
+        Self::ClientDataJson,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.userExperienceAnalyticsInsight`.
+/// CSDL complex type `microsoft.graph.windows10NetworkProxyServer`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserExperienceAnalyticsInsight {
-    /// Property `insightId`: `Edm.String`.
-    pub insight_id: Option<String>,
-    /// Property `severity`: `microsoft.graph.userExperienceAnalyticsInsightSeverity`, not nullable.
-    pub severity: Option<UserExperienceAnalyticsInsightSeverity>,
-    /// Property `userExperienceAnalyticsMetricId`: `Edm.String`.
-    pub user_experience_analytics_metric_id: Option<String>,
-    /// Property `values`: `Collection(microsoft.graph.userExperienceAnalyticsInsightValue)`.
-    pub values: Option<Vec<AnyUserExperienceAnalyticsInsightValue>>,
+pub struct Windows10NetworkProxyServer {
+    /// Property `address`: `Edm.String`, not nullable.
+    pub address: Option<String>,
+    /// Property `exceptions`: `Collection(Edm.String)`.
+    pub exceptions: Option<Vec<String>>,
+    /// Property `useForLocalAddresses`: `Edm.Boolean`, not nullable.
+    pub use_for_local_addresses: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2481,16 +3166,16 @@ pub struct UserExperienceAnalyticsInsight {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for UserExperienceAnalyticsInsight {
+impl serde::Serialize for Windows10NetworkProxyServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl UserExperienceAnalyticsInsight {
+impl Windows10NetworkProxyServer {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsInsight";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10NetworkProxyServer";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2503,20 +3188,15 @@ impl UserExperienceAnalyticsInsight {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("insightId", &self.insight_id);
-        object.property("severity", &self.severity);
-        object
-            .property(
-                "userExperienceAnalyticsMetricId",
-                &self.user_experience_analytics_metric_id,
-            );
-        object.property("values", &self.values);
+        object.property("address", &self.address);
+        object.property("exceptions", &self.exceptions);
+        object.property("useForLocalAddresses", &self.use_for_local_addresses);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsight {
+impl<'de> serde::Deserialize<'de> for Windows10NetworkProxyServer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2525,7 +3205,181 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsight {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsight {
+impl graph_odata_runtime::model::ODataObject for Windows10NetworkProxyServer {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "address" => read_lenient(map, key, &mut self.address, extra),
+            "exceptions" => read_lenient(map, key, &mut self.exceptions, extra),
+            "useForLocalAddresses" => {
+                read_lenient(map, key, &mut self.use_for_local_addresses, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Windows10NetworkProxyServer {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`Windows10NetworkProxyServer`] by wire name, each a [`Field<Windows10NetworkProxyServer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10NetworkProxyServer::set_null`].
+pub enum Windows10NetworkProxyServerField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl Windows10NetworkProxyServerField {
+    /// `address`
+    pub const Address: model::Field<Windows10NetworkProxyServer> = model::Field::new(
+        "address",
+    );
+    /// `exceptions`
+    pub const Exceptions: model::Field<Windows10NetworkProxyServer> = model::Field::new(
+        "exceptions",
+    );
+    /// `useForLocalAddresses`
+    pub const UseForLocalAddresses: model::Field<Windows10NetworkProxyServer> = model::Field::new(
+        "useForLocalAddresses",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Windows10NetworkProxyServer>] = &[
+        Self::Address,
+        Self::Exceptions,
+        Self::UseForLocalAddresses,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.windowsFirewallNetworkProfile`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowsFirewallNetworkProfile {
+    /// Property `authorizedApplicationRulesFromGroupPolicyMerged`: `Edm.Boolean`, not nullable.
+    pub authorized_application_rules_from_group_policy_merged: Option<bool>,
+    /// Property `connectionSecurityRulesFromGroupPolicyMerged`: `Edm.Boolean`, not nullable.
+    pub connection_security_rules_from_group_policy_merged: Option<bool>,
+    /// Property `firewallEnabled`: `microsoft.graph.stateManagementSetting`, not nullable.
+    pub firewall_enabled: Option<StateManagementSetting>,
+    /// Property `globalPortRulesFromGroupPolicyMerged`: `Edm.Boolean`, not nullable.
+    pub global_port_rules_from_group_policy_merged: Option<bool>,
+    /// Property `inboundConnectionsBlocked`: `Edm.Boolean`, not nullable.
+    pub inbound_connections_blocked: Option<bool>,
+    /// Property `inboundNotificationsBlocked`: `Edm.Boolean`, not nullable.
+    pub inbound_notifications_blocked: Option<bool>,
+    /// Property `incomingTrafficBlocked`: `Edm.Boolean`, not nullable.
+    pub incoming_traffic_blocked: Option<bool>,
+    /// Property `outboundConnectionsBlocked`: `Edm.Boolean`, not nullable.
+    pub outbound_connections_blocked: Option<bool>,
+    /// Property `policyRulesFromGroupPolicyMerged`: `Edm.Boolean`, not nullable.
+    pub policy_rules_from_group_policy_merged: Option<bool>,
+    /// Property `securedPacketExemptionAllowed`: `Edm.Boolean`, not nullable.
+    pub secured_packet_exemption_allowed: Option<bool>,
+    /// Property `stealthModeBlocked`: `Edm.Boolean`, not nullable.
+    pub stealth_mode_blocked: Option<bool>,
+    /// Property `unicastResponsesToMulticastBroadcastsBlocked`: `Edm.Boolean`, not nullable.
+    pub unicast_responses_to_multicast_broadcasts_blocked: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for WindowsFirewallNetworkProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl WindowsFirewallNetworkProfile {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsFirewallNetworkProfile";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "authorizedApplicationRulesFromGroupPolicyMerged",
+                &self.authorized_application_rules_from_group_policy_merged,
+            );
+        object
+            .property(
+                "connectionSecurityRulesFromGroupPolicyMerged",
+                &self.connection_security_rules_from_group_policy_merged,
+            );
+        object.property("firewallEnabled", &self.firewall_enabled);
+        object
+            .property(
+                "globalPortRulesFromGroupPolicyMerged",
+                &self.global_port_rules_from_group_policy_merged,
+            );
+        object.property("inboundConnectionsBlocked", &self.inbound_connections_blocked);
+        object
+            .property(
+                "inboundNotificationsBlocked",
+                &self.inbound_notifications_blocked,
+            );
+        object.property("incomingTrafficBlocked", &self.incoming_traffic_blocked);
+        object
+            .property("outboundConnectionsBlocked", &self.outbound_connections_blocked);
+        object
+            .property(
+                "policyRulesFromGroupPolicyMerged",
+                &self.policy_rules_from_group_policy_merged,
+            );
+        object
+            .property(
+                "securedPacketExemptionAllowed",
+                &self.secured_packet_exemption_allowed,
+            );
+        object.property("stealthModeBlocked", &self.stealth_mode_blocked);
+        object
+            .property(
+                "unicastResponsesToMulticastBroadcastsBlocked",
+                &self.unicast_responses_to_multicast_broadcasts_blocked,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for WindowsFirewallNetworkProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for WindowsFirewallNetworkProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2534,17 +3388,67 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsight 
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "insightId" => read_lenient(map, key, &mut self.insight_id, extra),
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "userExperienceAnalyticsMetricId" => {
+            "authorizedApplicationRulesFromGroupPolicyMerged" => {
                 read_lenient(
                     map,
                     key,
-                    &mut self.user_experience_analytics_metric_id,
+                    &mut self.authorized_application_rules_from_group_policy_merged,
                     extra,
                 )
             }
-            "values" => read_nullable(map, key, &mut self.values, extra),
+            "connectionSecurityRulesFromGroupPolicyMerged" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.connection_security_rules_from_group_policy_merged,
+                    extra,
+                )
+            }
+            "firewallEnabled" => {
+                read_nullable(map, key, &mut self.firewall_enabled, extra)
+            }
+            "globalPortRulesFromGroupPolicyMerged" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.global_port_rules_from_group_policy_merged,
+                    extra,
+                )
+            }
+            "inboundConnectionsBlocked" => {
+                read_lenient(map, key, &mut self.inbound_connections_blocked, extra)
+            }
+            "inboundNotificationsBlocked" => {
+                read_lenient(map, key, &mut self.inbound_notifications_blocked, extra)
+            }
+            "incomingTrafficBlocked" => {
+                read_lenient(map, key, &mut self.incoming_traffic_blocked, extra)
+            }
+            "outboundConnectionsBlocked" => {
+                read_lenient(map, key, &mut self.outbound_connections_blocked, extra)
+            }
+            "policyRulesFromGroupPolicyMerged" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.policy_rules_from_group_policy_merged,
+                    extra,
+                )
+            }
+            "securedPacketExemptionAllowed" => {
+                read_lenient(map, key, &mut self.secured_packet_exemption_allowed, extra)
+            }
+            "stealthModeBlocked" => {
+                read_lenient(map, key, &mut self.stealth_mode_blocked, extra)
+            }
+            "unicastResponsesToMulticastBroadcastsBlocked" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.unicast_responses_to_multicast_broadcasts_blocked,
+                    extra,
+                )
+            }
             _ => Ok(false),
         }
     }
@@ -2556,7 +3460,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsight 
 }
 
 #[cfg(feature = "_device_management")]
-impl UserExperienceAnalyticsInsight {
+impl WindowsFirewallNetworkProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2567,194 +3471,102 @@ impl UserExperienceAnalyticsInsight {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`UserExperienceAnalyticsInsight`] by wire name, each a [`Field<UserExperienceAnalyticsInsight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsInsight::set_null`].
-pub enum UserExperienceAnalyticsInsightField {}
+/// The properties of [`WindowsFirewallNetworkProfile`] by wire name, each a [`Field<WindowsFirewallNetworkProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsFirewallNetworkProfile::set_null`].
+pub enum WindowsFirewallNetworkProfileField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl UserExperienceAnalyticsInsightField {
-    /// `insightId`
-    pub const InsightId: model::Field<UserExperienceAnalyticsInsight> = model::Field::new(
-        "insightId",
+impl WindowsFirewallNetworkProfileField {
+    /// `authorizedApplicationRulesFromGroupPolicyMerged`
+    pub const AuthorizedApplicationRulesFromGroupPolicyMerged: model::Field<
+        WindowsFirewallNetworkProfile,
+    > = model::Field::new("authorizedApplicationRulesFromGroupPolicyMerged");
+    /// `connectionSecurityRulesFromGroupPolicyMerged`
+    pub const ConnectionSecurityRulesFromGroupPolicyMerged: model::Field<
+        WindowsFirewallNetworkProfile,
+    > = model::Field::new("connectionSecurityRulesFromGroupPolicyMerged");
+    /// `firewallEnabled`
+    pub const FirewallEnabled: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
+        "firewallEnabled",
     );
-    /// `severity`
-    pub const Severity: model::Field<UserExperienceAnalyticsInsight> = model::Field::new(
-        "severity",
+    /// `globalPortRulesFromGroupPolicyMerged`
+    pub const GlobalPortRulesFromGroupPolicyMerged: model::Field<
+        WindowsFirewallNetworkProfile,
+    > = model::Field::new("globalPortRulesFromGroupPolicyMerged");
+    /// `inboundConnectionsBlocked`
+    pub const InboundConnectionsBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
+        "inboundConnectionsBlocked",
     );
-    /// `userExperienceAnalyticsMetricId`
-    pub const UserExperienceAnalyticsMetricId: model::Field<
-        UserExperienceAnalyticsInsight,
-    > = model::Field::new("userExperienceAnalyticsMetricId");
-    /// `values`
-    pub const Values: model::Field<UserExperienceAnalyticsInsight> = model::Field::new(
-        "values",
+    /// `inboundNotificationsBlocked`
+    pub const InboundNotificationsBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
+        "inboundNotificationsBlocked",
     );
+    /// `incomingTrafficBlocked`
+    pub const IncomingTrafficBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
+        "incomingTrafficBlocked",
+    );
+    /// `outboundConnectionsBlocked`
+    pub const OutboundConnectionsBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
+        "outboundConnectionsBlocked",
+    );
+    /// `policyRulesFromGroupPolicyMerged`
+    pub const PolicyRulesFromGroupPolicyMerged: model::Field<
+        WindowsFirewallNetworkProfile,
+    > = model::Field::new("policyRulesFromGroupPolicyMerged");
+    /// `securedPacketExemptionAllowed`
+    pub const SecuredPacketExemptionAllowed: model::Field<
+        WindowsFirewallNetworkProfile,
+    > = model::Field::new("securedPacketExemptionAllowed");
+    /// `stealthModeBlocked`
+    pub const StealthModeBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
+        "stealthModeBlocked",
+    );
+    /// `unicastResponsesToMulticastBroadcastsBlocked`
+    pub const UnicastResponsesToMulticastBroadcastsBlocked: model::Field<
+        WindowsFirewallNetworkProfile,
+    > = model::Field::new("unicastResponsesToMulticastBroadcastsBlocked");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserExperienceAnalyticsInsight>] = &[
-        Self::InsightId,
-        Self::Severity,
-        Self::UserExperienceAnalyticsMetricId,
-        Self::Values,
+    pub const ALL: &'static [model::Field<WindowsFirewallNetworkProfile>] = &[
+        Self::AuthorizedApplicationRulesFromGroupPolicyMerged,
+        Self::ConnectionSecurityRulesFromGroupPolicyMerged,
+        Self::FirewallEnabled,
+        Self::GlobalPortRulesFromGroupPolicyMerged,
+        Self::InboundConnectionsBlocked,
+        Self::InboundNotificationsBlocked,
+        Self::IncomingTrafficBlocked,
+        Self::OutboundConnectionsBlocked,
+        Self::PolicyRulesFromGroupPolicyMerged,
+        Self::SecuredPacketExemptionAllowed,
+        Self::StealthModeBlocked,
+        Self::UnicastResponsesToMulticastBroadcastsBlocked,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// A `microsoft.graph.userExperienceAnalyticsInsightValue` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UserExperienceAnalyticsInsightValue`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyUserExperienceAnalyticsInsightValue {
-    /// The base type itself, or a derived type unknown to this crate.
-    UserExperienceAnalyticsInsightValue(Box<UserExperienceAnalyticsInsightValue>),
-    /// `microsoft.graph.insightValueDouble`
-    InsightValueDouble(Box<InsightValueDouble>),
-    /// `microsoft.graph.insightValueInt`
-    InsightValueInt(Box<InsightValueInt>),
-}
-
-#[cfg(feature = "_device_management")]
-impl AnyUserExperienceAnalyticsInsightValue {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::UserExperienceAnalyticsInsightValue(_) => {
-                UserExperienceAnalyticsInsightValue::ODATA_TYPE
-            }
-            Self::InsightValueDouble(_) => InsightValueDouble::ODATA_TYPE,
-            Self::InsightValueInt(_) => InsightValueInt::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`UserExperienceAnalyticsInsightValue`] (or of an unknown derived type).
-    pub fn as_user_experience_analytics_insight_value(
-        &self,
-    ) -> Option<&UserExperienceAnalyticsInsightValue> {
-        match self {
-            Self::UserExperienceAnalyticsInsightValue(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Default for AnyUserExperienceAnalyticsInsightValue {
-    fn default() -> Self {
-        Self::UserExperienceAnalyticsInsightValue(Box::default())
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<UserExperienceAnalyticsInsightValue>
-for AnyUserExperienceAnalyticsInsightValue {
-    fn from(value: UserExperienceAnalyticsInsightValue) -> Self {
-        Self::UserExperienceAnalyticsInsightValue(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl AnyUserExperienceAnalyticsInsightValue {
-    /// The value if it is a [`AnyUserExperienceAnalyticsInsightValue::InsightValueDouble`] variant.
-    pub fn as_insight_value_double(&self) -> Option<&InsightValueDouble> {
-        match self {
-            Self::InsightValueDouble(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyUserExperienceAnalyticsInsightValue::InsightValueInt`] variant.
-    pub fn as_insight_value_int(&self) -> Option<&InsightValueInt> {
-        match self {
-            Self::InsightValueInt(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<InsightValueDouble> for AnyUserExperienceAnalyticsInsightValue {
-    fn from(value: InsightValueDouble) -> Self {
-        Self::InsightValueDouble(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<InsightValueInt> for AnyUserExperienceAnalyticsInsightValue {
-    fn from(value: InsightValueInt) -> Self {
-        Self::InsightValueInt(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AnyUserExperienceAnalyticsInsightValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::UserExperienceAnalyticsInsightValue(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::InsightValueDouble(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(InsightValueDouble::ODATA_TYPE),
-                    )
-            }
-            Self::InsightValueInt(value) => {
-                value.serialize_with_type(serializer, Some(InsightValueInt::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AnyUserExperienceAnalyticsInsightValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.insightValueDouble" | "graph.insightValueDouble" => {
-                serde_json::from_value(value).map(Self::InsightValueDouble)
-            }
-            "microsoft.graph.insightValueInt" | "graph.insightValueInt" => {
-                serde_json::from_value(value).map(Self::InsightValueInt)
-            }
-            _ => {
-                serde_json::from_value(value)
-                    .map(Self::UserExperienceAnalyticsInsightValue)
-            }
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.webApplicationFirewallVerificationResult`.
+/// CSDL complex type `microsoft.graph.windowsUpdateActiveHoursInstall`; base type `microsoft.graph.windowsUpdateInstallScheduleType`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebApplicationFirewallVerificationResult {
-    /// Property `errors`: `Collection(microsoft.graph.genericError)`, not nullable.
-    pub errors: Option<Vec<GenericError>>,
-    /// Property `status`: `microsoft.graph.webApplicationFirewallVerificationStatus`, not nullable.
-    pub status: Option<WebApplicationFirewallVerificationStatus>,
-    /// Property `verifiedOnDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub verified_on_date_time: Option<edm::DateTimeOffset>,
-    /// Property `warnings`: `Collection(microsoft.graph.genericError)`, not nullable.
-    pub warnings: Option<Vec<GenericError>>,
+pub struct WindowsUpdateActiveHoursInstall {
+    /// Property `activeHoursEnd`: `Edm.TimeOfDay`, not nullable.
+    pub active_hours_end: Option<edm::TimeOfDay>,
+    /// Property `activeHoursStart`: `Edm.TimeOfDay`, not nullable.
+    pub active_hours_start: Option<edm::TimeOfDay>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for WebApplicationFirewallVerificationResult {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for WindowsUpdateActiveHoursInstall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl WebApplicationFirewallVerificationResult {
+#[cfg(feature = "_device_management")]
+impl WindowsUpdateActiveHoursInstall {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplicationFirewallVerificationResult";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUpdateActiveHoursInstall";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2767,16 +3579,14 @@ impl WebApplicationFirewallVerificationResult {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("errors", &self.errors);
-        object.property("status", &self.status);
-        object.property("verifiedOnDateTime", &self.verified_on_date_time);
-        object.property("warnings", &self.warnings);
+        object.property("activeHoursEnd", &self.active_hours_end);
+        object.property("activeHoursStart", &self.active_hours_start);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationResult {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for WindowsUpdateActiveHoursInstall {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2784,23 +3594,20 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationResult {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject
-for WebApplicationFirewallVerificationResult {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for WindowsUpdateActiveHoursInstall {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "errors" => read_nullable(map, key, &mut self.errors, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "verifiedOnDateTime" => {
-                read_lenient(map, key, &mut self.verified_on_date_time, extra)
+            "activeHoursEnd" => read_lenient(map, key, &mut self.active_hours_end, extra),
+            "activeHoursStart" => {
+                read_lenient(map, key, &mut self.active_hours_start, extra)
             }
-            "warnings" => read_nullable(map, key, &mut self.warnings, extra),
             _ => Ok(false),
         }
     }
@@ -2811,8 +3618,8 @@ for WebApplicationFirewallVerificationResult {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl WebApplicationFirewallVerificationResult {
+#[cfg(feature = "_device_management")]
+impl WindowsUpdateActiveHoursInstall {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2822,86 +3629,161 @@ impl WebApplicationFirewallVerificationResult {
     }
 }
 
-#[cfg(feature = "_identity")]
-/// The properties of [`WebApplicationFirewallVerificationResult`] by wire name, each a [`Field<WebApplicationFirewallVerificationResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplicationFirewallVerificationResult::set_null`].
-pub enum WebApplicationFirewallVerificationResultField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`WindowsUpdateActiveHoursInstall`] by wire name, each a [`Field<WindowsUpdateActiveHoursInstall>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsUpdateActiveHoursInstall::set_null`].
+pub enum WindowsUpdateActiveHoursInstallField {}
 
-#[cfg(feature = "_identity")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl WebApplicationFirewallVerificationResultField {
-    /// `errors`
-    pub const Errors: model::Field<WebApplicationFirewallVerificationResult> = model::Field::new(
-        "errors",
+impl WindowsUpdateActiveHoursInstallField {
+    /// `activeHoursEnd`
+    pub const ActiveHoursEnd: model::Field<WindowsUpdateActiveHoursInstall> = model::Field::new(
+        "activeHoursEnd",
     );
-    /// `status`
-    pub const Status: model::Field<WebApplicationFirewallVerificationResult> = model::Field::new(
-        "status",
-    );
-    /// `verifiedOnDateTime`
-    pub const VerifiedOnDateTime: model::Field<
-        WebApplicationFirewallVerificationResult,
-    > = model::Field::new("verifiedOnDateTime");
-    /// `warnings`
-    pub const Warnings: model::Field<WebApplicationFirewallVerificationResult> = model::Field::new(
-        "warnings",
+    /// `activeHoursStart`
+    pub const ActiveHoursStart: model::Field<WindowsUpdateActiveHoursInstall> = model::Field::new(
+        "activeHoursStart",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WebApplicationFirewallVerificationResult>] = &[
-        Self::Errors,
-        Self::Status,
-        Self::VerifiedOnDateTime,
-        Self::Warnings,
+    pub const ALL: &'static [model::Field<WindowsUpdateActiveHoursInstall>] = &[
+        Self::ActiveHoursEnd,
+        Self::ActiveHoursStart,
     ];
 }
 
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.webApplicationFirewallVerifiedDetails` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WebApplicationFirewallVerifiedDetails`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyWebApplicationFirewallVerifiedDetails {
-    /// The base type itself, or a derived type unknown to this crate.
-    WebApplicationFirewallVerifiedDetails(Box<WebApplicationFirewallVerifiedDetails>),
-    /// `microsoft.graph.akamaiVerifiedDetailsModel`
-    AkamaiVerifiedDetailsModel(Box<AkamaiVerifiedDetailsModel>),
-    /// `microsoft.graph.cloudFlareVerifiedDetailsModel`
-    CloudFlareVerifiedDetailsModel(Box<CloudFlareVerifiedDetailsModel>),
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.windowsUpdateInstallScheduleType`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowsUpdateInstallScheduleType {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity")]
-impl AnyWebApplicationFirewallVerifiedDetails {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for WindowsUpdateInstallScheduleType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl WindowsUpdateInstallScheduleType {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUpdateInstallScheduleType";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for WindowsUpdateInstallScheduleType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for WindowsUpdateInstallScheduleType {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// A `microsoft.graph.windowsUpdateInstallScheduleType` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WindowsUpdateInstallScheduleType`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyWindowsUpdateInstallScheduleType {
+    /// The base type itself, or a derived type unknown to this crate.
+    WindowsUpdateInstallScheduleType(Box<WindowsUpdateInstallScheduleType>),
+    /// `microsoft.graph.windowsUpdateActiveHoursInstall`
+    WindowsUpdateActiveHoursInstall(Box<WindowsUpdateActiveHoursInstall>),
+    /// `microsoft.graph.windowsUpdateScheduledInstall`
+    WindowsUpdateScheduledInstall(Box<WindowsUpdateScheduledInstall>),
+}
+
+#[cfg(feature = "_device_management")]
+impl AnyWindowsUpdateInstallScheduleType {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::WebApplicationFirewallVerifiedDetails(_) => {
-                WebApplicationFirewallVerifiedDetails::ODATA_TYPE
+            Self::WindowsUpdateInstallScheduleType(_) => {
+                WindowsUpdateInstallScheduleType::ODATA_TYPE
             }
-            Self::AkamaiVerifiedDetailsModel(_) => AkamaiVerifiedDetailsModel::ODATA_TYPE,
-            Self::CloudFlareVerifiedDetailsModel(_) => {
-                CloudFlareVerifiedDetailsModel::ODATA_TYPE
+            Self::WindowsUpdateActiveHoursInstall(_) => {
+                WindowsUpdateActiveHoursInstall::ODATA_TYPE
+            }
+            Self::WindowsUpdateScheduledInstall(_) => {
+                WindowsUpdateScheduledInstall::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`WebApplicationFirewallVerifiedDetails`] (or of an unknown derived type).
-    pub fn as_web_application_firewall_verified_details(
+    /// The value if it is a plain [`WindowsUpdateInstallScheduleType`] (or of an unknown derived type).
+    pub fn as_windows_update_install_schedule_type(
         &self,
-    ) -> Option<&WebApplicationFirewallVerifiedDetails> {
+    ) -> Option<&WindowsUpdateInstallScheduleType> {
         match self {
-            Self::WebApplicationFirewallVerifiedDetails(value) => Some(value),
+            Self::WindowsUpdateInstallScheduleType(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl Default for AnyWebApplicationFirewallVerifiedDetails {
+#[cfg(feature = "_device_management")]
+impl Default for AnyWindowsUpdateInstallScheduleType {
     fn default() -> Self {
-        Self::WebApplicationFirewallVerifiedDetails(Box::default())
+        Self::WindowsUpdateInstallScheduleType(Box::default())
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<WebApplicationFirewallVerifiedDetails>
-for AnyWebApplicationFirewallVerifiedDetails {
-    fn from(value: WebApplicationFirewallVerifiedDetails) -> Self {
-        Self::WebApplicationFirewallVerifiedDetails(Box::new(value))
+#[cfg(feature = "_device_management")]
+impl From<WindowsUpdateInstallScheduleType> for AnyWindowsUpdateInstallScheduleType {
+    fn from(value: WindowsUpdateInstallScheduleType) -> Self {
+        Self::WindowsUpdateInstallScheduleType(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl AnyWindowsUpdateInstallScheduleType {
+    /// The value if it is a [`AnyWindowsUpdateInstallScheduleType::WindowsUpdateActiveHoursInstall`] variant.
+    pub fn as_windows_update_active_hours_install(
+        &self,
+    ) -> Option<&WindowsUpdateActiveHoursInstall> {
+        match self {
+            Self::WindowsUpdateActiveHoursInstall(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyWindowsUpdateInstallScheduleType::WindowsUpdateScheduledInstall`] variant.
+    pub fn as_windows_update_scheduled_install(
+        &self,
+    ) -> Option<&WindowsUpdateScheduledInstall> {
+        match self {
+            Self::WindowsUpdateScheduledInstall(value) => Some(value),
+            _ => None,
+        }
     }
 }

@@ -11,102 +11,25 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL enum type `microsoft.graph.accessReviewHistoryStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessReviewHistoryStatus {
-    /// `done` = 0
-    Done,
-    /// `inprogress` = 1
-    Inprogress,
-    /// `error` = 2
-    Error,
-    /// `requested` = 3
-    Requested,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("done", 0),
-        ("inprogress", 1),
-        ("error", 2),
-        ("requested", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "done" => Self::Done,
-            "inprogress" => Self::Inprogress,
-            "error" => Self::Error,
-            "requested" => Self::Requested,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Done => "done",
-            Self::Inprogress => "inprogress",
-            Self::Error => "error",
-            Self::Requested => "requested",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewHistoryStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewHistoryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl std::fmt::Display for AccessReviewHistoryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<&str> for AccessReviewHistoryStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
-/// CSDL enum type `microsoft.graph.alertFeedback`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.alertStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[deprecated(
     note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlertFeedback {
+pub enum AlertStatus {
     /// `unknown` = 0
     Unknown,
-    /// `truePositive` = 1
-    TruePositive,
-    /// `falsePositive` = 2
-    FalsePositive,
-    /// `benignPositive` = 3
-    BenignPositive,
+    /// `newAlert` = 1
+    NewAlert,
+    /// `inProgress` = 2
+    InProgress,
+    /// `resolved` = 3
+    Resolved,
+    /// `dismissed` = 4
+    Dismissed,
     /// `unknownFutureValue` = 127
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -114,20 +37,22 @@ pub enum AlertFeedback {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for AlertFeedback {
+impl graph_odata_runtime::enums::EvolvableEnum for AlertStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("truePositive", 1),
-        ("falsePositive", 2),
-        ("benignPositive", 3),
+        ("newAlert", 1),
+        ("inProgress", 2),
+        ("resolved", 3),
+        ("dismissed", 4),
         ("unknownFutureValue", 127),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "truePositive" => Self::TruePositive,
-            "falsePositive" => Self::FalsePositive,
-            "benignPositive" => Self::BenignPositive,
+            "newAlert" => Self::NewAlert,
+            "inProgress" => Self::InProgress,
+            "resolved" => Self::Resolved,
+            "dismissed" => Self::Dismissed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -135,9 +60,10 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertFeedback {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::TruePositive => "truePositive",
-            Self::FalsePositive => "falsePositive",
-            Self::BenignPositive => "benignPositive",
+            Self::NewAlert => "newAlert",
+            Self::InProgress => "inProgress",
+            Self::Resolved => "resolved",
+            Self::Dismissed => "dismissed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -145,14 +71,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertFeedback {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AlertFeedback {
+impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AlertFeedback {
+impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -161,152 +87,172 @@ impl<'de> serde::Deserialize<'de> for AlertFeedback {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for AlertFeedback {
+impl std::fmt::Display for AlertStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for AlertFeedback {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.appLogUploadState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppLogUploadState {
-    /// `pending` = 0
-    Pending,
-    /// `completed` = 1
-    Completed,
-    /// `failed` = 2
-    Failed,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppLogUploadState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("pending", 0),
-        ("completed", 1),
-        ("failed", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for AppLogUploadState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for AppLogUploadState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for AppLogUploadState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for AppLogUploadState {
+impl From<&str> for AlertStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.applicationGuardBlockClipboardSharingType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.androidRequiredPasswordType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApplicationGuardBlockClipboardSharingType {
+pub enum AndroidRequiredPasswordType {
+    /// `deviceDefault` = 0
+    DeviceDefault,
+    /// `alphabetic` = 1
+    Alphabetic,
+    /// `alphanumeric` = 2
+    Alphanumeric,
+    /// `alphanumericWithSymbols` = 3
+    AlphanumericWithSymbols,
+    /// `lowSecurityBiometric` = 4
+    LowSecurityBiometric,
+    /// `numeric` = 5
+    Numeric,
+    /// `numericComplex` = 6
+    NumericComplex,
+    /// `any` = 7
+    Any,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for AndroidRequiredPasswordType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceDefault", 0),
+        ("alphabetic", 1),
+        ("alphanumeric", 2),
+        ("alphanumericWithSymbols", 3),
+        ("lowSecurityBiometric", 4),
+        ("numeric", 5),
+        ("numericComplex", 6),
+        ("any", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceDefault" => Self::DeviceDefault,
+            "alphabetic" => Self::Alphabetic,
+            "alphanumeric" => Self::Alphanumeric,
+            "alphanumericWithSymbols" => Self::AlphanumericWithSymbols,
+            "lowSecurityBiometric" => Self::LowSecurityBiometric,
+            "numeric" => Self::Numeric,
+            "numericComplex" => Self::NumericComplex,
+            "any" => Self::Any,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DeviceDefault => "deviceDefault",
+            Self::Alphabetic => "alphabetic",
+            Self::Alphanumeric => "alphanumeric",
+            Self::AlphanumericWithSymbols => "alphanumericWithSymbols",
+            Self::LowSecurityBiometric => "lowSecurityBiometric",
+            Self::Numeric => "numeric",
+            Self::NumericComplex => "numericComplex",
+            Self::Any => "any",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AndroidRequiredPasswordType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AndroidRequiredPasswordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for AndroidRequiredPasswordType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for AndroidRequiredPasswordType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.applicationGuardBlockFileTransferType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApplicationGuardBlockFileTransferType {
     /// `notConfigured` = 0
     NotConfigured,
-    /// `blockBoth` = 1
-    BlockBoth,
-    /// `blockHostToContainer` = 2
-    BlockHostToContainer,
-    /// `blockContainerToHost` = 3
-    BlockContainerToHost,
-    /// `blockNone` = 4
+    /// `blockImageAndTextFile` = 1
+    BlockImageAndTextFile,
+    /// `blockImageFile` = 2
+    BlockImageFile,
+    /// `blockNone` = 3
     BlockNone,
+    /// `blockTextFile` = 4
+    BlockTextFile,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
-for ApplicationGuardBlockClipboardSharingType {
+for ApplicationGuardBlockFileTransferType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
-        ("blockBoth", 1),
-        ("blockHostToContainer", 2),
-        ("blockContainerToHost", 3),
-        ("blockNone", 4),
+        ("blockImageAndTextFile", 1),
+        ("blockImageFile", 2),
+        ("blockNone", 3),
+        ("blockTextFile", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "notConfigured" => Self::NotConfigured,
-            "blockBoth" => Self::BlockBoth,
-            "blockHostToContainer" => Self::BlockHostToContainer,
-            "blockContainerToHost" => Self::BlockContainerToHost,
+            "blockImageAndTextFile" => Self::BlockImageAndTextFile,
+            "blockImageFile" => Self::BlockImageFile,
             "blockNone" => Self::BlockNone,
+            "blockTextFile" => Self::BlockTextFile,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::NotConfigured => "notConfigured",
-            Self::BlockBoth => "blockBoth",
-            Self::BlockHostToContainer => "blockHostToContainer",
-            Self::BlockContainerToHost => "blockContainerToHost",
+            Self::BlockImageAndTextFile => "blockImageAndTextFile",
+            Self::BlockImageFile => "blockImageFile",
             Self::BlockNone => "blockNone",
+            Self::BlockTextFile => "blockTextFile",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for ApplicationGuardBlockClipboardSharingType {
+impl serde::Serialize for ApplicationGuardBlockFileTransferType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for ApplicationGuardBlockClipboardSharingType {
+impl<'de> serde::Deserialize<'de> for ApplicationGuardBlockFileTransferType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -315,222 +261,394 @@ impl<'de> serde::Deserialize<'de> for ApplicationGuardBlockClipboardSharingType 
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for ApplicationGuardBlockClipboardSharingType {
+impl std::fmt::Display for ApplicationGuardBlockFileTransferType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for ApplicationGuardBlockClipboardSharingType {
+impl From<&str> for ApplicationGuardBlockFileTransferType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.automaticUpdateMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.appsUpdateChannelType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AutomaticUpdateMode {
-    /// `userDefined` = 0
-    UserDefined,
-    /// `notifyDownload` = 1
-    NotifyDownload,
-    /// `autoInstallAtMaintenanceTime` = 2
-    AutoInstallAtMaintenanceTime,
-    /// `autoInstallAndRebootAtMaintenanceTime` = 3
-    AutoInstallAndRebootAtMaintenanceTime,
-    /// `autoInstallAndRebootAtScheduledTime` = 4
-    AutoInstallAndRebootAtScheduledTime,
-    /// `autoInstallAndRebootWithoutEndUserControl` = 5
-    AutoInstallAndRebootWithoutEndUserControl,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for AutomaticUpdateMode {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("userDefined", 0),
-        ("notifyDownload", 1),
-        ("autoInstallAtMaintenanceTime", 2),
-        ("autoInstallAndRebootAtMaintenanceTime", 3),
-        ("autoInstallAndRebootAtScheduledTime", 4),
-        ("autoInstallAndRebootWithoutEndUserControl", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "userDefined" => Self::UserDefined,
-            "notifyDownload" => Self::NotifyDownload,
-            "autoInstallAtMaintenanceTime" => Self::AutoInstallAtMaintenanceTime,
-            "autoInstallAndRebootAtMaintenanceTime" => {
-                Self::AutoInstallAndRebootAtMaintenanceTime
-            }
-            "autoInstallAndRebootAtScheduledTime" => {
-                Self::AutoInstallAndRebootAtScheduledTime
-            }
-            "autoInstallAndRebootWithoutEndUserControl" => {
-                Self::AutoInstallAndRebootWithoutEndUserControl
-            }
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserDefined => "userDefined",
-            Self::NotifyDownload => "notifyDownload",
-            Self::AutoInstallAtMaintenanceTime => "autoInstallAtMaintenanceTime",
-            Self::AutoInstallAndRebootAtMaintenanceTime => {
-                "autoInstallAndRebootAtMaintenanceTime"
-            }
-            Self::AutoInstallAndRebootAtScheduledTime => {
-                "autoInstallAndRebootAtScheduledTime"
-            }
-            Self::AutoInstallAndRebootWithoutEndUserControl => {
-                "autoInstallAndRebootWithoutEndUserControl"
-            }
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AutomaticUpdateMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AutomaticUpdateMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for AutomaticUpdateMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for AutomaticUpdateMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.bookingPageAccessControl`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BookingPageAccessControl {
-    /// `unrestricted` = 0
-    Unrestricted,
-    /// `restrictedToOrganization` = 1
-    RestrictedToOrganization,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BookingPageAccessControl {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unrestricted", 0),
-        ("restrictedToOrganization", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unrestricted" => Self::Unrestricted,
-            "restrictedToOrganization" => Self::RestrictedToOrganization,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unrestricted => "unrestricted",
-            Self::RestrictedToOrganization => "restrictedToOrganization",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingPageAccessControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingPageAccessControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for BookingPageAccessControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<&str> for BookingPageAccessControl {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.bookingReminderRecipients`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BookingReminderRecipients {
-    /// `allAttendees` = 0
-    AllAttendees,
-    /// `staff` = 1
-    Staff,
-    /// `customer` = 2
-    Customer,
+pub enum AppsUpdateChannelType {
+    /// `current` = 0
+    Current,
+    /// `monthlyEnterprise` = 1
+    MonthlyEnterprise,
+    /// `semiAnnual` = 2
+    SemiAnnual,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BookingReminderRecipients {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for AppsUpdateChannelType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allAttendees", 0),
-        ("staff", 1),
-        ("customer", 2),
+        ("current", 0),
+        ("monthlyEnterprise", 1),
+        ("semiAnnual", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "allAttendees" => Self::AllAttendees,
-            "staff" => Self::Staff,
-            "customer" => Self::Customer,
+            "current" => Self::Current,
+            "monthlyEnterprise" => Self::MonthlyEnterprise,
+            "semiAnnual" => Self::SemiAnnual,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AllAttendees => "allAttendees",
-            Self::Staff => "staff",
-            Self::Customer => "customer",
+            Self::Current => "current",
+            Self::MonthlyEnterprise => "monthlyEnterprise",
+            Self::SemiAnnual => "semiAnnual",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for AppsUpdateChannelType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for AppsUpdateChannelType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for AppsUpdateChannelType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for AppsUpdateChannelType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.autoRestartNotificationDismissalMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AutoRestartNotificationDismissalMethod {
+    /// `notConfigured` = 0
+    NotConfigured,
+    /// `automatic` = 1
+    Automatic,
+    /// `user` = 2
+    User,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for AutoRestartNotificationDismissalMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notConfigured", 0),
+        ("automatic", 1),
+        ("user", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notConfigured" => Self::NotConfigured,
+            "automatic" => Self::Automatic,
+            "user" => Self::User,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotConfigured => "notConfigured",
+            Self::Automatic => "automatic",
+            Self::User => "user",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AutoRestartNotificationDismissalMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AutoRestartNotificationDismissalMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for AutoRestartNotificationDismissalMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for AutoRestartNotificationDismissalMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.b2bIdentityProvidersType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum B2bIdentityProvidersType {
+    /// `azureActiveDirectory` = 1
+    AzureActiveDirectory,
+    /// `externalFederation` = 2
+    ExternalFederation,
+    /// `socialIdentityProviders` = 3
+    SocialIdentityProviders,
+    /// `emailOneTimePasscode` = 4
+    EmailOneTimePasscode,
+    /// `microsoftAccount` = 5
+    MicrosoftAccount,
+    /// `defaultConfiguredIdp` = 6
+    DefaultConfiguredIdp,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for B2bIdentityProvidersType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("azureActiveDirectory", 1),
+        ("externalFederation", 2),
+        ("socialIdentityProviders", 3),
+        ("emailOneTimePasscode", 4),
+        ("microsoftAccount", 5),
+        ("defaultConfiguredIdp", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "azureActiveDirectory" => Self::AzureActiveDirectory,
+            "externalFederation" => Self::ExternalFederation,
+            "socialIdentityProviders" => Self::SocialIdentityProviders,
+            "emailOneTimePasscode" => Self::EmailOneTimePasscode,
+            "microsoftAccount" => Self::MicrosoftAccount,
+            "defaultConfiguredIdp" => Self::DefaultConfiguredIdp,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AzureActiveDirectory => "azureActiveDirectory",
+            Self::ExternalFederation => "externalFederation",
+            Self::SocialIdentityProviders => "socialIdentityProviders",
+            Self::EmailOneTimePasscode => "emailOneTimePasscode",
+            Self::MicrosoftAccount => "microsoftAccount",
+            Self::DefaultConfiguredIdp => "defaultConfiguredIdp",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for B2bIdentityProvidersType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for B2bIdentityProvidersType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for B2bIdentityProvidersType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<&str> for B2bIdentityProvidersType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.bitLockerEncryptionMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BitLockerEncryptionMethod {
+    /// `aesCbc128` = 3
+    AesCbc128,
+    /// `aesCbc256` = 4
+    AesCbc256,
+    /// `xtsAes128` = 6
+    XtsAes128,
+    /// `xtsAes256` = 7
+    XtsAes256,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for BitLockerEncryptionMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("aesCbc128", 3),
+        ("aesCbc256", 4),
+        ("xtsAes128", 6),
+        ("xtsAes256", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "aesCbc128" => Self::AesCbc128,
+            "aesCbc256" => Self::AesCbc256,
+            "xtsAes128" => Self::XtsAes128,
+            "xtsAes256" => Self::XtsAes256,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AesCbc128 => "aesCbc128",
+            Self::AesCbc256 => "aesCbc256",
+            Self::XtsAes128 => "xtsAes128",
+            Self::XtsAes256 => "xtsAes256",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for BitLockerEncryptionMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for BitLockerEncryptionMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for BitLockerEncryptionMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for BitLockerEncryptionMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.bookingPriceType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BookingPriceType {
+    /// `undefined` = 0
+    Undefined,
+    /// `fixedPrice` = 1
+    FixedPrice,
+    /// `startingAt` = 2
+    StartingAt,
+    /// `hourly` = 3
+    Hourly,
+    /// `free` = 4
+    Free,
+    /// `priceVaries` = 5
+    PriceVaries,
+    /// `callUs` = 6
+    CallUs,
+    /// `notSet` = 7
+    NotSet,
+    /// `unknownFutureValue` = 8
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::EvolvableEnum for BookingPriceType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("undefined", 0),
+        ("fixedPrice", 1),
+        ("startingAt", 2),
+        ("hourly", 3),
+        ("free", 4),
+        ("priceVaries", 5),
+        ("callUs", 6),
+        ("notSet", 7),
+        ("unknownFutureValue", 8),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "undefined" => Self::Undefined,
+            "fixedPrice" => Self::FixedPrice,
+            "startingAt" => Self::StartingAt,
+            "hourly" => Self::Hourly,
+            "free" => Self::Free,
+            "priceVaries" => Self::PriceVaries,
+            "callUs" => Self::CallUs,
+            "notSet" => Self::NotSet,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Undefined => "undefined",
+            Self::FixedPrice => "fixedPrice",
+            Self::StartingAt => "startingAt",
+            Self::Hourly => "hourly",
+            Self::Free => "free",
+            Self::PriceVaries => "priceVaries",
+            Self::CallUs => "callUs",
+            Self::NotSet => "notSet",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -538,14 +656,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BookingReminderRecipients {
 }
 
 #[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingReminderRecipients {
+impl serde::Serialize for BookingPriceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingReminderRecipients {
+impl<'de> serde::Deserialize<'de> for BookingPriceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -554,14 +672,83 @@ impl<'de> serde::Deserialize<'de> for BookingReminderRecipients {
 }
 
 #[cfg(feature = "_solutions")]
-impl std::fmt::Display for BookingReminderRecipients {
+impl std::fmt::Display for BookingPriceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_solutions")]
-impl From<&str> for BookingReminderRecipients {
+impl From<&str> for BookingPriceType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_places")]
+/// CSDL enum type `microsoft.graph.bookingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BookingType {
+    /// `unknown` = 0
+    Unknown,
+    /// `standard` = 1
+    Standard,
+    /// `reserved` = 2
+    Reserved,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::enums::EvolvableEnum for BookingType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("standard", 1),
+        ("reserved", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "standard" => Self::Standard,
+            "reserved" => Self::Reserved,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Standard => "standard",
+            Self::Reserved => "reserved",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_places")]
+impl serde::Serialize for BookingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for BookingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl std::fmt::Display for BookingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_places")]
+impl From<&str> for BookingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -641,6 +828,75 @@ impl From<&str> for BrowseSessionStatus {
     }
 }
 
+#[cfg(feature = "_directory")]
+/// CSDL enum type `microsoft.graph.certificateAuthorityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CertificateAuthorityType {
+    /// `root` = 0
+    Root,
+    /// `intermediate` = 1
+    Intermediate,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::enums::EvolvableEnum for CertificateAuthorityType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("root", 0),
+        ("intermediate", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "root" => Self::Root,
+            "intermediate" => Self::Intermediate,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Root => "root",
+            Self::Intermediate => "intermediate",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for CertificateAuthorityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl std::fmt::Display for CertificateAuthorityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl From<&str> for CertificateAuthorityType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.chatMessageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -715,6 +971,785 @@ impl std::fmt::Display for ChatMessageType {
 
 #[cfg(feature = "_call_ended_event_message_detail")]
 impl From<&str> for ChatMessageType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_places")]
+/// CSDL enum type `microsoft.graph.checkInMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckInMethod {
+    /// `unspecified` = 0
+    Unspecified,
+    /// `manual` = 1
+    Manual,
+    /// `inferred` = 2
+    Inferred,
+    /// `verified` = 3
+    Verified,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::enums::EvolvableEnum for CheckInMethod {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unspecified", 0),
+        ("manual", 1),
+        ("inferred", 2),
+        ("verified", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unspecified" => Self::Unspecified,
+            "manual" => Self::Manual,
+            "inferred" => Self::Inferred,
+            "verified" => Self::Verified,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unspecified => "unspecified",
+            Self::Manual => "manual",
+            Self::Inferred => "inferred",
+            Self::Verified => "verified",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_places")]
+impl serde::Serialize for CheckInMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for CheckInMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl std::fmt::Display for CheckInMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_places")]
+impl From<&str> for CheckInMethod {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.cloudPcOnPremisesConnectionHealthCheckErrorType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CloudPcOnPremisesConnectionHealthCheckErrorType {
+    /// `dnsCheckFqdnNotFound` = 100
+    DnsCheckFqdnNotFound,
+    /// `dnsCheckNameWithInvalidCharacter` = 101
+    DnsCheckNameWithInvalidCharacter,
+    /// `dnsCheckUnknownError` = 199
+    DnsCheckUnknownError,
+    /// `adJoinCheckFqdnNotFound` = 200
+    AdJoinCheckFqdnNotFound,
+    /// `adJoinCheckIncorrectCredentials` = 201
+    AdJoinCheckIncorrectCredentials,
+    /// `adJoinCheckOrganizationalUnitNotFound` = 202
+    AdJoinCheckOrganizationalUnitNotFound,
+    /// `adJoinCheckOrganizationalUnitIncorrectFormat` = 203
+    AdJoinCheckOrganizationalUnitIncorrectFormat,
+    /// `adJoinCheckComputerObjectAlreadyExists` = 204
+    AdJoinCheckComputerObjectAlreadyExists,
+    /// `adJoinCheckAccessDenied` = 205
+    AdJoinCheckAccessDenied,
+    /// `adJoinCheckCredentialsExpired` = 206
+    AdJoinCheckCredentialsExpired,
+    /// `adJoinCheckAccountLockedOrDisabled` = 207
+    AdJoinCheckAccountLockedOrDisabled,
+    /// `adJoinCheckAccountQuotaExceeded` = 208
+    AdJoinCheckAccountQuotaExceeded,
+    /// `adJoinCheckServerNotOperational` = 209
+    AdJoinCheckServerNotOperational,
+    /// `adJoinCheckUnknownError` = 299
+    AdJoinCheckUnknownError,
+    /// `endpointConnectivityCheckCloudPcUrlNotAllowListed` = 300
+    EndpointConnectivityCheckCloudPcUrlNotAllowListed,
+    /// `endpointConnectivityCheckWVDUrlNotAllowListed` = 301
+    EndpointConnectivityCheckWvdUrlNotAllowListed,
+    /// `endpointConnectivityCheckIntuneUrlNotAllowListed` = 302
+    EndpointConnectivityCheckIntuneUrlNotAllowListed,
+    /// `endpointConnectivityCheckAzureADUrlNotAllowListed` = 303
+    EndpointConnectivityCheckAzureAdUrlNotAllowListed,
+    /// `endpointConnectivityCheckLocaleUrlNotAllowListed` = 304
+    EndpointConnectivityCheckLocaleUrlNotAllowListed,
+    /// `endpointConnectivityCheckUnknownError` = 399
+    EndpointConnectivityCheckUnknownError,
+    /// `azureAdDeviceSyncCheckDeviceNotFound` = 400
+    AzureAdDeviceSyncCheckDeviceNotFound,
+    /// `azureAdDeviceSyncCheckLongSyncCircle` = 401
+    AzureAdDeviceSyncCheckLongSyncCircle,
+    /// `azureAdDeviceSyncCheckConnectDisabled` = 402
+    AzureAdDeviceSyncCheckConnectDisabled,
+    /// `azureAdDeviceSyncCheckDurationExceeded` = 403
+    AzureAdDeviceSyncCheckDurationExceeded,
+    /// `azureAdDeviceSyncCheckScpNotConfigured` = 404
+    AzureAdDeviceSyncCheckScpNotConfigured,
+    /// `azureAdDeviceSyncCheckTransientServiceError` = 498
+    AzureAdDeviceSyncCheckTransientServiceError,
+    /// `azureAdDeviceSyncCheckUnknownError` = 499
+    AzureAdDeviceSyncCheckUnknownError,
+    /// `resourceAvailabilityCheckNoSubnetIP` = 500
+    ResourceAvailabilityCheckNoSubnetIp,
+    /// `resourceAvailabilityCheckSubscriptionDisabled` = 501
+    ResourceAvailabilityCheckSubscriptionDisabled,
+    /// `resourceAvailabilityCheckAzurePolicyViolation` = 502
+    ResourceAvailabilityCheckAzurePolicyViolation,
+    /// `resourceAvailabilityCheckSubscriptionNotFound` = 503
+    ResourceAvailabilityCheckSubscriptionNotFound,
+    /// `resourceAvailabilityCheckSubscriptionTransferred` = 504
+    ResourceAvailabilityCheckSubscriptionTransferred,
+    /// `resourceAvailabilityCheckGeneralSubscriptionError` = 505
+    ResourceAvailabilityCheckGeneralSubscriptionError,
+    /// `resourceAvailabilityCheckUnsupportedVNetRegion` = 506
+    ResourceAvailabilityCheckUnsupportedVNetRegion,
+    /// `resourceAvailabilityCheckResourceGroupInvalid` = 507
+    ResourceAvailabilityCheckResourceGroupInvalid,
+    /// `resourceAvailabilityCheckVNetInvalid` = 508
+    ResourceAvailabilityCheckVNetInvalid,
+    /// `resourceAvailabilityCheckSubnetInvalid` = 509
+    ResourceAvailabilityCheckSubnetInvalid,
+    /// `resourceAvailabilityCheckResourceGroupBeingDeleted` = 510
+    ResourceAvailabilityCheckResourceGroupBeingDeleted,
+    /// `resourceAvailabilityCheckVNetBeingMoved` = 511
+    ResourceAvailabilityCheckVNetBeingMoved,
+    /// `resourceAvailabilityCheckSubnetDelegationFailed` = 512
+    ResourceAvailabilityCheckSubnetDelegationFailed,
+    /// `resourceAvailabilityCheckSubnetWithExternalResources` = 513
+    ResourceAvailabilityCheckSubnetWithExternalResources,
+    /// `resourceAvailabilityCheckResourceGroupLockedForReadonly` = 514
+    ResourceAvailabilityCheckResourceGroupLockedForReadonly,
+    /// `resourceAvailabilityCheckResourceGroupLockedForDelete` = 515
+    ResourceAvailabilityCheckResourceGroupLockedForDelete,
+    /// `resourceAvailabilityCheckNoIntuneReaderRoleError` = 516
+    ResourceAvailabilityCheckNoIntuneReaderRoleError,
+    /// `resourceAvailabilityCheckIntuneDefaultWindowsRestrictionViolation` = 517
+    ResourceAvailabilityCheckIntuneDefaultWindowsRestrictionViolation,
+    /// `resourceAvailabilityCheckIntuneCustomWindowsRestrictionViolation` = 518
+    ResourceAvailabilityCheckIntuneCustomWindowsRestrictionViolation,
+    /// `resourceAvailabilityCheckDeploymentQuotaLimitReached` = 519
+    ResourceAvailabilityCheckDeploymentQuotaLimitReached,
+    /// `resourceAvailabilityCheckTransientServiceError` = 598
+    ResourceAvailabilityCheckTransientServiceError,
+    /// `resourceAvailabilityCheckUnknownError` = 599
+    ResourceAvailabilityCheckUnknownError,
+    /// `permissionCheckNoSubscriptionReaderRole` = 600
+    PermissionCheckNoSubscriptionReaderRole,
+    /// `permissionCheckNoResourceGroupOwnerRole` = 601
+    PermissionCheckNoResourceGroupOwnerRole,
+    /// `permissionCheckNoVNetContributorRole` = 602
+    PermissionCheckNoVNetContributorRole,
+    /// `permissionCheckNoResourceGroupNetworkContributorRole` = 603
+    PermissionCheckNoResourceGroupNetworkContributorRole,
+    /// `permissionCheckNoWindows365NetworkUserRole` = 604
+    PermissionCheckNoWindows365NetworkUserRole,
+    /// `permissionCheckNoWindows365NetworkInterfaceContributorRole` = 605
+    PermissionCheckNoWindows365NetworkInterfaceContributorRole,
+    /// `permissionCheckTransientServiceError` = 698
+    PermissionCheckTransientServiceError,
+    /// `permissionCheckUnknownError` = 699
+    PermissionCheckUnknownError,
+    /// `udpConnectivityCheckStunUrlNotAllowListed` = 800
+    UdpConnectivityCheckStunUrlNotAllowListed,
+    /// `udpConnectivityCheckTurnUrlNotAllowListed` = 801
+    UdpConnectivityCheckTurnUrlNotAllowListed,
+    /// `udpConnectivityCheckUrlsNotAllowListed` = 802
+    UdpConnectivityCheckUrlsNotAllowListed,
+    /// `udpConnectivityCheckUnknownError` = 899
+    UdpConnectivityCheckUnknownError,
+    /// `internalServerErrorDeploymentCanceled` = 900
+    InternalServerErrorDeploymentCanceled,
+    /// `internalServerErrorAllocateResourceFailed` = 901
+    InternalServerErrorAllocateResourceFailed,
+    /// `internalServerErrorVMDeploymentTimeout` = 902
+    InternalServerErrorVmDeploymentTimeout,
+    /// `internalServerErrorUnableToRunDscScript` = 903
+    InternalServerErrorUnableToRunDscScript,
+    /// `ssoCheckKerberosConfigurationError` = 904
+    SsoCheckKerberosConfigurationError,
+    /// `internalServerUnknownError` = 999
+    InternalServerUnknownError,
+    /// `unknownFutureValue` = 1000
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for CloudPcOnPremisesConnectionHealthCheckErrorType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("dnsCheckFqdnNotFound", 100),
+        ("dnsCheckNameWithInvalidCharacter", 101),
+        ("dnsCheckUnknownError", 199),
+        ("adJoinCheckFqdnNotFound", 200),
+        ("adJoinCheckIncorrectCredentials", 201),
+        ("adJoinCheckOrganizationalUnitNotFound", 202),
+        ("adJoinCheckOrganizationalUnitIncorrectFormat", 203),
+        ("adJoinCheckComputerObjectAlreadyExists", 204),
+        ("adJoinCheckAccessDenied", 205),
+        ("adJoinCheckCredentialsExpired", 206),
+        ("adJoinCheckAccountLockedOrDisabled", 207),
+        ("adJoinCheckAccountQuotaExceeded", 208),
+        ("adJoinCheckServerNotOperational", 209),
+        ("adJoinCheckUnknownError", 299),
+        ("endpointConnectivityCheckCloudPcUrlNotAllowListed", 300),
+        ("endpointConnectivityCheckWVDUrlNotAllowListed", 301),
+        ("endpointConnectivityCheckIntuneUrlNotAllowListed", 302),
+        ("endpointConnectivityCheckAzureADUrlNotAllowListed", 303),
+        ("endpointConnectivityCheckLocaleUrlNotAllowListed", 304),
+        ("endpointConnectivityCheckUnknownError", 399),
+        ("azureAdDeviceSyncCheckDeviceNotFound", 400),
+        ("azureAdDeviceSyncCheckLongSyncCircle", 401),
+        ("azureAdDeviceSyncCheckConnectDisabled", 402),
+        ("azureAdDeviceSyncCheckDurationExceeded", 403),
+        ("azureAdDeviceSyncCheckScpNotConfigured", 404),
+        ("azureAdDeviceSyncCheckTransientServiceError", 498),
+        ("azureAdDeviceSyncCheckUnknownError", 499),
+        ("resourceAvailabilityCheckNoSubnetIP", 500),
+        ("resourceAvailabilityCheckSubscriptionDisabled", 501),
+        ("resourceAvailabilityCheckAzurePolicyViolation", 502),
+        ("resourceAvailabilityCheckSubscriptionNotFound", 503),
+        ("resourceAvailabilityCheckSubscriptionTransferred", 504),
+        ("resourceAvailabilityCheckGeneralSubscriptionError", 505),
+        ("resourceAvailabilityCheckUnsupportedVNetRegion", 506),
+        ("resourceAvailabilityCheckResourceGroupInvalid", 507),
+        ("resourceAvailabilityCheckVNetInvalid", 508),
+        ("resourceAvailabilityCheckSubnetInvalid", 509),
+        ("resourceAvailabilityCheckResourceGroupBeingDeleted", 510),
+        ("resourceAvailabilityCheckVNetBeingMoved", 511),
+        ("resourceAvailabilityCheckSubnetDelegationFailed", 512),
+        ("resourceAvailabilityCheckSubnetWithExternalResources", 513),
+        ("resourceAvailabilityCheckResourceGroupLockedForReadonly", 514),
+        ("resourceAvailabilityCheckResourceGroupLockedForDelete", 515),
+        ("resourceAvailabilityCheckNoIntuneReaderRoleError", 516),
+        ("resourceAvailabilityCheckIntuneDefaultWindowsRestrictionViolation", 517),
+        ("resourceAvailabilityCheckIntuneCustomWindowsRestrictionViolation", 518),
+        ("resourceAvailabilityCheckDeploymentQuotaLimitReached", 519),
+        ("resourceAvailabilityCheckTransientServiceError", 598),
+        ("resourceAvailabilityCheckUnknownError", 599),
+        ("permissionCheckNoSubscriptionReaderRole", 600),
+        ("permissionCheckNoResourceGroupOwnerRole", 601),
+        ("permissionCheckNoVNetContributorRole", 602),
+        ("permissionCheckNoResourceGroupNetworkContributorRole", 603),
+        ("permissionCheckNoWindows365NetworkUserRole", 604),
+        ("permissionCheckNoWindows365NetworkInterfaceContributorRole", 605),
+        ("permissionCheckTransientServiceError", 698),
+        ("permissionCheckUnknownError", 699),
+        ("udpConnectivityCheckStunUrlNotAllowListed", 800),
+        ("udpConnectivityCheckTurnUrlNotAllowListed", 801),
+        ("udpConnectivityCheckUrlsNotAllowListed", 802),
+        ("udpConnectivityCheckUnknownError", 899),
+        ("internalServerErrorDeploymentCanceled", 900),
+        ("internalServerErrorAllocateResourceFailed", 901),
+        ("internalServerErrorVMDeploymentTimeout", 902),
+        ("internalServerErrorUnableToRunDscScript", 903),
+        ("ssoCheckKerberosConfigurationError", 904),
+        ("internalServerUnknownError", 999),
+        ("unknownFutureValue", 1000),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "dnsCheckFqdnNotFound" => Self::DnsCheckFqdnNotFound,
+            "dnsCheckNameWithInvalidCharacter" => Self::DnsCheckNameWithInvalidCharacter,
+            "dnsCheckUnknownError" => Self::DnsCheckUnknownError,
+            "adJoinCheckFqdnNotFound" => Self::AdJoinCheckFqdnNotFound,
+            "adJoinCheckIncorrectCredentials" => Self::AdJoinCheckIncorrectCredentials,
+            "adJoinCheckOrganizationalUnitNotFound" => {
+                Self::AdJoinCheckOrganizationalUnitNotFound
+            }
+            "adJoinCheckOrganizationalUnitIncorrectFormat" => {
+                Self::AdJoinCheckOrganizationalUnitIncorrectFormat
+            }
+            "adJoinCheckComputerObjectAlreadyExists" => {
+                Self::AdJoinCheckComputerObjectAlreadyExists
+            }
+            "adJoinCheckAccessDenied" => Self::AdJoinCheckAccessDenied,
+            "adJoinCheckCredentialsExpired" => Self::AdJoinCheckCredentialsExpired,
+            "adJoinCheckAccountLockedOrDisabled" => {
+                Self::AdJoinCheckAccountLockedOrDisabled
+            }
+            "adJoinCheckAccountQuotaExceeded" => Self::AdJoinCheckAccountQuotaExceeded,
+            "adJoinCheckServerNotOperational" => Self::AdJoinCheckServerNotOperational,
+            "adJoinCheckUnknownError" => Self::AdJoinCheckUnknownError,
+            "endpointConnectivityCheckCloudPcUrlNotAllowListed" => {
+                Self::EndpointConnectivityCheckCloudPcUrlNotAllowListed
+            }
+            "endpointConnectivityCheckWVDUrlNotAllowListed" => {
+                Self::EndpointConnectivityCheckWvdUrlNotAllowListed
+            }
+            "endpointConnectivityCheckIntuneUrlNotAllowListed" => {
+                Self::EndpointConnectivityCheckIntuneUrlNotAllowListed
+            }
+            "endpointConnectivityCheckAzureADUrlNotAllowListed" => {
+                Self::EndpointConnectivityCheckAzureAdUrlNotAllowListed
+            }
+            "endpointConnectivityCheckLocaleUrlNotAllowListed" => {
+                Self::EndpointConnectivityCheckLocaleUrlNotAllowListed
+            }
+            "endpointConnectivityCheckUnknownError" => {
+                Self::EndpointConnectivityCheckUnknownError
+            }
+            "azureAdDeviceSyncCheckDeviceNotFound" => {
+                Self::AzureAdDeviceSyncCheckDeviceNotFound
+            }
+            "azureAdDeviceSyncCheckLongSyncCircle" => {
+                Self::AzureAdDeviceSyncCheckLongSyncCircle
+            }
+            "azureAdDeviceSyncCheckConnectDisabled" => {
+                Self::AzureAdDeviceSyncCheckConnectDisabled
+            }
+            "azureAdDeviceSyncCheckDurationExceeded" => {
+                Self::AzureAdDeviceSyncCheckDurationExceeded
+            }
+            "azureAdDeviceSyncCheckScpNotConfigured" => {
+                Self::AzureAdDeviceSyncCheckScpNotConfigured
+            }
+            "azureAdDeviceSyncCheckTransientServiceError" => {
+                Self::AzureAdDeviceSyncCheckTransientServiceError
+            }
+            "azureAdDeviceSyncCheckUnknownError" => {
+                Self::AzureAdDeviceSyncCheckUnknownError
+            }
+            "resourceAvailabilityCheckNoSubnetIP" => {
+                Self::ResourceAvailabilityCheckNoSubnetIp
+            }
+            "resourceAvailabilityCheckSubscriptionDisabled" => {
+                Self::ResourceAvailabilityCheckSubscriptionDisabled
+            }
+            "resourceAvailabilityCheckAzurePolicyViolation" => {
+                Self::ResourceAvailabilityCheckAzurePolicyViolation
+            }
+            "resourceAvailabilityCheckSubscriptionNotFound" => {
+                Self::ResourceAvailabilityCheckSubscriptionNotFound
+            }
+            "resourceAvailabilityCheckSubscriptionTransferred" => {
+                Self::ResourceAvailabilityCheckSubscriptionTransferred
+            }
+            "resourceAvailabilityCheckGeneralSubscriptionError" => {
+                Self::ResourceAvailabilityCheckGeneralSubscriptionError
+            }
+            "resourceAvailabilityCheckUnsupportedVNetRegion" => {
+                Self::ResourceAvailabilityCheckUnsupportedVNetRegion
+            }
+            "resourceAvailabilityCheckResourceGroupInvalid" => {
+                Self::ResourceAvailabilityCheckResourceGroupInvalid
+            }
+            "resourceAvailabilityCheckVNetInvalid" => {
+                Self::ResourceAvailabilityCheckVNetInvalid
+            }
+            "resourceAvailabilityCheckSubnetInvalid" => {
+                Self::ResourceAvailabilityCheckSubnetInvalid
+            }
+            "resourceAvailabilityCheckResourceGroupBeingDeleted" => {
+                Self::ResourceAvailabilityCheckResourceGroupBeingDeleted
+            }
+            "resourceAvailabilityCheckVNetBeingMoved" => {
+                Self::ResourceAvailabilityCheckVNetBeingMoved
+            }
+            "resourceAvailabilityCheckSubnetDelegationFailed" => {
+                Self::ResourceAvailabilityCheckSubnetDelegationFailed
+            }
+            "resourceAvailabilityCheckSubnetWithExternalResources" => {
+                Self::ResourceAvailabilityCheckSubnetWithExternalResources
+            }
+            "resourceAvailabilityCheckResourceGroupLockedForReadonly" => {
+                Self::ResourceAvailabilityCheckResourceGroupLockedForReadonly
+            }
+            "resourceAvailabilityCheckResourceGroupLockedForDelete" => {
+                Self::ResourceAvailabilityCheckResourceGroupLockedForDelete
+            }
+            "resourceAvailabilityCheckNoIntuneReaderRoleError" => {
+                Self::ResourceAvailabilityCheckNoIntuneReaderRoleError
+            }
+            "resourceAvailabilityCheckIntuneDefaultWindowsRestrictionViolation" => {
+                Self::ResourceAvailabilityCheckIntuneDefaultWindowsRestrictionViolation
+            }
+            "resourceAvailabilityCheckIntuneCustomWindowsRestrictionViolation" => {
+                Self::ResourceAvailabilityCheckIntuneCustomWindowsRestrictionViolation
+            }
+            "resourceAvailabilityCheckDeploymentQuotaLimitReached" => {
+                Self::ResourceAvailabilityCheckDeploymentQuotaLimitReached
+            }
+            "resourceAvailabilityCheckTransientServiceError" => {
+                Self::ResourceAvailabilityCheckTransientServiceError
+            }
+            "resourceAvailabilityCheckUnknownError" => {
+                Self::ResourceAvailabilityCheckUnknownError
+            }
+            "permissionCheckNoSubscriptionReaderRole" => {
+                Self::PermissionCheckNoSubscriptionReaderRole
+            }
+            "permissionCheckNoResourceGroupOwnerRole" => {
+                Self::PermissionCheckNoResourceGroupOwnerRole
+            }
+            "permissionCheckNoVNetContributorRole" => {
+                Self::PermissionCheckNoVNetContributorRole
+            }
+            "permissionCheckNoResourceGroupNetworkContributorRole" => {
+                Self::PermissionCheckNoResourceGroupNetworkContributorRole
+            }
+            "permissionCheckNoWindows365NetworkUserRole" => {
+                Self::PermissionCheckNoWindows365NetworkUserRole
+            }
+            "permissionCheckNoWindows365NetworkInterfaceContributorRole" => {
+                Self::PermissionCheckNoWindows365NetworkInterfaceContributorRole
+            }
+            "permissionCheckTransientServiceError" => {
+                Self::PermissionCheckTransientServiceError
+            }
+            "permissionCheckUnknownError" => Self::PermissionCheckUnknownError,
+            "udpConnectivityCheckStunUrlNotAllowListed" => {
+                Self::UdpConnectivityCheckStunUrlNotAllowListed
+            }
+            "udpConnectivityCheckTurnUrlNotAllowListed" => {
+                Self::UdpConnectivityCheckTurnUrlNotAllowListed
+            }
+            "udpConnectivityCheckUrlsNotAllowListed" => {
+                Self::UdpConnectivityCheckUrlsNotAllowListed
+            }
+            "udpConnectivityCheckUnknownError" => Self::UdpConnectivityCheckUnknownError,
+            "internalServerErrorDeploymentCanceled" => {
+                Self::InternalServerErrorDeploymentCanceled
+            }
+            "internalServerErrorAllocateResourceFailed" => {
+                Self::InternalServerErrorAllocateResourceFailed
+            }
+            "internalServerErrorVMDeploymentTimeout" => {
+                Self::InternalServerErrorVmDeploymentTimeout
+            }
+            "internalServerErrorUnableToRunDscScript" => {
+                Self::InternalServerErrorUnableToRunDscScript
+            }
+            "ssoCheckKerberosConfigurationError" => {
+                Self::SsoCheckKerberosConfigurationError
+            }
+            "internalServerUnknownError" => Self::InternalServerUnknownError,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DnsCheckFqdnNotFound => "dnsCheckFqdnNotFound",
+            Self::DnsCheckNameWithInvalidCharacter => "dnsCheckNameWithInvalidCharacter",
+            Self::DnsCheckUnknownError => "dnsCheckUnknownError",
+            Self::AdJoinCheckFqdnNotFound => "adJoinCheckFqdnNotFound",
+            Self::AdJoinCheckIncorrectCredentials => "adJoinCheckIncorrectCredentials",
+            Self::AdJoinCheckOrganizationalUnitNotFound => {
+                "adJoinCheckOrganizationalUnitNotFound"
+            }
+            Self::AdJoinCheckOrganizationalUnitIncorrectFormat => {
+                "adJoinCheckOrganizationalUnitIncorrectFormat"
+            }
+            Self::AdJoinCheckComputerObjectAlreadyExists => {
+                "adJoinCheckComputerObjectAlreadyExists"
+            }
+            Self::AdJoinCheckAccessDenied => "adJoinCheckAccessDenied",
+            Self::AdJoinCheckCredentialsExpired => "adJoinCheckCredentialsExpired",
+            Self::AdJoinCheckAccountLockedOrDisabled => {
+                "adJoinCheckAccountLockedOrDisabled"
+            }
+            Self::AdJoinCheckAccountQuotaExceeded => "adJoinCheckAccountQuotaExceeded",
+            Self::AdJoinCheckServerNotOperational => "adJoinCheckServerNotOperational",
+            Self::AdJoinCheckUnknownError => "adJoinCheckUnknownError",
+            Self::EndpointConnectivityCheckCloudPcUrlNotAllowListed => {
+                "endpointConnectivityCheckCloudPcUrlNotAllowListed"
+            }
+            Self::EndpointConnectivityCheckWvdUrlNotAllowListed => {
+                "endpointConnectivityCheckWVDUrlNotAllowListed"
+            }
+            Self::EndpointConnectivityCheckIntuneUrlNotAllowListed => {
+                "endpointConnectivityCheckIntuneUrlNotAllowListed"
+            }
+            Self::EndpointConnectivityCheckAzureAdUrlNotAllowListed => {
+                "endpointConnectivityCheckAzureADUrlNotAllowListed"
+            }
+            Self::EndpointConnectivityCheckLocaleUrlNotAllowListed => {
+                "endpointConnectivityCheckLocaleUrlNotAllowListed"
+            }
+            Self::EndpointConnectivityCheckUnknownError => {
+                "endpointConnectivityCheckUnknownError"
+            }
+            Self::AzureAdDeviceSyncCheckDeviceNotFound => {
+                "azureAdDeviceSyncCheckDeviceNotFound"
+            }
+            Self::AzureAdDeviceSyncCheckLongSyncCircle => {
+                "azureAdDeviceSyncCheckLongSyncCircle"
+            }
+            Self::AzureAdDeviceSyncCheckConnectDisabled => {
+                "azureAdDeviceSyncCheckConnectDisabled"
+            }
+            Self::AzureAdDeviceSyncCheckDurationExceeded => {
+                "azureAdDeviceSyncCheckDurationExceeded"
+            }
+            Self::AzureAdDeviceSyncCheckScpNotConfigured => {
+                "azureAdDeviceSyncCheckScpNotConfigured"
+            }
+            Self::AzureAdDeviceSyncCheckTransientServiceError => {
+                "azureAdDeviceSyncCheckTransientServiceError"
+            }
+            Self::AzureAdDeviceSyncCheckUnknownError => {
+                "azureAdDeviceSyncCheckUnknownError"
+            }
+            Self::ResourceAvailabilityCheckNoSubnetIp => {
+                "resourceAvailabilityCheckNoSubnetIP"
+            }
+            Self::ResourceAvailabilityCheckSubscriptionDisabled => {
+                "resourceAvailabilityCheckSubscriptionDisabled"
+            }
+            Self::ResourceAvailabilityCheckAzurePolicyViolation => {
+                "resourceAvailabilityCheckAzurePolicyViolation"
+            }
+            Self::ResourceAvailabilityCheckSubscriptionNotFound => {
+                "resourceAvailabilityCheckSubscriptionNotFound"
+            }
+            Self::ResourceAvailabilityCheckSubscriptionTransferred => {
+                "resourceAvailabilityCheckSubscriptionTransferred"
+            }
+            Self::ResourceAvailabilityCheckGeneralSubscriptionError => {
+                "resourceAvailabilityCheckGeneralSubscriptionError"
+            }
+            Self::ResourceAvailabilityCheckUnsupportedVNetRegion => {
+                "resourceAvailabilityCheckUnsupportedVNetRegion"
+            }
+            Self::ResourceAvailabilityCheckResourceGroupInvalid => {
+                "resourceAvailabilityCheckResourceGroupInvalid"
+            }
+            Self::ResourceAvailabilityCheckVNetInvalid => {
+                "resourceAvailabilityCheckVNetInvalid"
+            }
+            Self::ResourceAvailabilityCheckSubnetInvalid => {
+                "resourceAvailabilityCheckSubnetInvalid"
+            }
+            Self::ResourceAvailabilityCheckResourceGroupBeingDeleted => {
+                "resourceAvailabilityCheckResourceGroupBeingDeleted"
+            }
+            Self::ResourceAvailabilityCheckVNetBeingMoved => {
+                "resourceAvailabilityCheckVNetBeingMoved"
+            }
+            Self::ResourceAvailabilityCheckSubnetDelegationFailed => {
+                "resourceAvailabilityCheckSubnetDelegationFailed"
+            }
+            Self::ResourceAvailabilityCheckSubnetWithExternalResources => {
+                "resourceAvailabilityCheckSubnetWithExternalResources"
+            }
+            Self::ResourceAvailabilityCheckResourceGroupLockedForReadonly => {
+                "resourceAvailabilityCheckResourceGroupLockedForReadonly"
+            }
+            Self::ResourceAvailabilityCheckResourceGroupLockedForDelete => {
+                "resourceAvailabilityCheckResourceGroupLockedForDelete"
+            }
+            Self::ResourceAvailabilityCheckNoIntuneReaderRoleError => {
+                "resourceAvailabilityCheckNoIntuneReaderRoleError"
+            }
+            Self::ResourceAvailabilityCheckIntuneDefaultWindowsRestrictionViolation => {
+                "resourceAvailabilityCheckIntuneDefaultWindowsRestrictionViolation"
+            }
+            Self::ResourceAvailabilityCheckIntuneCustomWindowsRestrictionViolation => {
+                "resourceAvailabilityCheckIntuneCustomWindowsRestrictionViolation"
+            }
+            Self::ResourceAvailabilityCheckDeploymentQuotaLimitReached => {
+                "resourceAvailabilityCheckDeploymentQuotaLimitReached"
+            }
+            Self::ResourceAvailabilityCheckTransientServiceError => {
+                "resourceAvailabilityCheckTransientServiceError"
+            }
+            Self::ResourceAvailabilityCheckUnknownError => {
+                "resourceAvailabilityCheckUnknownError"
+            }
+            Self::PermissionCheckNoSubscriptionReaderRole => {
+                "permissionCheckNoSubscriptionReaderRole"
+            }
+            Self::PermissionCheckNoResourceGroupOwnerRole => {
+                "permissionCheckNoResourceGroupOwnerRole"
+            }
+            Self::PermissionCheckNoVNetContributorRole => {
+                "permissionCheckNoVNetContributorRole"
+            }
+            Self::PermissionCheckNoResourceGroupNetworkContributorRole => {
+                "permissionCheckNoResourceGroupNetworkContributorRole"
+            }
+            Self::PermissionCheckNoWindows365NetworkUserRole => {
+                "permissionCheckNoWindows365NetworkUserRole"
+            }
+            Self::PermissionCheckNoWindows365NetworkInterfaceContributorRole => {
+                "permissionCheckNoWindows365NetworkInterfaceContributorRole"
+            }
+            Self::PermissionCheckTransientServiceError => {
+                "permissionCheckTransientServiceError"
+            }
+            Self::PermissionCheckUnknownError => "permissionCheckUnknownError",
+            Self::UdpConnectivityCheckStunUrlNotAllowListed => {
+                "udpConnectivityCheckStunUrlNotAllowListed"
+            }
+            Self::UdpConnectivityCheckTurnUrlNotAllowListed => {
+                "udpConnectivityCheckTurnUrlNotAllowListed"
+            }
+            Self::UdpConnectivityCheckUrlsNotAllowListed => {
+                "udpConnectivityCheckUrlsNotAllowListed"
+            }
+            Self::UdpConnectivityCheckUnknownError => "udpConnectivityCheckUnknownError",
+            Self::InternalServerErrorDeploymentCanceled => {
+                "internalServerErrorDeploymentCanceled"
+            }
+            Self::InternalServerErrorAllocateResourceFailed => {
+                "internalServerErrorAllocateResourceFailed"
+            }
+            Self::InternalServerErrorVmDeploymentTimeout => {
+                "internalServerErrorVMDeploymentTimeout"
+            }
+            Self::InternalServerErrorUnableToRunDscScript => {
+                "internalServerErrorUnableToRunDscScript"
+            }
+            Self::SsoCheckKerberosConfigurationError => {
+                "ssoCheckKerberosConfigurationError"
+            }
+            Self::InternalServerUnknownError => "internalServerUnknownError",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcOnPremisesConnectionHealthCheckErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionHealthCheckErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for CloudPcOnPremisesConnectionHealthCheckErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for CloudPcOnPremisesConnectionHealthCheckErrorType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.cloudPcOnPremisesConnectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CloudPcOnPremisesConnectionStatus {
+    /// `pending` = 0
+    Pending,
+    /// `running` = 1
+    Running,
+    /// `passed` = 2
+    Passed,
+    /// `failed` = 3
+    Failed,
+    /// `warning` = 4
+    Warning,
+    /// `informational` = 5
+    Informational,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOnPremisesConnectionStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("pending", 0),
+        ("running", 1),
+        ("passed", 2),
+        ("failed", 3),
+        ("warning", 4),
+        ("informational", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "passed" => Self::Passed,
+            "failed" => Self::Failed,
+            "warning" => Self::Warning,
+            "informational" => Self::Informational,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Warning => "warning",
+            Self::Informational => "informational",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcOnPremisesConnectionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for CloudPcOnPremisesConnectionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for CloudPcOnPremisesConnectionStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -958,153 +1993,64 @@ impl From<&str> for ConnectionStatus {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-/// CSDL enum type `microsoft.graph.dataRetentionLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataRetentionLevel {
-    /// `none` = 0
-    None,
-    /// `dataRetained` = 1
-    DataRetained,
-    /// `deletedImmediately` = 2
-    DeletedImmediately,
-    /// `deletedWithin1Month` = 3
-    DeletedWithin1Month,
-    /// `deletedWithin2Weeks` = 4
-    DeletedWithin2Weeks,
-    /// `deletedWithin3Months` = 5
-    DeletedWithin3Months,
-    /// `deletedWithinMoreThan3Months` = 6
-    DeletedWithinMoreThan3Months,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::enums::EvolvableEnum for DataRetentionLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("dataRetained", 1),
-        ("deletedImmediately", 2),
-        ("deletedWithin1Month", 3),
-        ("deletedWithin2Weeks", 4),
-        ("deletedWithin3Months", 5),
-        ("deletedWithinMoreThan3Months", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "dataRetained" => Self::DataRetained,
-            "deletedImmediately" => Self::DeletedImmediately,
-            "deletedWithin1Month" => Self::DeletedWithin1Month,
-            "deletedWithin2Weeks" => Self::DeletedWithin2Weeks,
-            "deletedWithin3Months" => Self::DeletedWithin3Months,
-            "deletedWithinMoreThan3Months" => Self::DeletedWithinMoreThan3Months,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::DataRetained => "dataRetained",
-            Self::DeletedImmediately => "deletedImmediately",
-            Self::DeletedWithin1Month => "deletedWithin1Month",
-            Self::DeletedWithin2Weeks => "deletedWithin2Weeks",
-            Self::DeletedWithin3Months => "deletedWithin3Months",
-            Self::DeletedWithinMoreThan3Months => "deletedWithinMoreThan3Months",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for DataRetentionLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for DataRetentionLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl std::fmt::Display for DataRetentionLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl From<&str> for DataRetentionLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.defenderScanType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.defenderPromptForSampleSubmission`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DefenderScanType {
+pub enum DefenderPromptForSampleSubmission {
     /// `userDefined` = 0
     UserDefined,
-    /// `disabled` = 1
-    Disabled,
-    /// `quick` = 2
-    Quick,
-    /// `full` = 3
-    Full,
+    /// `alwaysPrompt` = 1
+    AlwaysPrompt,
+    /// `promptBeforeSendingPersonalData` = 2
+    PromptBeforeSendingPersonalData,
+    /// `neverSendData` = 3
+    NeverSendData,
+    /// `sendAllDataWithoutPrompting` = 4
+    SendAllDataWithoutPrompting,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DefenderScanType {
+impl graph_odata_runtime::enums::EvolvableEnum for DefenderPromptForSampleSubmission {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
-        ("disabled", 1),
-        ("quick", 2),
-        ("full", 3),
+        ("alwaysPrompt", 1),
+        ("promptBeforeSendingPersonalData", 2),
+        ("neverSendData", 3),
+        ("sendAllDataWithoutPrompting", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "userDefined" => Self::UserDefined,
-            "disabled" => Self::Disabled,
-            "quick" => Self::Quick,
-            "full" => Self::Full,
+            "alwaysPrompt" => Self::AlwaysPrompt,
+            "promptBeforeSendingPersonalData" => Self::PromptBeforeSendingPersonalData,
+            "neverSendData" => Self::NeverSendData,
+            "sendAllDataWithoutPrompting" => Self::SendAllDataWithoutPrompting,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::UserDefined => "userDefined",
-            Self::Disabled => "disabled",
-            Self::Quick => "quick",
-            Self::Full => "full",
+            Self::AlwaysPrompt => "alwaysPrompt",
+            Self::PromptBeforeSendingPersonalData => "promptBeforeSendingPersonalData",
+            Self::NeverSendData => "neverSendData",
+            Self::SendAllDataWithoutPrompting => "sendAllDataWithoutPrompting",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for DefenderScanType {
+impl serde::Serialize for DefenderPromptForSampleSubmission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DefenderScanType {
+impl<'de> serde::Deserialize<'de> for DefenderPromptForSampleSubmission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1113,629 +2059,130 @@ impl<'de> serde::Deserialize<'de> for DefenderScanType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for DefenderScanType {
+impl std::fmt::Display for DefenderPromptForSampleSubmission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for DefenderScanType {
+impl From<&str> for DefenderPromptForSampleSubmission {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL enum type `microsoft.graph.delegatedAdminRelationshipRequestStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.deviceEnrollmentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DelegatedAdminRelationshipRequestStatus {
-    /// `created` = 0
-    Created,
-    /// `pending` = 1
-    Pending,
-    /// `succeeded` = 2
-    Succeeded,
-    /// `failed` = 3
-    Failed,
-    /// `unknownFutureValue` = 4
+pub enum DeviceEnrollmentType {
+    /// `unknown` = 0
+    Unknown,
+    /// `userEnrollment` = 1
+    UserEnrollment,
+    /// `deviceEnrollmentManager` = 2
+    DeviceEnrollmentManager,
+    /// `appleBulkWithUser` = 3
+    AppleBulkWithUser,
+    /// `appleBulkWithoutUser` = 4
+    AppleBulkWithoutUser,
+    /// `windowsAzureADJoin` = 5
+    WindowsAzureAdJoin,
+    /// `windowsBulkUserless` = 6
+    WindowsBulkUserless,
+    /// `windowsAutoEnrollment` = 7
+    WindowsAutoEnrollment,
+    /// `windowsBulkAzureDomainJoin` = 8
+    WindowsBulkAzureDomainJoin,
+    /// `windowsCoManagement` = 9
+    WindowsCoManagement,
+    /// `windowsAzureADJoinUsingDeviceAuth` = 10
+    WindowsAzureAdJoinUsingDeviceAuth,
+    /// `appleUserEnrollment` = 11
+    AppleUserEnrollment,
+    /// `appleUserEnrollmentWithServiceAccount` = 12
+    AppleUserEnrollmentWithServiceAccount,
+    /// `unknownFutureValue` = 26
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for DelegatedAdminRelationshipRequestStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("created", 0),
-        ("pending", 1),
-        ("succeeded", 2),
-        ("failed", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "pending" => Self::Pending,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Pending => "pending",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminRelationshipRequestStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl std::fmt::Display for DelegatedAdminRelationshipRequestStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl From<&str> for DelegatedAdminRelationshipRequestStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.deviceEnrollmentFailureReason`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceEnrollmentFailureReason {
-    /// `unknown` = 0
-    Unknown,
-    /// `authentication` = 1
-    Authentication,
-    /// `authorization` = 2
-    Authorization,
-    /// `accountValidation` = 3
-    AccountValidation,
-    /// `userValidation` = 4
-    UserValidation,
-    /// `deviceNotSupported` = 5
-    DeviceNotSupported,
-    /// `inMaintenance` = 6
-    InMaintenance,
-    /// `badRequest` = 7
-    BadRequest,
-    /// `featureNotSupported` = 8
-    FeatureNotSupported,
-    /// `enrollmentRestrictionsEnforced` = 9
-    EnrollmentRestrictionsEnforced,
-    /// `clientDisconnected` = 10
-    ClientDisconnected,
-    /// `userAbandonment` = 11
-    UserAbandonment,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceEnrollmentFailureReason {
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceEnrollmentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("authentication", 1),
-        ("authorization", 2),
-        ("accountValidation", 3),
-        ("userValidation", 4),
-        ("deviceNotSupported", 5),
-        ("inMaintenance", 6),
-        ("badRequest", 7),
-        ("featureNotSupported", 8),
-        ("enrollmentRestrictionsEnforced", 9),
-        ("clientDisconnected", 10),
-        ("userAbandonment", 11),
+        ("userEnrollment", 1),
+        ("deviceEnrollmentManager", 2),
+        ("appleBulkWithUser", 3),
+        ("appleBulkWithoutUser", 4),
+        ("windowsAzureADJoin", 5),
+        ("windowsBulkUserless", 6),
+        ("windowsAutoEnrollment", 7),
+        ("windowsBulkAzureDomainJoin", 8),
+        ("windowsCoManagement", 9),
+        ("windowsAzureADJoinUsingDeviceAuth", 10),
+        ("appleUserEnrollment", 11),
+        ("appleUserEnrollmentWithServiceAccount", 12),
+        ("unknownFutureValue", 26),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "authentication" => Self::Authentication,
-            "authorization" => Self::Authorization,
-            "accountValidation" => Self::AccountValidation,
-            "userValidation" => Self::UserValidation,
-            "deviceNotSupported" => Self::DeviceNotSupported,
-            "inMaintenance" => Self::InMaintenance,
-            "badRequest" => Self::BadRequest,
-            "featureNotSupported" => Self::FeatureNotSupported,
-            "enrollmentRestrictionsEnforced" => Self::EnrollmentRestrictionsEnforced,
-            "clientDisconnected" => Self::ClientDisconnected,
-            "userAbandonment" => Self::UserAbandonment,
+            "userEnrollment" => Self::UserEnrollment,
+            "deviceEnrollmentManager" => Self::DeviceEnrollmentManager,
+            "appleBulkWithUser" => Self::AppleBulkWithUser,
+            "appleBulkWithoutUser" => Self::AppleBulkWithoutUser,
+            "windowsAzureADJoin" => Self::WindowsAzureAdJoin,
+            "windowsBulkUserless" => Self::WindowsBulkUserless,
+            "windowsAutoEnrollment" => Self::WindowsAutoEnrollment,
+            "windowsBulkAzureDomainJoin" => Self::WindowsBulkAzureDomainJoin,
+            "windowsCoManagement" => Self::WindowsCoManagement,
+            "windowsAzureADJoinUsingDeviceAuth" => {
+                Self::WindowsAzureAdJoinUsingDeviceAuth
+            }
+            "appleUserEnrollment" => Self::AppleUserEnrollment,
+            "appleUserEnrollmentWithServiceAccount" => {
+                Self::AppleUserEnrollmentWithServiceAccount
+            }
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Authentication => "authentication",
-            Self::Authorization => "authorization",
-            Self::AccountValidation => "accountValidation",
-            Self::UserValidation => "userValidation",
-            Self::DeviceNotSupported => "deviceNotSupported",
-            Self::InMaintenance => "inMaintenance",
-            Self::BadRequest => "badRequest",
-            Self::FeatureNotSupported => "featureNotSupported",
-            Self::EnrollmentRestrictionsEnforced => "enrollmentRestrictionsEnforced",
-            Self::ClientDisconnected => "clientDisconnected",
-            Self::UserAbandonment => "userAbandonment",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for DeviceEnrollmentFailureReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for DeviceEnrollmentFailureReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl From<&str> for DeviceEnrollmentFailureReason {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceThreatProtectionLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceThreatProtectionLevel {
-    /// `unavailable` = 0
-    Unavailable,
-    /// `secured` = 1
-    Secured,
-    /// `low` = 2
-    Low,
-    /// `medium` = 3
-    Medium,
-    /// `high` = 4
-    High,
-    /// `notSet` = 10
-    NotSet,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceThreatProtectionLevel {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unavailable", 0),
-        ("secured", 1),
-        ("low", 2),
-        ("medium", 3),
-        ("high", 4),
-        ("notSet", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unavailable" => Self::Unavailable,
-            "secured" => Self::Secured,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "notSet" => Self::NotSet,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unavailable => "unavailable",
-            Self::Secured => "secured",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::NotSet => "notSet",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceThreatProtectionLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceThreatProtectionLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceThreatProtectionLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceThreatProtectionLevel {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.edgeCookiePolicy`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EdgeCookiePolicy {
-    /// `userDefined` = 0
-    UserDefined,
-    /// `allow` = 1
-    Allow,
-    /// `blockThirdParty` = 2
-    BlockThirdParty,
-    /// `blockAll` = 3
-    BlockAll,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for EdgeCookiePolicy {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("userDefined", 0),
-        ("allow", 1),
-        ("blockThirdParty", 2),
-        ("blockAll", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "userDefined" => Self::UserDefined,
-            "allow" => Self::Allow,
-            "blockThirdParty" => Self::BlockThirdParty,
-            "blockAll" => Self::BlockAll,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserDefined => "userDefined",
-            Self::Allow => "allow",
-            Self::BlockThirdParty => "blockThirdParty",
-            Self::BlockAll => "blockAll",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for EdgeCookiePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for EdgeCookiePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for EdgeCookiePolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for EdgeCookiePolicy {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.enablement`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Enablement {
-    /// `notConfigured` = 0
-    NotConfigured,
-    /// `enabled` = 1
-    Enabled,
-    /// `disabled` = 2
-    Disabled,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for Enablement {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notConfigured", 0),
-        ("enabled", 1),
-        ("disabled", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notConfigured" => Self::NotConfigured,
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotConfigured => "notConfigured",
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for Enablement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Enablement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for Enablement {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for Enablement {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.engagementConversationMessageReactionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EngagementConversationMessageReactionType {
-    /// `like` = 0
-    Like,
-    /// `love` = 1
-    Love,
-    /// `celebrate` = 2
-    Celebrate,
-    /// `thank` = 3
-    Thank,
-    /// `laugh` = 4
-    Laugh,
-    /// `sad` = 5
-    Sad,
-    /// `happy` = 6
-    Happy,
-    /// `excited` = 7
-    Excited,
-    /// `smile` = 8
-    Smile,
-    /// `silly` = 9
-    Silly,
-    /// `intenseLaugh` = 10
-    IntenseLaugh,
-    /// `starStruck` = 11
-    StarStruck,
-    /// `goofy` = 12
-    Goofy,
-    /// `thinking` = 13
-    Thinking,
-    /// `surprised` = 14
-    Surprised,
-    /// `mindBlown` = 15
-    MindBlown,
-    /// `scared` = 16
-    Scared,
-    /// `crying` = 17
-    Crying,
-    /// `shocked` = 18
-    Shocked,
-    /// `angry` = 19
-    Angry,
-    /// `agree` = 20
-    Agree,
-    /// `praise` = 21
-    Praise,
-    /// `takingNotes` = 22
-    TakingNotes,
-    /// `heartBroken` = 23
-    HeartBroken,
-    /// `support` = 24
-    Support,
-    /// `confirmed` = 25
-    Confirmed,
-    /// `watching` = 26
-    Watching,
-    /// `brain` = 27
-    Brain,
-    /// `medal` = 28
-    Medal,
-    /// `bullseye` = 29
-    Bullseye,
-    /// `unknownFutureValue` = 30
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for EngagementConversationMessageReactionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("like", 0),
-        ("love", 1),
-        ("celebrate", 2),
-        ("thank", 3),
-        ("laugh", 4),
-        ("sad", 5),
-        ("happy", 6),
-        ("excited", 7),
-        ("smile", 8),
-        ("silly", 9),
-        ("intenseLaugh", 10),
-        ("starStruck", 11),
-        ("goofy", 12),
-        ("thinking", 13),
-        ("surprised", 14),
-        ("mindBlown", 15),
-        ("scared", 16),
-        ("crying", 17),
-        ("shocked", 18),
-        ("angry", 19),
-        ("agree", 20),
-        ("praise", 21),
-        ("takingNotes", 22),
-        ("heartBroken", 23),
-        ("support", 24),
-        ("confirmed", 25),
-        ("watching", 26),
-        ("brain", 27),
-        ("medal", 28),
-        ("bullseye", 29),
-        ("unknownFutureValue", 30),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "like" => Self::Like,
-            "love" => Self::Love,
-            "celebrate" => Self::Celebrate,
-            "thank" => Self::Thank,
-            "laugh" => Self::Laugh,
-            "sad" => Self::Sad,
-            "happy" => Self::Happy,
-            "excited" => Self::Excited,
-            "smile" => Self::Smile,
-            "silly" => Self::Silly,
-            "intenseLaugh" => Self::IntenseLaugh,
-            "starStruck" => Self::StarStruck,
-            "goofy" => Self::Goofy,
-            "thinking" => Self::Thinking,
-            "surprised" => Self::Surprised,
-            "mindBlown" => Self::MindBlown,
-            "scared" => Self::Scared,
-            "crying" => Self::Crying,
-            "shocked" => Self::Shocked,
-            "angry" => Self::Angry,
-            "agree" => Self::Agree,
-            "praise" => Self::Praise,
-            "takingNotes" => Self::TakingNotes,
-            "heartBroken" => Self::HeartBroken,
-            "support" => Self::Support,
-            "confirmed" => Self::Confirmed,
-            "watching" => Self::Watching,
-            "brain" => Self::Brain,
-            "medal" => Self::Medal,
-            "bullseye" => Self::Bullseye,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Like => "like",
-            Self::Love => "love",
-            Self::Celebrate => "celebrate",
-            Self::Thank => "thank",
-            Self::Laugh => "laugh",
-            Self::Sad => "sad",
-            Self::Happy => "happy",
-            Self::Excited => "excited",
-            Self::Smile => "smile",
-            Self::Silly => "silly",
-            Self::IntenseLaugh => "intenseLaugh",
-            Self::StarStruck => "starStruck",
-            Self::Goofy => "goofy",
-            Self::Thinking => "thinking",
-            Self::Surprised => "surprised",
-            Self::MindBlown => "mindBlown",
-            Self::Scared => "scared",
-            Self::Crying => "crying",
-            Self::Shocked => "shocked",
-            Self::Angry => "angry",
-            Self::Agree => "agree",
-            Self::Praise => "praise",
-            Self::TakingNotes => "takingNotes",
-            Self::HeartBroken => "heartBroken",
-            Self::Support => "support",
-            Self::Confirmed => "confirmed",
-            Self::Watching => "watching",
-            Self::Brain => "brain",
-            Self::Medal => "medal",
-            Self::Bullseye => "bullseye",
+            Self::UserEnrollment => "userEnrollment",
+            Self::DeviceEnrollmentManager => "deviceEnrollmentManager",
+            Self::AppleBulkWithUser => "appleBulkWithUser",
+            Self::AppleBulkWithoutUser => "appleBulkWithoutUser",
+            Self::WindowsAzureAdJoin => "windowsAzureADJoin",
+            Self::WindowsBulkUserless => "windowsBulkUserless",
+            Self::WindowsAutoEnrollment => "windowsAutoEnrollment",
+            Self::WindowsBulkAzureDomainJoin => "windowsBulkAzureDomainJoin",
+            Self::WindowsCoManagement => "windowsCoManagement",
+            Self::WindowsAzureAdJoinUsingDeviceAuth => {
+                "windowsAzureADJoinUsingDeviceAuth"
+            }
+            Self::AppleUserEnrollment => "appleUserEnrollment",
+            Self::AppleUserEnrollmentWithServiceAccount => {
+                "appleUserEnrollmentWithServiceAccount"
+            }
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for EngagementConversationMessageReactionType {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceEnrollmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReactionType {
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for DeviceEnrollmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1743,177 +2190,147 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReactionType 
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for EngagementConversationMessageReactionType {
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for DeviceEnrollmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<&str> for EngagementConversationMessageReactionType {
+#[cfg(feature = "_action_state")]
+impl From<&str> for DeviceEnrollmentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.fileStorageContainerTypeSettingsOverride`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct FileStorageContainerTypeSettingsOverride(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeSettingsOverride {
-    /// `urlTemplate` = 0
-    pub const URL_TEMPLATE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(0),
-    );
-    /// `isDiscoverabilityEnabled` = 1
-    pub const IS_DISCOVERABILITY_ENABLED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `isSearchEnabled` = 2
-    pub const IS_SEARCH_ENABLED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `isItemVersioningEnabled` = 3
-    pub const IS_ITEM_VERSIONING_ENABLED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(3),
-    );
-    /// `itemMajorVersionLimit` = 4
-    pub const ITEM_MAJOR_VERSION_LIMIT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `maxStoragePerContainerInBytes` = 5
-    pub const MAX_STORAGE_PER_CONTAINER_IN_BYTES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(5),
-    );
-    /// `unknownFutureValue` = 6
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(6),
-    );
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.deviceManagementReportStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceManagementReportStatus {
+    /// `unknown` = 0
+    Unknown,
+    /// `notStarted` = 1
+    NotStarted,
+    /// `inProgress` = 2
+    InProgress,
+    /// `completed` = 3
+    Completed,
+    /// `failed` = 4
+    Failed,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
 }
 
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::FlagsEnum for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementReportStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("urlTemplate", 0),
-        ("isDiscoverabilityEnabled", 1),
-        ("isSearchEnabled", 2),
-        ("isItemVersioningEnabled", 3),
-        ("itemMajorVersionLimit", 4),
-        ("maxStoragePerContainerInBytes", 5),
-        ("unknownFutureValue", 6),
+        ("unknown", 0),
+        ("notStarted", 1),
+        ("inProgress", 2),
+        ("completed", 3),
+        ("failed", 4),
     ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "notStarted" => Self::NotStarted,
+            "inProgress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            other => Self::UnknownValue(other.to_owned()),
+        }
     }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Debug for FileStorageContainerTypeSettingsOverride {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for FileStorageContainerTypeSettingsOverride {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::str::FromStr for FileStorageContainerTypeSettingsOverride {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::NotStarted => "notStarted",
+            Self::InProgress => "inProgress",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::UnknownValue(value) => value,
+        }
     }
 }
 
-#[cfg(feature = "_storage")]
-impl std::ops::BitOr for FileStorageContainerTypeSettingsOverride {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::ops::BitOrAssign for FileStorageContainerTypeSettingsOverride {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceManagementReportStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettingsOverride {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.groupType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DeviceManagementReportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for DeviceManagementReportStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.driftStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GroupType {
-    /// `unifiedGroups` = 0
-    UnifiedGroups,
-    /// `azureAD` = 1
-    AzureAd,
+pub enum DriftStatus {
+    /// `active` = 0
+    Active,
+    /// `fixed` = 1
+    Fixed,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for GroupType {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for DriftStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unifiedGroups", 0),
-        ("azureAD", 1),
+        ("active", 0),
+        ("fixed", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unifiedGroups" => Self::UnifiedGroups,
-            "azureAD" => Self::AzureAd,
+            "active" => Self::Active,
+            "fixed" => Self::Fixed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::UnifiedGroups => "unifiedGroups",
-            Self::AzureAd => "azureAD",
+            Self::Active => "active",
+            Self::Fixed => "fixed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for GroupType {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for DriftStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for GroupType {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for DriftStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1921,83 +2338,78 @@ impl<'de> serde::Deserialize<'de> for GroupType {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for GroupType {
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for DriftStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for GroupType {
+#[cfg(feature = "_admin")]
+impl From<&str> for DriftStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.identityUserFlowAttributeInputType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL enum type `microsoft.graph.emailRole`; evolvable: unknown members are kept in `UnknownValue`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IdentityUserFlowAttributeInputType {
-    /// `textBox` = 1
-    TextBox,
-    /// `dateTimeDropdown` = 2
-    DateTimeDropdown,
-    /// `radioSingleSelect` = 3
-    RadioSingleSelect,
-    /// `dropdownSingleSelect` = 4
-    DropdownSingleSelect,
-    /// `emailBox` = 5
-    EmailBox,
-    /// `checkboxMultiSelect` = 6
-    CheckboxMultiSelect,
+pub enum EmailRole {
+    /// `unknown` = 0
+    Unknown,
+    /// `sender` = 1
+    Sender,
+    /// `recipient` = 2
+    Recipient,
+    /// `unknownFutureValue` = 127
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeInputType {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for EmailRole {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("textBox", 1),
-        ("dateTimeDropdown", 2),
-        ("radioSingleSelect", 3),
-        ("dropdownSingleSelect", 4),
-        ("emailBox", 5),
-        ("checkboxMultiSelect", 6),
+        ("unknown", 0),
+        ("sender", 1),
+        ("recipient", 2),
+        ("unknownFutureValue", 127),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "textBox" => Self::TextBox,
-            "dateTimeDropdown" => Self::DateTimeDropdown,
-            "radioSingleSelect" => Self::RadioSingleSelect,
-            "dropdownSingleSelect" => Self::DropdownSingleSelect,
-            "emailBox" => Self::EmailBox,
-            "checkboxMultiSelect" => Self::CheckboxMultiSelect,
+            "unknown" => Self::Unknown,
+            "sender" => Self::Sender,
+            "recipient" => Self::Recipient,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::TextBox => "textBox",
-            Self::DateTimeDropdown => "dateTimeDropdown",
-            Self::RadioSingleSelect => "radioSingleSelect",
-            Self::DropdownSingleSelect => "dropdownSingleSelect",
-            Self::EmailBox => "emailBox",
-            Self::CheckboxMultiSelect => "checkboxMultiSelect",
+            Self::Unknown => "unknown",
+            Self::Sender => "sender",
+            Self::Recipient => "recipient",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for IdentityUserFlowAttributeInputType {
+#[cfg(feature = "_security")]
+impl serde::Serialize for EmailRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeInputType {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EmailRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2005,73 +2417,138 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeInputType {
     }
 }
 
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for IdentityUserFlowAttributeInputType {
+#[cfg(feature = "_security")]
+impl std::fmt::Display for EmailRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<&str> for IdentityUserFlowAttributeInputType {
+#[cfg(feature = "_security")]
+impl From<&str> for EmailRole {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+/// CSDL enum type `microsoft.graph.externalAudienceScope`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExternalAudienceScope {
+    /// `none` = 0
+    None,
+    /// `contactsOnly` = 1
+    ContactsOnly,
+    /// `all` = 2
+    All,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::enums::EvolvableEnum for ExternalAudienceScope {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("contactsOnly", 1),
+        ("all", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "contactsOnly" => Self::ContactsOnly,
+            "all" => Self::All,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::ContactsOnly => "contactsOnly",
+            Self::All => "all",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for ExternalAudienceScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl std::fmt::Display for ExternalAudienceScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_authorization_info")]
+impl From<&str> for ExternalAudienceScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.iosNotificationAlertType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.firewallPreSharedKeyEncodingMethodType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IosNotificationAlertType {
+pub enum FirewallPreSharedKeyEncodingMethodType {
     /// `deviceDefault` = 0
     DeviceDefault,
-    /// `banner` = 1
-    Banner,
-    /// `modal` = 2
-    Modal,
-    /// `none` = 3
+    /// `none` = 1
     None,
+    /// `utF8` = 2
+    UtF8,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for IosNotificationAlertType {
+impl graph_odata_runtime::enums::EvolvableEnum
+for FirewallPreSharedKeyEncodingMethodType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceDefault", 0),
-        ("banner", 1),
-        ("modal", 2),
-        ("none", 3),
+        ("none", 1),
+        ("utF8", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "deviceDefault" => Self::DeviceDefault,
-            "banner" => Self::Banner,
-            "modal" => Self::Modal,
             "none" => Self::None,
+            "utF8" => Self::UtF8,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::DeviceDefault => "deviceDefault",
-            Self::Banner => "banner",
-            Self::Modal => "modal",
             Self::None => "none",
+            Self::UtF8 => "utF8",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for IosNotificationAlertType {
+impl serde::Serialize for FirewallPreSharedKeyEncodingMethodType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosNotificationAlertType {
+impl<'de> serde::Deserialize<'de> for FirewallPreSharedKeyEncodingMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2080,471 +2557,77 @@ impl<'de> serde::Deserialize<'de> for IosNotificationAlertType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for IosNotificationAlertType {
+impl std::fmt::Display for FirewallPreSharedKeyEncodingMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for IosNotificationAlertType {
+impl From<&str> for FirewallPreSharedKeyEncodingMethodType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_employee_experience")]
-/// CSDL enum type `microsoft.graph.level`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.labelActionSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Level {
-    /// `beginner` = 0
-    Beginner,
-    /// `intermediate` = 1
-    Intermediate,
-    /// `advanced` = 2
-    Advanced,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_employee_experience")]
-impl graph_odata_runtime::enums::EvolvableEnum for Level {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("beginner", 0),
-        ("intermediate", 1),
-        ("advanced", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "beginner" => Self::Beginner,
-            "intermediate" => Self::Intermediate,
-            "advanced" => Self::Advanced,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Beginner => "beginner",
-            Self::Intermediate => "intermediate",
-            Self::Advanced => "advanced",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl serde::Serialize for Level {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl<'de> serde::Deserialize<'de> for Level {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl std::fmt::Display for Level {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl From<&str> for Level {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL enum type `microsoft.graph.monitorRunStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MonitorRunStatus {
-    /// `successful` = 0
-    Successful,
-    /// `partiallySuccessful` = 1
-    PartiallySuccessful,
-    /// `failed` = 2
-    Failed,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::enums::EvolvableEnum for MonitorRunStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("successful", 0),
-        ("partiallySuccessful", 1),
-        ("failed", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "successful" => Self::Successful,
-            "partiallySuccessful" => Self::PartiallySuccessful,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Successful => "successful",
-            Self::PartiallySuccessful => "partiallySuccessful",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for MonitorRunStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for MonitorRunStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl std::fmt::Display for MonitorRunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl From<&str> for MonitorRunStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.notificationRecipientsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct NotificationRecipientsType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_solutions")]
-impl NotificationRecipientsType {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `globalAdmins` = 1
-    pub const GLOBAL_ADMINS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `backupAdmins` = 2
-    pub const BACKUP_ADMINS: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `custom` = 4
-    pub const CUSTOM: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-    /// `allAdmins` = 8
-    pub const ALL_ADMINS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `unknownFutureValue` = 16
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::FlagsEnum for NotificationRecipientsType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("globalAdmins", 1),
-        ("backupAdmins", 2),
-        ("custom", 4),
-        ("allAdmins", 8),
-        ("unknownFutureValue", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Debug for NotificationRecipientsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for NotificationRecipientsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::str::FromStr for NotificationRecipientsType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::ops::BitOr for NotificationRecipientsType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::ops::BitOrAssign for NotificationRecipientsType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for NotificationRecipientsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for NotificationRecipientsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-/// CSDL enum type `microsoft.graph.onenoteUserRole`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnenoteUserRole {
-    /// `None` = -1
+pub enum LabelActionSource {
+    /// `manual` = 0
+    Manual,
+    /// `automatic` = 1
+    Automatic,
+    /// `recommended` = 2
+    Recommended,
+    /// `none` = 3
     None,
-    /// `Owner` = 0
-    Owner,
-    /// `Contributor` = 1
-    Contributor,
-    /// `Reader` = 2
-    Reader,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl graph_odata_runtime::enums::EvolvableEnum for OnenoteUserRole {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("None", -1),
-        ("Owner", 0),
-        ("Contributor", 1),
-        ("Reader", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "None" => Self::None,
-            "Owner" => Self::Owner,
-            "Contributor" => Self::Contributor,
-            "Reader" => Self::Reader,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Owner => "Owner",
-            Self::Contributor => "Contributor",
-            Self::Reader => "Reader",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl serde::Serialize for OnenoteUserRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl<'de> serde::Deserialize<'de> for OnenoteUserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl std::fmt::Display for OnenoteUserRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_copy_notebook_model")]
-impl From<&str> for OnenoteUserRole {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_copilot_package")]
-/// CSDL enum type `microsoft.graph.packageStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PackageStatus {
-    /// `none` = 0
-    None,
-    /// `some` = 1
-    Some,
-    /// `all` = 2
-    All,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_copilot_package")]
-impl graph_odata_runtime::enums::EvolvableEnum for PackageStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("some", 1),
-        ("all", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "some" => Self::Some,
-            "all" => Self::All,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Some => "some",
-            Self::All => "all",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_copilot_package")]
-impl serde::Serialize for PackageStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_copilot_package")]
-impl<'de> serde::Deserialize<'de> for PackageStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot_package")]
-impl std::fmt::Display for PackageStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_copilot_package")]
-impl From<&str> for PackageStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_copilot_package")]
-/// CSDL enum type `microsoft.graph.packageType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PackageType {
-    /// `microsoft` = 0
-    Microsoft,
-    /// `external` = 1
-    External,
-    /// `shared` = 2
-    Shared,
-    /// `custom` = 3
-    Custom,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copilot_package")]
-impl graph_odata_runtime::enums::EvolvableEnum for PackageType {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for LabelActionSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("microsoft", 0),
-        ("external", 1),
-        ("shared", 2),
-        ("custom", 3),
+        ("manual", 0),
+        ("automatic", 1),
+        ("recommended", 2),
+        ("none", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "microsoft" => Self::Microsoft,
-            "external" => Self::External,
-            "shared" => Self::Shared,
-            "custom" => Self::Custom,
+            "manual" => Self::Manual,
+            "automatic" => Self::Automatic,
+            "recommended" => Self::Recommended,
+            "none" => Self::None,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Microsoft => "microsoft",
-            Self::External => "external",
-            Self::Shared => "shared",
-            Self::Custom => "custom",
+            Self::Manual => "manual",
+            Self::Automatic => "automatic",
+            Self::Recommended => "recommended",
+            Self::None => "none",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_copilot_package")]
-impl serde::Serialize for PackageType {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for LabelActionSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copilot_package")]
-impl<'de> serde::Deserialize<'de> for PackageType {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for LabelActionSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2552,117 +2635,548 @@ impl<'de> serde::Deserialize<'de> for PackageType {
     }
 }
 
-#[cfg(feature = "_copilot_package")]
-impl std::fmt::Display for PackageType {
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for LabelActionSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copilot_package")]
-impl From<&str> for PackageType {
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for LabelActionSource {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+/// CSDL enum type `microsoft.graph.mailDestinationRoutingReason`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MailDestinationRoutingReason {
+    /// `none` = 0
+    None,
+    /// `mailFlowRule` = 1
+    MailFlowRule,
+    /// `safeSender` = 2
+    SafeSender,
+    /// `blockedSender` = 3
+    BlockedSender,
+    /// `advancedSpamFiltering` = 4
+    AdvancedSpamFiltering,
+    /// `domainAllowList` = 5
+    DomainAllowList,
+    /// `domainBlockList` = 6
+    DomainBlockList,
+    /// `notInAddressBook` = 7
+    NotInAddressBook,
+    /// `firstTimeSender` = 8
+    FirstTimeSender,
+    /// `autoPurgeToInbox` = 9
+    AutoPurgeToInbox,
+    /// `autoPurgeToJunk` = 10
+    AutoPurgeToJunk,
+    /// `autoPurgeToDeleted` = 11
+    AutoPurgeToDeleted,
+    /// `outbound` = 12
+    Outbound,
+    /// `notJunk` = 13
+    NotJunk,
+    /// `junk` = 14
+    Junk,
+    /// `unknownFutureValue` = 15
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::enums::EvolvableEnum for MailDestinationRoutingReason {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("mailFlowRule", 1),
+        ("safeSender", 2),
+        ("blockedSender", 3),
+        ("advancedSpamFiltering", 4),
+        ("domainAllowList", 5),
+        ("domainBlockList", 6),
+        ("notInAddressBook", 7),
+        ("firstTimeSender", 8),
+        ("autoPurgeToInbox", 9),
+        ("autoPurgeToJunk", 10),
+        ("autoPurgeToDeleted", 11),
+        ("outbound", 12),
+        ("notJunk", 13),
+        ("junk", 14),
+        ("unknownFutureValue", 15),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "mailFlowRule" => Self::MailFlowRule,
+            "safeSender" => Self::SafeSender,
+            "blockedSender" => Self::BlockedSender,
+            "advancedSpamFiltering" => Self::AdvancedSpamFiltering,
+            "domainAllowList" => Self::DomainAllowList,
+            "domainBlockList" => Self::DomainBlockList,
+            "notInAddressBook" => Self::NotInAddressBook,
+            "firstTimeSender" => Self::FirstTimeSender,
+            "autoPurgeToInbox" => Self::AutoPurgeToInbox,
+            "autoPurgeToJunk" => Self::AutoPurgeToJunk,
+            "autoPurgeToDeleted" => Self::AutoPurgeToDeleted,
+            "outbound" => Self::Outbound,
+            "notJunk" => Self::NotJunk,
+            "junk" => Self::Junk,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::MailFlowRule => "mailFlowRule",
+            Self::SafeSender => "safeSender",
+            Self::BlockedSender => "blockedSender",
+            Self::AdvancedSpamFiltering => "advancedSpamFiltering",
+            Self::DomainAllowList => "domainAllowList",
+            Self::DomainBlockList => "domainBlockList",
+            Self::NotInAddressBook => "notInAddressBook",
+            Self::FirstTimeSender => "firstTimeSender",
+            Self::AutoPurgeToInbox => "autoPurgeToInbox",
+            Self::AutoPurgeToJunk => "autoPurgeToJunk",
+            Self::AutoPurgeToDeleted => "autoPurgeToDeleted",
+            Self::Outbound => "outbound",
+            Self::NotJunk => "notJunk",
+            Self::Junk => "junk",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for MailDestinationRoutingReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for MailDestinationRoutingReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl std::fmt::Display for MailDestinationRoutingReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl From<&str> for MailDestinationRoutingReason {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.monitorMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MonitorMode {
+    /// `monitorOnly` = 0
+    MonitorOnly,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for MonitorMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("monitorOnly", 0),
+        ("unknownFutureValue", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "monitorOnly" => Self::MonitorOnly,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MonitorOnly => "monitorOnly",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for MonitorMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for MonitorMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for MonitorMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for MonitorMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.notifyMembers`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NotifyMembers {
+    /// `all` = 0
+    All,
+    /// `allowSelected` = 1
+    AllowSelected,
+    /// `blockSelected` = 2
+    BlockSelected,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for NotifyMembers {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("all", 0),
+        ("allowSelected", 1),
+        ("blockSelected", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "allowSelected" => Self::AllowSelected,
+            "blockSelected" => Self::BlockSelected,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::AllowSelected => "allowSelected",
+            Self::BlockSelected => "blockSelected",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for NotifyMembers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for NotifyMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for NotifyMembers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<&str> for NotifyMembers {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL enum type `microsoft.graph.onPremisesDirectorySynchronizationDeletionPreventionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnPremisesDirectorySynchronizationDeletionPreventionType {
+    /// `disabled` = 0
+    Disabled,
+    /// `enabledForCount` = 1
+    EnabledForCount,
+    /// `enabledForPercentage` = 2
+    EnabledForPercentage,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("disabled", 0),
+        ("enabledForCount", 1),
+        ("enabledForPercentage", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "disabled" => Self::Disabled,
+            "enabledForCount" => Self::EnabledForCount,
+            "enabledForPercentage" => Self::EnabledForPercentage,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::EnabledForCount => "enabledForCount",
+            Self::EnabledForPercentage => "enabledForPercentage",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de>
+for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl std::fmt::Display for OnPremisesDirectorySynchronizationDeletionPreventionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl From<&str> for OnPremisesDirectorySynchronizationDeletionPreventionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.payloadBrand`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.payloadDeliveryPlatform`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PayloadBrand {
+pub enum PayloadDeliveryPlatform {
     /// `unknown` = 0
     Unknown,
-    /// `other` = 1
-    Other,
-    /// `americanExpress` = 2
-    AmericanExpress,
-    /// `capitalOne` = 3
-    CapitalOne,
-    /// `dhl` = 4
-    Dhl,
-    /// `docuSign` = 5
-    DocuSign,
-    /// `dropbox` = 6
-    Dropbox,
-    /// `facebook` = 7
-    Facebook,
-    /// `firstAmerican` = 8
-    FirstAmerican,
-    /// `microsoft` = 9
-    Microsoft,
-    /// `netflix` = 10
-    Netflix,
-    /// `scotiabank` = 11
-    Scotiabank,
-    /// `sendGrid` = 12
-    SendGrid,
-    /// `stewartTitle` = 13
-    StewartTitle,
-    /// `tesco` = 14
-    Tesco,
-    /// `wellsFargo` = 15
-    WellsFargo,
-    /// `syrinxCloud` = 16
-    SyrinxCloud,
-    /// `adobe` = 17
-    Adobe,
-    /// `teams` = 18
+    /// `sms` = 1
+    Sms,
+    /// `email` = 2
+    Email,
+    /// `teams` = 3
     Teams,
-    /// `zoom` = 19
-    Zoom,
-    /// `unknownFutureValue` = 20
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for PayloadBrand {
+impl graph_odata_runtime::enums::EvolvableEnum for PayloadDeliveryPlatform {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("sms", 1),
+        ("email", 2),
+        ("teams", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "sms" => Self::Sms,
+            "email" => Self::Email,
+            "teams" => Self::Teams,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Sms => "sms",
+            Self::Email => "email",
+            Self::Teams => "teams",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for PayloadDeliveryPlatform {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for PayloadDeliveryPlatform {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for PayloadDeliveryPlatform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for PayloadDeliveryPlatform {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.payloadIndustry`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PayloadIndustry {
+    /// `unknown` = 0
+    Unknown,
+    /// `other` = 1
+    Other,
+    /// `banking` = 2
+    Banking,
+    /// `businessServices` = 3
+    BusinessServices,
+    /// `consumerServices` = 4
+    ConsumerServices,
+    /// `education` = 5
+    Education,
+    /// `energy` = 6
+    Energy,
+    /// `construction` = 7
+    Construction,
+    /// `consulting` = 8
+    Consulting,
+    /// `financialServices` = 9
+    FinancialServices,
+    /// `government` = 10
+    Government,
+    /// `hospitality` = 11
+    Hospitality,
+    /// `insurance` = 12
+    Insurance,
+    /// `legal` = 13
+    Legal,
+    /// `courierServices` = 14
+    CourierServices,
+    /// `IT` = 15
+    It,
+    /// `healthcare` = 16
+    Healthcare,
+    /// `manufacturing` = 17
+    Manufacturing,
+    /// `retail` = 18
+    Retail,
+    /// `telecom` = 19
+    Telecom,
+    /// `realEstate` = 20
+    RealEstate,
+    /// `unknownFutureValue` = 21
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for PayloadIndustry {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
         ("other", 1),
-        ("americanExpress", 2),
-        ("capitalOne", 3),
-        ("dhl", 4),
-        ("docuSign", 5),
-        ("dropbox", 6),
-        ("facebook", 7),
-        ("firstAmerican", 8),
-        ("microsoft", 9),
-        ("netflix", 10),
-        ("scotiabank", 11),
-        ("sendGrid", 12),
-        ("stewartTitle", 13),
-        ("tesco", 14),
-        ("wellsFargo", 15),
-        ("syrinxCloud", 16),
-        ("adobe", 17),
-        ("teams", 18),
-        ("zoom", 19),
-        ("unknownFutureValue", 20),
+        ("banking", 2),
+        ("businessServices", 3),
+        ("consumerServices", 4),
+        ("education", 5),
+        ("energy", 6),
+        ("construction", 7),
+        ("consulting", 8),
+        ("financialServices", 9),
+        ("government", 10),
+        ("hospitality", 11),
+        ("insurance", 12),
+        ("legal", 13),
+        ("courierServices", 14),
+        ("IT", 15),
+        ("healthcare", 16),
+        ("manufacturing", 17),
+        ("retail", 18),
+        ("telecom", 19),
+        ("realEstate", 20),
+        ("unknownFutureValue", 21),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
             "other" => Self::Other,
-            "americanExpress" => Self::AmericanExpress,
-            "capitalOne" => Self::CapitalOne,
-            "dhl" => Self::Dhl,
-            "docuSign" => Self::DocuSign,
-            "dropbox" => Self::Dropbox,
-            "facebook" => Self::Facebook,
-            "firstAmerican" => Self::FirstAmerican,
-            "microsoft" => Self::Microsoft,
-            "netflix" => Self::Netflix,
-            "scotiabank" => Self::Scotiabank,
-            "sendGrid" => Self::SendGrid,
-            "stewartTitle" => Self::StewartTitle,
-            "tesco" => Self::Tesco,
-            "wellsFargo" => Self::WellsFargo,
-            "syrinxCloud" => Self::SyrinxCloud,
-            "adobe" => Self::Adobe,
-            "teams" => Self::Teams,
-            "zoom" => Self::Zoom,
+            "banking" => Self::Banking,
+            "businessServices" => Self::BusinessServices,
+            "consumerServices" => Self::ConsumerServices,
+            "education" => Self::Education,
+            "energy" => Self::Energy,
+            "construction" => Self::Construction,
+            "consulting" => Self::Consulting,
+            "financialServices" => Self::FinancialServices,
+            "government" => Self::Government,
+            "hospitality" => Self::Hospitality,
+            "insurance" => Self::Insurance,
+            "legal" => Self::Legal,
+            "courierServices" => Self::CourierServices,
+            "IT" => Self::It,
+            "healthcare" => Self::Healthcare,
+            "manufacturing" => Self::Manufacturing,
+            "retail" => Self::Retail,
+            "telecom" => Self::Telecom,
+            "realEstate" => Self::RealEstate,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -2671,24 +3185,25 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadBrand {
         match self {
             Self::Unknown => "unknown",
             Self::Other => "other",
-            Self::AmericanExpress => "americanExpress",
-            Self::CapitalOne => "capitalOne",
-            Self::Dhl => "dhl",
-            Self::DocuSign => "docuSign",
-            Self::Dropbox => "dropbox",
-            Self::Facebook => "facebook",
-            Self::FirstAmerican => "firstAmerican",
-            Self::Microsoft => "microsoft",
-            Self::Netflix => "netflix",
-            Self::Scotiabank => "scotiabank",
-            Self::SendGrid => "sendGrid",
-            Self::StewartTitle => "stewartTitle",
-            Self::Tesco => "tesco",
-            Self::WellsFargo => "wellsFargo",
-            Self::SyrinxCloud => "syrinxCloud",
-            Self::Adobe => "adobe",
-            Self::Teams => "teams",
-            Self::Zoom => "zoom",
+            Self::Banking => "banking",
+            Self::BusinessServices => "businessServices",
+            Self::ConsumerServices => "consumerServices",
+            Self::Education => "education",
+            Self::Energy => "energy",
+            Self::Construction => "construction",
+            Self::Consulting => "consulting",
+            Self::FinancialServices => "financialServices",
+            Self::Government => "government",
+            Self::Hospitality => "hospitality",
+            Self::Insurance => "insurance",
+            Self::Legal => "legal",
+            Self::CourierServices => "courierServices",
+            Self::It => "IT",
+            Self::Healthcare => "healthcare",
+            Self::Manufacturing => "manufacturing",
+            Self::Retail => "retail",
+            Self::Telecom => "telecom",
+            Self::RealEstate => "realEstate",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -2696,14 +3211,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadBrand {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for PayloadBrand {
+impl serde::Serialize for PayloadIndustry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PayloadBrand {
+impl<'de> serde::Deserialize<'de> for PayloadIndustry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2712,126 +3227,62 @@ impl<'de> serde::Deserialize<'de> for PayloadBrand {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for PayloadBrand {
+impl std::fmt::Display for PayloadIndustry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for PayloadBrand {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.permissionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PermissionType {
-    /// `delegatedUserConsentable` = 1
-    DelegatedUserConsentable,
-    /// `delegated` = 2
-    Delegated,
-    /// `application` = 3
-    Application,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for PermissionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("delegatedUserConsentable", 1),
-        ("delegated", 2),
-        ("application", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "delegatedUserConsentable" => Self::DelegatedUserConsentable,
-            "delegated" => Self::Delegated,
-            "application" => Self::Application,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DelegatedUserConsentable => "delegatedUserConsentable",
-            Self::Delegated => "delegated",
-            Self::Application => "application",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for PermissionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for PermissionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for PermissionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for PermissionType {
+impl From<&str> for PayloadIndustry {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_integer_range")]
-/// CSDL enum type `microsoft.graph.printDuplexMode`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.printColorMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrintDuplexMode {
-    /// `flipOnLongEdge` = 0
-    FlipOnLongEdge,
-    /// `flipOnShortEdge` = 1
-    FlipOnShortEdge,
-    /// `oneSided` = 2
-    OneSided,
-    /// `unknownFutureValue` = 3
+pub enum PrintColorMode {
+    /// `blackAndWhite` = 0
+    BlackAndWhite,
+    /// `grayscale` = 1
+    Grayscale,
+    /// `color` = 2
+    Color,
+    /// `auto` = 3
+    Auto,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_integer_range")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrintDuplexMode {
+impl graph_odata_runtime::enums::EvolvableEnum for PrintColorMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("flipOnLongEdge", 0),
-        ("flipOnShortEdge", 1),
-        ("oneSided", 2),
-        ("unknownFutureValue", 3),
+        ("blackAndWhite", 0),
+        ("grayscale", 1),
+        ("color", 2),
+        ("auto", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "flipOnLongEdge" => Self::FlipOnLongEdge,
-            "flipOnShortEdge" => Self::FlipOnShortEdge,
-            "oneSided" => Self::OneSided,
+            "blackAndWhite" => Self::BlackAndWhite,
+            "grayscale" => Self::Grayscale,
+            "color" => Self::Color,
+            "auto" => Self::Auto,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::FlipOnLongEdge => "flipOnLongEdge",
-            Self::FlipOnShortEdge => "flipOnShortEdge",
-            Self::OneSided => "oneSided",
+            Self::BlackAndWhite => "blackAndWhite",
+            Self::Grayscale => "grayscale",
+            Self::Color => "color",
+            Self::Auto => "auto",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -2839,14 +3290,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrintDuplexMode {
 }
 
 #[cfg(feature = "_integer_range")]
-impl serde::Serialize for PrintDuplexMode {
+impl serde::Serialize for PrintColorMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_integer_range")]
-impl<'de> serde::Deserialize<'de> for PrintDuplexMode {
+impl<'de> serde::Deserialize<'de> for PrintColorMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2855,97 +3306,92 @@ impl<'de> serde::Deserialize<'de> for PrintDuplexMode {
 }
 
 #[cfg(feature = "_integer_range")]
-impl std::fmt::Display for PrintDuplexMode {
+impl std::fmt::Display for PrintColorMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_integer_range")]
-impl From<&str> for PrintDuplexMode {
+impl From<&str> for PrintColorMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_print_job_processing_state")]
-/// CSDL enum type `microsoft.graph.printJobProcessingState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_print")]
+/// CSDL enum type `microsoft.graph.printJobStateDetail`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrintJobProcessingState {
-    /// `unknown` = 0
-    Unknown,
-    /// `pending` = 1
-    Pending,
-    /// `processing` = 2
-    Processing,
-    /// `paused` = 3
-    Paused,
-    /// `stopped` = 4
-    Stopped,
-    /// `completed` = 5
-    Completed,
-    /// `canceled` = 6
-    Canceled,
-    /// `aborted` = 7
-    Aborted,
-    /// `unknownFutureValue` = 8
+pub enum PrintJobStateDetail {
+    /// `uploadPending` = 0
+    UploadPending,
+    /// `transforming` = 1
+    Transforming,
+    /// `completedSuccessfully` = 2
+    CompletedSuccessfully,
+    /// `completedWithWarnings` = 3
+    CompletedWithWarnings,
+    /// `completedWithErrors` = 4
+    CompletedWithErrors,
+    /// `releaseWait` = 5
+    ReleaseWait,
+    /// `interpreting` = 6
+    Interpreting,
+    /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_print_job_processing_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrintJobProcessingState {
+#[cfg(feature = "_print")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrintJobStateDetail {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("pending", 1),
-        ("processing", 2),
-        ("paused", 3),
-        ("stopped", 4),
-        ("completed", 5),
-        ("canceled", 6),
-        ("aborted", 7),
-        ("unknownFutureValue", 8),
+        ("uploadPending", 0),
+        ("transforming", 1),
+        ("completedSuccessfully", 2),
+        ("completedWithWarnings", 3),
+        ("completedWithErrors", 4),
+        ("releaseWait", 5),
+        ("interpreting", 6),
+        ("unknownFutureValue", 7),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "pending" => Self::Pending,
-            "processing" => Self::Processing,
-            "paused" => Self::Paused,
-            "stopped" => Self::Stopped,
-            "completed" => Self::Completed,
-            "canceled" => Self::Canceled,
-            "aborted" => Self::Aborted,
+            "uploadPending" => Self::UploadPending,
+            "transforming" => Self::Transforming,
+            "completedSuccessfully" => Self::CompletedSuccessfully,
+            "completedWithWarnings" => Self::CompletedWithWarnings,
+            "completedWithErrors" => Self::CompletedWithErrors,
+            "releaseWait" => Self::ReleaseWait,
+            "interpreting" => Self::Interpreting,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Pending => "pending",
-            Self::Processing => "processing",
-            Self::Paused => "paused",
-            Self::Stopped => "stopped",
-            Self::Completed => "completed",
-            Self::Canceled => "canceled",
-            Self::Aborted => "aborted",
+            Self::UploadPending => "uploadPending",
+            Self::Transforming => "transforming",
+            Self::CompletedSuccessfully => "completedSuccessfully",
+            Self::CompletedWithWarnings => "completedWithWarnings",
+            Self::CompletedWithErrors => "completedWithErrors",
+            Self::ReleaseWait => "releaseWait",
+            Self::Interpreting => "interpreting",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_print_job_processing_state")]
-impl serde::Serialize for PrintJobProcessingState {
+#[cfg(feature = "_print")]
+impl serde::Serialize for PrintJobStateDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_print_job_processing_state")]
-impl<'de> serde::Deserialize<'de> for PrintJobProcessingState {
+#[cfg(feature = "_print")]
+impl<'de> serde::Deserialize<'de> for PrintJobStateDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2953,58 +3399,63 @@ impl<'de> serde::Deserialize<'de> for PrintJobProcessingState {
     }
 }
 
-#[cfg(feature = "_print_job_processing_state")]
-impl std::fmt::Display for PrintJobProcessingState {
+#[cfg(feature = "_print")]
+impl std::fmt::Display for PrintJobStateDetail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_print_job_processing_state")]
-impl From<&str> for PrintJobProcessingState {
+#[cfg(feature = "_print")]
+impl From<&str> for PrintJobStateDetail {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_integer_range")]
-/// CSDL enum type `microsoft.graph.printQuality`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.printOrientation`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrintQuality {
-    /// `low` = 0
-    Low,
-    /// `medium` = 1
-    Medium,
-    /// `high` = 2
-    High,
-    /// `unknownFutureValue` = 3
+pub enum PrintOrientation {
+    /// `portrait` = 3
+    Portrait,
+    /// `landscape` = 4
+    Landscape,
+    /// `reverseLandscape` = 5
+    ReverseLandscape,
+    /// `reversePortrait` = 6
+    ReversePortrait,
+    /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_integer_range")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrintQuality {
+impl graph_odata_runtime::enums::EvolvableEnum for PrintOrientation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("low", 0),
-        ("medium", 1),
-        ("high", 2),
-        ("unknownFutureValue", 3),
+        ("portrait", 3),
+        ("landscape", 4),
+        ("reverseLandscape", 5),
+        ("reversePortrait", 6),
+        ("unknownFutureValue", 7),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
+            "portrait" => Self::Portrait,
+            "landscape" => Self::Landscape,
+            "reverseLandscape" => Self::ReverseLandscape,
+            "reversePortrait" => Self::ReversePortrait,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
+            Self::Portrait => "portrait",
+            Self::Landscape => "landscape",
+            Self::ReverseLandscape => "reverseLandscape",
+            Self::ReversePortrait => "reversePortrait",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -3012,14 +3463,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrintQuality {
 }
 
 #[cfg(feature = "_integer_range")]
-impl serde::Serialize for PrintQuality {
+impl serde::Serialize for PrintOrientation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_integer_range")]
-impl<'de> serde::Deserialize<'de> for PrintQuality {
+impl<'de> serde::Deserialize<'de> for PrintOrientation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3028,14 +3479,14 @@ impl<'de> serde::Deserialize<'de> for PrintQuality {
 }
 
 #[cfg(feature = "_integer_range")]
-impl std::fmt::Display for PrintQuality {
+impl std::fmt::Display for PrintOrientation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_integer_range")]
-impl From<&str> for PrintQuality {
+impl From<&str> for PrintOrientation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3121,6 +3572,85 @@ impl From<&str> for ProtectionPolicyStatus {
 }
 
 #[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvisioningResult {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `skipped` = 2
+    Skipped,
+    /// `warning` = 3
+    Warning,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningResult {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("skipped", 2),
+        ("warning", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "skipped" => Self::Skipped,
+            "warning" => Self::Warning,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Skipped => "skipped",
+            Self::Warning => "warning",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ProvisioningResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ProvisioningResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for ProvisioningResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for ProvisioningResult {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.provisioningStatusErrorCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningStatusErrorCategory {
@@ -3194,341 +3724,44 @@ impl From<&str> for ProvisioningStatusErrorCategory {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProvisioningStepType {
-    /// `import` = 0
-    Import,
-    /// `scoping` = 1
-    Scoping,
-    /// `matching` = 2
-    Matching,
-    /// `processing` = 3
-    Processing,
-    /// `referenceResolution` = 4
-    ReferenceResolution,
-    /// `export` = 5
-    Export,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStepType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("import", 0),
-        ("scoping", 1),
-        ("matching", 2),
-        ("processing", 3),
-        ("referenceResolution", 4),
-        ("export", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "import" => Self::Import,
-            "scoping" => Self::Scoping,
-            "matching" => Self::Matching,
-            "processing" => Self::Processing,
-            "referenceResolution" => Self::ReferenceResolution,
-            "export" => Self::Export,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Import => "import",
-            Self::Scoping => "scoping",
-            Self::Matching => "matching",
-            Self::Processing => "processing",
-            Self::ReferenceResolution => "referenceResolution",
-            Self::Export => "export",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ProvisioningStepType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ProvisioningStepType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for ProvisioningStepType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingAustraliaMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.ratingFranceMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingAustraliaMoviesType {
+pub enum RatingFranceMoviesType {
     /// `allAllowed` = 0
     AllAllowed,
     /// `allBlocked` = 1
     AllBlocked,
-    /// `general` = 2
-    General,
-    /// `parentalGuidance` = 3
-    ParentalGuidance,
-    /// `mature` = 4
-    Mature,
-    /// `agesAbove15` = 5
-    AgesAbove15,
-    /// `agesAbove18` = 6
-    AgesAbove18,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingAustraliaMoviesType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allAllowed", 0),
-        ("allBlocked", 1),
-        ("general", 2),
-        ("parentalGuidance", 3),
-        ("mature", 4),
-        ("agesAbove15", 5),
-        ("agesAbove18", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allAllowed" => Self::AllAllowed,
-            "allBlocked" => Self::AllBlocked,
-            "general" => Self::General,
-            "parentalGuidance" => Self::ParentalGuidance,
-            "mature" => Self::Mature,
-            "agesAbove15" => Self::AgesAbove15,
-            "agesAbove18" => Self::AgesAbove18,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AllAllowed => "allAllowed",
-            Self::AllBlocked => "allBlocked",
-            Self::General => "general",
-            Self::ParentalGuidance => "parentalGuidance",
-            Self::Mature => "mature",
-            Self::AgesAbove15 => "agesAbove15",
-            Self::AgesAbove18 => "agesAbove18",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingAustraliaMoviesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingAustraliaMoviesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingAustraliaMoviesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for RatingAustraliaMoviesType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingAustraliaTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingAustraliaTelevisionType {
-    /// `allAllowed` = 0
-    AllAllowed,
-    /// `allBlocked` = 1
-    AllBlocked,
-    /// `preschoolers` = 2
-    Preschoolers,
-    /// `children` = 3
-    Children,
-    /// `general` = 4
-    General,
-    /// `parentalGuidance` = 5
-    ParentalGuidance,
-    /// `mature` = 6
-    Mature,
-    /// `agesAbove15` = 7
-    AgesAbove15,
-    /// `agesAbove15AdultViolence` = 8
-    AgesAbove15AdultViolence,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingAustraliaTelevisionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allAllowed", 0),
-        ("allBlocked", 1),
-        ("preschoolers", 2),
-        ("children", 3),
-        ("general", 4),
-        ("parentalGuidance", 5),
-        ("mature", 6),
-        ("agesAbove15", 7),
-        ("agesAbove15AdultViolence", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allAllowed" => Self::AllAllowed,
-            "allBlocked" => Self::AllBlocked,
-            "preschoolers" => Self::Preschoolers,
-            "children" => Self::Children,
-            "general" => Self::General,
-            "parentalGuidance" => Self::ParentalGuidance,
-            "mature" => Self::Mature,
-            "agesAbove15" => Self::AgesAbove15,
-            "agesAbove15AdultViolence" => Self::AgesAbove15AdultViolence,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AllAllowed => "allAllowed",
-            Self::AllBlocked => "allBlocked",
-            Self::Preschoolers => "preschoolers",
-            Self::Children => "children",
-            Self::General => "general",
-            Self::ParentalGuidance => "parentalGuidance",
-            Self::Mature => "mature",
-            Self::AgesAbove15 => "agesAbove15",
-            Self::AgesAbove15AdultViolence => "agesAbove15AdultViolence",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingAustraliaTelevisionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingAustraliaTelevisionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingAustraliaTelevisionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for RatingAustraliaTelevisionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingNewZealandMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingNewZealandMoviesType {
-    /// `allAllowed` = 0
-    AllAllowed,
-    /// `allBlocked` = 1
-    AllBlocked,
-    /// `general` = 2
-    General,
-    /// `parentalGuidance` = 3
-    ParentalGuidance,
-    /// `mature` = 4
-    Mature,
-    /// `agesAbove13` = 5
-    AgesAbove13,
-    /// `agesAbove15` = 6
-    AgesAbove15,
-    /// `agesAbove16` = 7
+    /// `agesAbove10` = 2
+    AgesAbove10,
+    /// `agesAbove12` = 3
+    AgesAbove12,
+    /// `agesAbove16` = 4
     AgesAbove16,
-    /// `agesAbove18` = 8
+    /// `agesAbove18` = 5
     AgesAbove18,
-    /// `restricted` = 9
-    Restricted,
-    /// `agesAbove16Restricted` = 10
-    AgesAbove16Restricted,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandMoviesType {
+impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
         ("allBlocked", 1),
-        ("general", 2),
-        ("parentalGuidance", 3),
-        ("mature", 4),
-        ("agesAbove13", 5),
-        ("agesAbove15", 6),
-        ("agesAbove16", 7),
-        ("agesAbove18", 8),
-        ("restricted", 9),
-        ("agesAbove16Restricted", 10),
+        ("agesAbove10", 2),
+        ("agesAbove12", 3),
+        ("agesAbove16", 4),
+        ("agesAbove18", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "allAllowed" => Self::AllAllowed,
             "allBlocked" => Self::AllBlocked,
-            "general" => Self::General,
-            "parentalGuidance" => Self::ParentalGuidance,
-            "mature" => Self::Mature,
-            "agesAbove13" => Self::AgesAbove13,
-            "agesAbove15" => Self::AgesAbove15,
+            "agesAbove10" => Self::AgesAbove10,
+            "agesAbove12" => Self::AgesAbove12,
             "agesAbove16" => Self::AgesAbove16,
             "agesAbove18" => Self::AgesAbove18,
-            "restricted" => Self::Restricted,
-            "agesAbove16Restricted" => Self::AgesAbove16Restricted,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
@@ -3536,29 +3769,24 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandMoviesType {
         match self {
             Self::AllAllowed => "allAllowed",
             Self::AllBlocked => "allBlocked",
-            Self::General => "general",
-            Self::ParentalGuidance => "parentalGuidance",
-            Self::Mature => "mature",
-            Self::AgesAbove13 => "agesAbove13",
-            Self::AgesAbove15 => "agesAbove15",
+            Self::AgesAbove10 => "agesAbove10",
+            Self::AgesAbove12 => "agesAbove12",
             Self::AgesAbove16 => "agesAbove16",
             Self::AgesAbove18 => "agesAbove18",
-            Self::Restricted => "restricted",
-            Self::AgesAbove16Restricted => "agesAbove16Restricted",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingNewZealandMoviesType {
+impl serde::Serialize for RatingFranceMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingNewZealandMoviesType {
+impl<'de> serde::Deserialize<'de> for RatingFranceMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3567,23 +3795,107 @@ impl<'de> serde::Deserialize<'de> for RatingNewZealandMoviesType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingNewZealandMoviesType {
+impl std::fmt::Display for RatingFranceMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for RatingNewZealandMoviesType {
+impl From<&str> for RatingFranceMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingNewZealandTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.ratingFranceTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingNewZealandTelevisionType {
+pub enum RatingFranceTelevisionType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `agesAbove10` = 2
+    AgesAbove10,
+    /// `agesAbove12` = 3
+    AgesAbove12,
+    /// `agesAbove16` = 4
+    AgesAbove16,
+    /// `agesAbove18` = 5
+    AgesAbove18,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceTelevisionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("agesAbove10", 2),
+        ("agesAbove12", 3),
+        ("agesAbove16", 4),
+        ("agesAbove18", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "agesAbove10" => Self::AgesAbove10,
+            "agesAbove12" => Self::AgesAbove12,
+            "agesAbove16" => Self::AgesAbove16,
+            "agesAbove18" => Self::AgesAbove18,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::AgesAbove10 => "agesAbove10",
+            Self::AgesAbove12 => "agesAbove12",
+            Self::AgesAbove16 => "agesAbove16",
+            Self::AgesAbove18 => "agesAbove18",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingFranceTelevisionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingFranceTelevisionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingFranceTelevisionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingFranceTelevisionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingIrelandMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingIrelandMoviesType {
     /// `allAllowed` = 0
     AllAllowed,
     /// `allBlocked` = 1
@@ -3592,20 +3904,29 @@ pub enum RatingNewZealandTelevisionType {
     General,
     /// `parentalGuidance` = 3
     ParentalGuidance,
-    /// `adults` = 4
+    /// `agesAbove12` = 4
+    AgesAbove12,
+    /// `agesAbove15` = 5
+    AgesAbove15,
+    /// `agesAbove16` = 6
+    AgesAbove16,
+    /// `adults` = 7
     Adults,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandTelevisionType {
+impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
         ("allBlocked", 1),
         ("general", 2),
         ("parentalGuidance", 3),
-        ("adults", 4),
+        ("agesAbove12", 4),
+        ("agesAbove15", 5),
+        ("agesAbove16", 6),
+        ("adults", 7),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3613,6 +3934,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandTelevisionTyp
             "allBlocked" => Self::AllBlocked,
             "general" => Self::General,
             "parentalGuidance" => Self::ParentalGuidance,
+            "agesAbove12" => Self::AgesAbove12,
+            "agesAbove15" => Self::AgesAbove15,
+            "agesAbove16" => Self::AgesAbove16,
             "adults" => Self::Adults,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -3623,6 +3947,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandTelevisionTyp
             Self::AllBlocked => "allBlocked",
             Self::General => "general",
             Self::ParentalGuidance => "parentalGuidance",
+            Self::AgesAbove12 => "agesAbove12",
+            Self::AgesAbove15 => "agesAbove15",
+            Self::AgesAbove16 => "agesAbove16",
             Self::Adults => "adults",
             Self::UnknownValue(value) => value,
         }
@@ -3630,14 +3957,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandTelevisionTyp
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingNewZealandTelevisionType {
+impl serde::Serialize for RatingIrelandMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingNewZealandTelevisionType {
+impl<'de> serde::Deserialize<'de> for RatingIrelandMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3646,14 +3973,286 @@ impl<'de> serde::Deserialize<'de> for RatingNewZealandTelevisionType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingNewZealandTelevisionType {
+impl std::fmt::Display for RatingIrelandMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for RatingNewZealandTelevisionType {
+impl From<&str> for RatingIrelandMoviesType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingIrelandTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingIrelandTelevisionType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `general` = 2
+    General,
+    /// `children` = 3
+    Children,
+    /// `youngAdults` = 4
+    YoungAdults,
+    /// `parentalSupervision` = 5
+    ParentalSupervision,
+    /// `mature` = 6
+    Mature,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandTelevisionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("general", 2),
+        ("children", 3),
+        ("youngAdults", 4),
+        ("parentalSupervision", 5),
+        ("mature", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "general" => Self::General,
+            "children" => Self::Children,
+            "youngAdults" => Self::YoungAdults,
+            "parentalSupervision" => Self::ParentalSupervision,
+            "mature" => Self::Mature,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::General => "general",
+            Self::Children => "children",
+            Self::YoungAdults => "youngAdults",
+            Self::ParentalSupervision => "parentalSupervision",
+            Self::Mature => "mature",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingIrelandTelevisionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingIrelandTelevisionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingIrelandTelevisionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingIrelandTelevisionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingUnitedStatesMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingUnitedStatesMoviesType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `general` = 2
+    General,
+    /// `parentalGuidance` = 3
+    ParentalGuidance,
+    /// `parentalGuidance13` = 4
+    ParentalGuidance13,
+    /// `restricted` = 5
+    Restricted,
+    /// `adults` = 6
+    Adults,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesMoviesType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("general", 2),
+        ("parentalGuidance", 3),
+        ("parentalGuidance13", 4),
+        ("restricted", 5),
+        ("adults", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "general" => Self::General,
+            "parentalGuidance" => Self::ParentalGuidance,
+            "parentalGuidance13" => Self::ParentalGuidance13,
+            "restricted" => Self::Restricted,
+            "adults" => Self::Adults,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::General => "general",
+            Self::ParentalGuidance => "parentalGuidance",
+            Self::ParentalGuidance13 => "parentalGuidance13",
+            Self::Restricted => "restricted",
+            Self::Adults => "adults",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingUnitedStatesMoviesType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingUnitedStatesMoviesType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingUnitedStatesMoviesType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingUnitedStatesMoviesType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingUnitedStatesTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingUnitedStatesTelevisionType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `childrenAll` = 2
+    ChildrenAll,
+    /// `childrenAbove7` = 3
+    ChildrenAbove7,
+    /// `general` = 4
+    General,
+    /// `parentalGuidance` = 5
+    ParentalGuidance,
+    /// `childrenAbove14` = 6
+    ChildrenAbove14,
+    /// `adults` = 7
+    Adults,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesTelevisionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("childrenAll", 2),
+        ("childrenAbove7", 3),
+        ("general", 4),
+        ("parentalGuidance", 5),
+        ("childrenAbove14", 6),
+        ("adults", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "childrenAll" => Self::ChildrenAll,
+            "childrenAbove7" => Self::ChildrenAbove7,
+            "general" => Self::General,
+            "parentalGuidance" => Self::ParentalGuidance,
+            "childrenAbove14" => Self::ChildrenAbove14,
+            "adults" => Self::Adults,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::ChildrenAll => "childrenAll",
+            Self::ChildrenAbove7 => "childrenAbove7",
+            Self::General => "general",
+            Self::ParentalGuidance => "parentalGuidance",
+            Self::ChildrenAbove14 => "childrenAbove14",
+            Self::Adults => "adults",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingUnitedStatesTelevisionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingUnitedStatesTelevisionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingUnitedStatesTelevisionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingUnitedStatesTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3662,36 +4261,20 @@ impl From<&str> for RatingNewZealandTelevisionType {
 #[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
-/// CSDL enum type `microsoft.graph.registryValueType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.registryOperation`; evolvable: unknown members are kept in `UnknownValue`.
 #[deprecated(
     note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RegistryValueType {
+pub enum RegistryOperation {
     /// `unknown` = 0
     Unknown,
-    /// `binary` = 1
-    Binary,
-    /// `dword` = 2
-    Dword,
-    /// `dwordLittleEndian` = 3
-    DwordLittleEndian,
-    /// `dwordBigEndian` = 4
-    DwordBigEndian,
-    /// `expandSz` = 5
-    ExpandSz,
-    /// `link` = 6
-    Link,
-    /// `multiSz` = 7
-    MultiSz,
-    /// `none` = 8
-    None,
-    /// `qword` = 9
-    Qword,
-    /// `qwordlittleEndian` = 10
-    QwordlittleEndian,
-    /// `sz` = 11
-    Sz,
+    /// `create` = 1
+    Create,
+    /// `modify` = 2
+    Modify,
+    /// `delete` = 3
+    Delete,
     /// `unknownFutureValue` = 127
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -3699,36 +4282,20 @@ pub enum RegistryValueType {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for RegistryValueType {
+impl graph_odata_runtime::enums::EvolvableEnum for RegistryOperation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("binary", 1),
-        ("dword", 2),
-        ("dwordLittleEndian", 3),
-        ("dwordBigEndian", 4),
-        ("expandSz", 5),
-        ("link", 6),
-        ("multiSz", 7),
-        ("none", 8),
-        ("qword", 9),
-        ("qwordlittleEndian", 10),
-        ("sz", 11),
+        ("create", 1),
+        ("modify", 2),
+        ("delete", 3),
         ("unknownFutureValue", 127),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "binary" => Self::Binary,
-            "dword" => Self::Dword,
-            "dwordLittleEndian" => Self::DwordLittleEndian,
-            "dwordBigEndian" => Self::DwordBigEndian,
-            "expandSz" => Self::ExpandSz,
-            "link" => Self::Link,
-            "multiSz" => Self::MultiSz,
-            "none" => Self::None,
-            "qword" => Self::Qword,
-            "qwordlittleEndian" => Self::QwordlittleEndian,
-            "sz" => Self::Sz,
+            "create" => Self::Create,
+            "modify" => Self::Modify,
+            "delete" => Self::Delete,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -3736,17 +4303,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for RegistryValueType {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Binary => "binary",
-            Self::Dword => "dword",
-            Self::DwordLittleEndian => "dwordLittleEndian",
-            Self::DwordBigEndian => "dwordBigEndian",
-            Self::ExpandSz => "expandSz",
-            Self::Link => "link",
-            Self::MultiSz => "multiSz",
-            Self::None => "none",
-            Self::Qword => "qword",
-            Self::QwordlittleEndian => "qwordlittleEndian",
-            Self::Sz => "sz",
+            Self::Create => "create",
+            Self::Modify => "modify",
+            Self::Delete => "delete",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -3754,14 +4313,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RegistryValueType {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for RegistryValueType {
+impl serde::Serialize for RegistryOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for RegistryValueType {
+impl<'de> serde::Deserialize<'de> for RegistryOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3770,141 +4329,92 @@ impl<'de> serde::Deserialize<'de> for RegistryValueType {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for RegistryValueType {
+impl std::fmt::Display for RegistryOperation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for RegistryValueType {
+impl From<&str> for RegistryOperation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.requiredPasswordType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.responseFeedbackType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RequiredPasswordType {
-    /// `deviceDefault` = 0
-    DeviceDefault,
-    /// `alphanumeric` = 1
-    Alphanumeric,
-    /// `numeric` = 2
-    Numeric,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RequiredPasswordType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceDefault", 0),
-        ("alphanumeric", 1),
-        ("numeric", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "deviceDefault" => Self::DeviceDefault,
-            "alphanumeric" => Self::Alphanumeric,
-            "numeric" => Self::Numeric,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DeviceDefault => "deviceDefault",
-            Self::Alphanumeric => "alphanumeric",
-            Self::Numeric => "numeric",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for RequiredPasswordType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RequiredPasswordType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for RequiredPasswordType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for RequiredPasswordType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.routingType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoutingType {
-    /// `forwarded` = 0
-    Forwarded,
-    /// `lookup` = 1
-    Lookup,
-    /// `selfFork` = 2
-    SelfFork,
-    /// `unknownFutureValue` = 3
+pub enum ResponseFeedbackType {
+    /// `none` = 0
+    None,
+    /// `notDetected` = 1
+    NotDetected,
+    /// `veryUnpleasant` = 2
+    VeryUnpleasant,
+    /// `unpleasant` = 3
+    Unpleasant,
+    /// `neutral` = 4
+    Neutral,
+    /// `pleasant` = 5
+    Pleasant,
+    /// `veryPleasant` = 6
+    VeryPleasant,
+    /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum for RoutingType {
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for ResponseFeedbackType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("forwarded", 0),
-        ("lookup", 1),
-        ("selfFork", 2),
-        ("unknownFutureValue", 3),
+        ("none", 0),
+        ("notDetected", 1),
+        ("veryUnpleasant", 2),
+        ("unpleasant", 3),
+        ("neutral", 4),
+        ("pleasant", 5),
+        ("veryPleasant", 6),
+        ("unknownFutureValue", 7),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "forwarded" => Self::Forwarded,
-            "lookup" => Self::Lookup,
-            "selfFork" => Self::SelfFork,
+            "none" => Self::None,
+            "notDetected" => Self::NotDetected,
+            "veryUnpleasant" => Self::VeryUnpleasant,
+            "unpleasant" => Self::Unpleasant,
+            "neutral" => Self::Neutral,
+            "pleasant" => Self::Pleasant,
+            "veryPleasant" => Self::VeryPleasant,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Forwarded => "forwarded",
-            Self::Lookup => "lookup",
-            Self::SelfFork => "selfFork",
+            Self::None => "none",
+            Self::NotDetected => "notDetected",
+            Self::VeryUnpleasant => "veryUnpleasant",
+            Self::Unpleasant => "unpleasant",
+            Self::Neutral => "neutral",
+            Self::Pleasant => "pleasant",
+            Self::VeryPleasant => "veryPleasant",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for RoutingType {
+#[cfg(feature = "_education")]
+impl serde::Serialize for ResponseFeedbackType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for RoutingType {
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for ResponseFeedbackType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3912,15 +4422,193 @@ impl<'de> serde::Deserialize<'de> for RoutingType {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for RoutingType {
+#[cfg(feature = "_education")]
+impl std::fmt::Display for ResponseFeedbackType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<&str> for RoutingType {
+#[cfg(feature = "_education")]
+impl From<&str> for ResponseFeedbackType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+/// CSDL enum type `microsoft.graph.riskState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RiskState {
+    /// `none` = 0
+    None,
+    /// `confirmedSafe` = 1
+    ConfirmedSafe,
+    /// `remediated` = 2
+    Remediated,
+    /// `dismissed` = 3
+    Dismissed,
+    /// `atRisk` = 4
+    AtRisk,
+    /// `confirmedCompromised` = 5
+    ConfirmedCompromised,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_risk_detail")]
+impl graph_odata_runtime::enums::EvolvableEnum for RiskState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("confirmedSafe", 1),
+        ("remediated", 2),
+        ("dismissed", 3),
+        ("atRisk", 4),
+        ("confirmedCompromised", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "confirmedSafe" => Self::ConfirmedSafe,
+            "remediated" => Self::Remediated,
+            "dismissed" => Self::Dismissed,
+            "atRisk" => Self::AtRisk,
+            "confirmedCompromised" => Self::ConfirmedCompromised,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::ConfirmedSafe => "confirmedSafe",
+            Self::Remediated => "remediated",
+            Self::Dismissed => "dismissed",
+            Self::AtRisk => "atRisk",
+            Self::ConfirmedCompromised => "confirmedCompromised",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl serde::Serialize for RiskState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl<'de> serde::Deserialize<'de> for RiskState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl std::fmt::Display for RiskState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl From<&str> for RiskState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.rootDomains`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RootDomains {
+    /// `none` = 0
+    None,
+    /// `all` = 1
+    All,
+    /// `allFederated` = 2
+    AllFederated,
+    /// `allManaged` = 3
+    AllManaged,
+    /// `enumerated` = 4
+    Enumerated,
+    /// `allManagedAndEnumeratedFederated` = 5
+    AllManagedAndEnumeratedFederated,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("all", 1),
+        ("allFederated", 2),
+        ("allManaged", 3),
+        ("enumerated", 4),
+        ("allManagedAndEnumeratedFederated", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "all" => Self::All,
+            "allFederated" => Self::AllFederated,
+            "allManaged" => Self::AllManaged,
+            "enumerated" => Self::Enumerated,
+            "allManagedAndEnumeratedFederated" => Self::AllManagedAndEnumeratedFederated,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::All => "all",
+            Self::AllFederated => "allFederated",
+            Self::AllManaged => "allManaged",
+            Self::Enumerated => "enumerated",
+            Self::AllManagedAndEnumeratedFederated => "allManagedAndEnumeratedFederated",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for RootDomains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for RootDomains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for RootDomains {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<&str> for RootDomains {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4074,6 +4762,70 @@ impl std::fmt::Display for ServiceUpdateCategory {
 
 #[cfg(feature = "_admin")]
 impl From<&str> for ServiceUpdateCategory {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.settingSourceType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SettingSourceType {
+    /// `deviceConfiguration` = 0
+    DeviceConfiguration,
+    /// `deviceIntent` = 1
+    DeviceIntent,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for SettingSourceType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceConfiguration", 0),
+        ("deviceIntent", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceConfiguration" => Self::DeviceConfiguration,
+            "deviceIntent" => Self::DeviceIntent,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DeviceConfiguration => "deviceConfiguration",
+            Self::DeviceIntent => "deviceIntent",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for SettingSourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for SettingSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for SettingSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for SettingSourceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4374,6 +5126,372 @@ impl From<&str> for SocialIdentitySourceType {
     }
 }
 
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.stateManagementSetting`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StateManagementSetting {
+    /// `notConfigured` = 0
+    NotConfigured,
+    /// `blocked` = 1
+    Blocked,
+    /// `allowed` = 2
+    Allowed,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for StateManagementSetting {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notConfigured", 0),
+        ("blocked", 1),
+        ("allowed", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notConfigured" => Self::NotConfigured,
+            "blocked" => Self::Blocked,
+            "allowed" => Self::Allowed,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotConfigured => "notConfigured",
+            Self::Blocked => "blocked",
+            Self::Allowed => "allowed",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for StateManagementSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for StateManagementSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for StateManagementSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for StateManagementSetting {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+/// CSDL enum type `microsoft.graph.threatAssessmentStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ThreatAssessmentStatus {
+    /// `pending` = 1
+    Pending,
+    /// `completed` = 2
+    Completed,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("pending", 1), ("completed", 2)];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "completed" => Self::Completed,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Completed => "completed",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for ThreatAssessmentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for ThreatAssessmentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl std::fmt::Display for ThreatAssessmentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl From<&str> for ThreatAssessmentStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.trainingCompletionDuration`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrainingCompletionDuration {
+    /// `week` = 7
+    Week,
+    /// `fortnite` = 14
+    Fortnite,
+    /// `month` = 30
+    Month,
+    /// `unknownFutureValue` = 100
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for TrainingCompletionDuration {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("week", 7),
+        ("fortnite", 14),
+        ("month", 30),
+        ("unknownFutureValue", 100),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "week" => Self::Week,
+            "fortnite" => Self::Fortnite,
+            "month" => Self::Month,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Week => "week",
+            Self::Fortnite => "fortnite",
+            Self::Month => "month",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for TrainingCompletionDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for TrainingCompletionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for TrainingCompletionDuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for TrainingCompletionDuration {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.usageRights`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct UsageRights(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_activity_metadata")]
+impl UsageRights {
+    /// `unknown` = 1
+    pub const UNKNOWN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `docEdit` = 2
+    pub const DOC_EDIT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `edit` = 4
+    pub const EDIT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
+    /// `comment` = 8
+    pub const COMMENT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
+    /// `export` = 16
+    pub const EXPORT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
+    /// `forward` = 32
+    pub const FORWARD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(32));
+    /// `owner` = 64
+    pub const OWNER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(64));
+    /// `print` = 128
+    pub const PRINT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(128));
+    /// `reply` = 256
+    pub const REPLY: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(256));
+    /// `replyAll` = 512
+    pub const REPLY_ALL: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(512),
+    );
+    /// `view` = 1024
+    pub const VIEW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1024));
+    /// `extract` = 2048
+    pub const EXTRACT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2048));
+    /// `viewRightsData` = 4096
+    pub const VIEW_RIGHTS_DATA: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4096),
+    );
+    /// `editRightsData` = 8192
+    pub const EDIT_RIGHTS_DATA: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(8192),
+    );
+    /// `objModel` = 16384
+    pub const OBJ_MODEL: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(16384),
+    );
+    /// `accessDenied` = 32768
+    pub const ACCESS_DENIED: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(32768),
+    );
+    /// `userDefinedProtectionTypeNotSupportedException` = 65536
+    pub const USER_DEFINED_PROTECTION_TYPE_NOT_SUPPORTED_EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(65536),
+    );
+    /// `encryptedProtectionTypeNotSupportedException` = 131072
+    pub const ENCRYPTED_PROTECTION_TYPE_NOT_SUPPORTED_EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(131072),
+    );
+    /// `purviewClaimsChallengeNotSupportedException` = 262144
+    pub const PURVIEW_CLAIMS_CHALLENGE_NOT_SUPPORTED_EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(262144),
+    );
+    /// `exception` = 524288
+    pub const EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(524288),
+    );
+    /// `labelNotFoundException` = 1048576
+    pub const LABEL_NOT_FOUND_EXCEPTION: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1048576),
+    );
+    /// `unknownFutureValue` = 2097152
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2097152),
+    );
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::FlagsEnum for UsageRights {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 1),
+        ("docEdit", 2),
+        ("edit", 4),
+        ("comment", 8),
+        ("export", 16),
+        ("forward", 32),
+        ("owner", 64),
+        ("print", 128),
+        ("reply", 256),
+        ("replyAll", 512),
+        ("view", 1024),
+        ("extract", 2048),
+        ("viewRightsData", 4096),
+        ("editRightsData", 8192),
+        ("objModel", 16384),
+        ("accessDenied", 32768),
+        ("userDefinedProtectionTypeNotSupportedException", 65536),
+        ("encryptedProtectionTypeNotSupportedException", 131072),
+        ("purviewClaimsChallengeNotSupportedException", 262144),
+        ("exception", 524288),
+        ("labelNotFoundException", 1048576),
+        ("unknownFutureValue", 2097152),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Debug for UsageRights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for UsageRights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl std::str::FromStr for UsageRights {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl std::ops::BitOr for UsageRights {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl std::ops::BitOrAssign for UsageRights {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for UsageRights {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for UsageRights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
+    }
+}
+
 #[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
@@ -4458,86 +5576,6 @@ impl From<&str> for UserAccountSecurityType {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.userExperienceAnalyticsInsightSeverity`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserExperienceAnalyticsInsightSeverity {
-    /// `none` = 0
-    None,
-    /// `informational` = 1
-    Informational,
-    /// `warning` = 2
-    Warning,
-    /// `error` = 3
-    Error,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for UserExperienceAnalyticsInsightSeverity {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("informational", 1),
-        ("warning", 2),
-        ("error", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "informational" => Self::Informational,
-            "warning" => Self::Warning,
-            "error" => Self::Error,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Informational => "informational",
-            Self::Warning => "warning",
-            Self::Error => "error",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for UserExperienceAnalyticsInsightSeverity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsightSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for UserExperienceAnalyticsInsightSeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for UserExperienceAnalyticsInsightSeverity {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.volumeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4607,75 +5645,6 @@ impl std::fmt::Display for VolumeType {
 
 #[cfg(feature = "_information_protection")]
 impl From<&str> for VolumeType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL enum type `microsoft.graph.webApplicationFirewallProviderType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WebApplicationFirewallProviderType {
-    /// `akamai` = 0
-    Akamai,
-    /// `cloudflare` = 1
-    Cloudflare,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::enums::EvolvableEnum for WebApplicationFirewallProviderType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("akamai", 0),
-        ("cloudflare", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "akamai" => Self::Akamai,
-            "cloudflare" => Self::Cloudflare,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Akamai => "akamai",
-            Self::Cloudflare => "cloudflare",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for WebApplicationFirewallProviderType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for WebApplicationFirewallProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl std::fmt::Display for WebApplicationFirewallProviderType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<&str> for WebApplicationFirewallProviderType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4830,103 +5799,289 @@ impl From<&str> for WindowsHelloForBusinessPinUsage {
 }
 
 #[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.windowsMalwareState`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.windowsMalwareCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WindowsMalwareState {
-    /// `unknown` = 0
+pub enum WindowsMalwareCategory {
+    /// `invalid` = 0
+    Invalid,
+    /// `adware` = 1
+    Adware,
+    /// `spyware` = 2
+    Spyware,
+    /// `passwordStealer` = 3
+    PasswordStealer,
+    /// `trojanDownloader` = 4
+    TrojanDownloader,
+    /// `worm` = 5
+    Worm,
+    /// `backdoor` = 6
+    Backdoor,
+    /// `remoteAccessTrojan` = 7
+    RemoteAccessTrojan,
+    /// `trojan` = 8
+    Trojan,
+    /// `emailFlooder` = 9
+    EmailFlooder,
+    /// `keylogger` = 10
+    Keylogger,
+    /// `dialer` = 11
+    Dialer,
+    /// `monitoringSoftware` = 12
+    MonitoringSoftware,
+    /// `browserModifier` = 13
+    BrowserModifier,
+    /// `cookie` = 14
+    Cookie,
+    /// `browserPlugin` = 15
+    BrowserPlugin,
+    /// `aolExploit` = 16
+    AolExploit,
+    /// `nuker` = 17
+    Nuker,
+    /// `securityDisabler` = 18
+    SecurityDisabler,
+    /// `jokeProgram` = 19
+    JokeProgram,
+    /// `hostileActiveXControl` = 20
+    HostileActiveXControl,
+    /// `softwareBundler` = 21
+    SoftwareBundler,
+    /// `stealthNotifier` = 22
+    StealthNotifier,
+    /// `settingsModifier` = 23
+    SettingsModifier,
+    /// `toolBar` = 24
+    ToolBar,
+    /// `remoteControlSoftware` = 25
+    RemoteControlSoftware,
+    /// `trojanFtp` = 26
+    TrojanFtp,
+    /// `potentialUnwantedSoftware` = 27
+    PotentialUnwantedSoftware,
+    /// `icqExploit` = 28
+    IcqExploit,
+    /// `trojanTelnet` = 29
+    TrojanTelnet,
+    /// `exploit` = 30
+    Exploit,
+    /// `filesharingProgram` = 31
+    FilesharingProgram,
+    /// `malwareCreationTool` = 32
+    MalwareCreationTool,
+    /// `remote_Control_Software` = 33
+    /// Named `RemoteControlSoftware2` because `RemoteControlSoftware` is taken by another member.
+    RemoteControlSoftware2,
+    /// `tool` = 34
+    Tool,
+    /// `trojanDenialOfService` = 36
+    TrojanDenialOfService,
+    /// `trojanDropper` = 37
+    TrojanDropper,
+    /// `trojanMassMailer` = 38
+    TrojanMassMailer,
+    /// `trojanMonitoringSoftware` = 39
+    TrojanMonitoringSoftware,
+    /// `trojanProxyServer` = 40
+    TrojanProxyServer,
+    /// `virus` = 42
+    Virus,
+    /// `known` = 43
+    Known,
+    /// `unknown` = 44
     Unknown,
-    /// `detected` = 1
-    Detected,
-    /// `cleaned` = 2
-    Cleaned,
-    /// `quarantined` = 3
-    Quarantined,
-    /// `removed` = 4
-    Removed,
-    /// `allowed` = 5
-    Allowed,
-    /// `blocked` = 6
-    Blocked,
-    /// `cleanFailed` = 102
-    CleanFailed,
-    /// `quarantineFailed` = 103
-    QuarantineFailed,
-    /// `removeFailed` = 104
-    RemoveFailed,
-    /// `allowFailed` = 105
-    AllowFailed,
-    /// `abandoned` = 106
-    Abandoned,
-    /// `blockFailed` = 107
-    BlockFailed,
+    /// `spp` = 45
+    Spp,
+    /// `behavior` = 46
+    Behavior,
+    /// `vulnerability` = 47
+    Vulnerability,
+    /// `policy` = 48
+    Policy,
+    /// `enterpriseUnwantedSoftware` = 49
+    EnterpriseUnwantedSoftware,
+    /// `ransom` = 50
+    Ransom,
+    /// `hipsRule` = 51
+    HipsRule,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for WindowsMalwareState {
+impl graph_odata_runtime::enums::EvolvableEnum for WindowsMalwareCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("detected", 1),
-        ("cleaned", 2),
-        ("quarantined", 3),
-        ("removed", 4),
-        ("allowed", 5),
-        ("blocked", 6),
-        ("cleanFailed", 102),
-        ("quarantineFailed", 103),
-        ("removeFailed", 104),
-        ("allowFailed", 105),
-        ("abandoned", 106),
-        ("blockFailed", 107),
+        ("invalid", 0),
+        ("adware", 1),
+        ("spyware", 2),
+        ("passwordStealer", 3),
+        ("trojanDownloader", 4),
+        ("worm", 5),
+        ("backdoor", 6),
+        ("remoteAccessTrojan", 7),
+        ("trojan", 8),
+        ("emailFlooder", 9),
+        ("keylogger", 10),
+        ("dialer", 11),
+        ("monitoringSoftware", 12),
+        ("browserModifier", 13),
+        ("cookie", 14),
+        ("browserPlugin", 15),
+        ("aolExploit", 16),
+        ("nuker", 17),
+        ("securityDisabler", 18),
+        ("jokeProgram", 19),
+        ("hostileActiveXControl", 20),
+        ("softwareBundler", 21),
+        ("stealthNotifier", 22),
+        ("settingsModifier", 23),
+        ("toolBar", 24),
+        ("remoteControlSoftware", 25),
+        ("trojanFtp", 26),
+        ("potentialUnwantedSoftware", 27),
+        ("icqExploit", 28),
+        ("trojanTelnet", 29),
+        ("exploit", 30),
+        ("filesharingProgram", 31),
+        ("malwareCreationTool", 32),
+        ("remote_Control_Software", 33),
+        ("tool", 34),
+        ("trojanDenialOfService", 36),
+        ("trojanDropper", 37),
+        ("trojanMassMailer", 38),
+        ("trojanMonitoringSoftware", 39),
+        ("trojanProxyServer", 40),
+        ("virus", 42),
+        ("known", 43),
+        ("unknown", 44),
+        ("spp", 45),
+        ("behavior", 46),
+        ("vulnerability", 47),
+        ("policy", 48),
+        ("enterpriseUnwantedSoftware", 49),
+        ("ransom", 50),
+        ("hipsRule", 51),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
+            "invalid" => Self::Invalid,
+            "adware" => Self::Adware,
+            "spyware" => Self::Spyware,
+            "passwordStealer" => Self::PasswordStealer,
+            "trojanDownloader" => Self::TrojanDownloader,
+            "worm" => Self::Worm,
+            "backdoor" => Self::Backdoor,
+            "remoteAccessTrojan" => Self::RemoteAccessTrojan,
+            "trojan" => Self::Trojan,
+            "emailFlooder" => Self::EmailFlooder,
+            "keylogger" => Self::Keylogger,
+            "dialer" => Self::Dialer,
+            "monitoringSoftware" => Self::MonitoringSoftware,
+            "browserModifier" => Self::BrowserModifier,
+            "cookie" => Self::Cookie,
+            "browserPlugin" => Self::BrowserPlugin,
+            "aolExploit" => Self::AolExploit,
+            "nuker" => Self::Nuker,
+            "securityDisabler" => Self::SecurityDisabler,
+            "jokeProgram" => Self::JokeProgram,
+            "hostileActiveXControl" => Self::HostileActiveXControl,
+            "softwareBundler" => Self::SoftwareBundler,
+            "stealthNotifier" => Self::StealthNotifier,
+            "settingsModifier" => Self::SettingsModifier,
+            "toolBar" => Self::ToolBar,
+            "remoteControlSoftware" => Self::RemoteControlSoftware,
+            "trojanFtp" => Self::TrojanFtp,
+            "potentialUnwantedSoftware" => Self::PotentialUnwantedSoftware,
+            "icqExploit" => Self::IcqExploit,
+            "trojanTelnet" => Self::TrojanTelnet,
+            "exploit" => Self::Exploit,
+            "filesharingProgram" => Self::FilesharingProgram,
+            "malwareCreationTool" => Self::MalwareCreationTool,
+            "remote_Control_Software" => Self::RemoteControlSoftware2,
+            "tool" => Self::Tool,
+            "trojanDenialOfService" => Self::TrojanDenialOfService,
+            "trojanDropper" => Self::TrojanDropper,
+            "trojanMassMailer" => Self::TrojanMassMailer,
+            "trojanMonitoringSoftware" => Self::TrojanMonitoringSoftware,
+            "trojanProxyServer" => Self::TrojanProxyServer,
+            "virus" => Self::Virus,
+            "known" => Self::Known,
             "unknown" => Self::Unknown,
-            "detected" => Self::Detected,
-            "cleaned" => Self::Cleaned,
-            "quarantined" => Self::Quarantined,
-            "removed" => Self::Removed,
-            "allowed" => Self::Allowed,
-            "blocked" => Self::Blocked,
-            "cleanFailed" => Self::CleanFailed,
-            "quarantineFailed" => Self::QuarantineFailed,
-            "removeFailed" => Self::RemoveFailed,
-            "allowFailed" => Self::AllowFailed,
-            "abandoned" => Self::Abandoned,
-            "blockFailed" => Self::BlockFailed,
+            "spp" => Self::Spp,
+            "behavior" => Self::Behavior,
+            "vulnerability" => Self::Vulnerability,
+            "policy" => Self::Policy,
+            "enterpriseUnwantedSoftware" => Self::EnterpriseUnwantedSoftware,
+            "ransom" => Self::Ransom,
+            "hipsRule" => Self::HipsRule,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
+            Self::Invalid => "invalid",
+            Self::Adware => "adware",
+            Self::Spyware => "spyware",
+            Self::PasswordStealer => "passwordStealer",
+            Self::TrojanDownloader => "trojanDownloader",
+            Self::Worm => "worm",
+            Self::Backdoor => "backdoor",
+            Self::RemoteAccessTrojan => "remoteAccessTrojan",
+            Self::Trojan => "trojan",
+            Self::EmailFlooder => "emailFlooder",
+            Self::Keylogger => "keylogger",
+            Self::Dialer => "dialer",
+            Self::MonitoringSoftware => "monitoringSoftware",
+            Self::BrowserModifier => "browserModifier",
+            Self::Cookie => "cookie",
+            Self::BrowserPlugin => "browserPlugin",
+            Self::AolExploit => "aolExploit",
+            Self::Nuker => "nuker",
+            Self::SecurityDisabler => "securityDisabler",
+            Self::JokeProgram => "jokeProgram",
+            Self::HostileActiveXControl => "hostileActiveXControl",
+            Self::SoftwareBundler => "softwareBundler",
+            Self::StealthNotifier => "stealthNotifier",
+            Self::SettingsModifier => "settingsModifier",
+            Self::ToolBar => "toolBar",
+            Self::RemoteControlSoftware => "remoteControlSoftware",
+            Self::TrojanFtp => "trojanFtp",
+            Self::PotentialUnwantedSoftware => "potentialUnwantedSoftware",
+            Self::IcqExploit => "icqExploit",
+            Self::TrojanTelnet => "trojanTelnet",
+            Self::Exploit => "exploit",
+            Self::FilesharingProgram => "filesharingProgram",
+            Self::MalwareCreationTool => "malwareCreationTool",
+            Self::RemoteControlSoftware2 => "remote_Control_Software",
+            Self::Tool => "tool",
+            Self::TrojanDenialOfService => "trojanDenialOfService",
+            Self::TrojanDropper => "trojanDropper",
+            Self::TrojanMassMailer => "trojanMassMailer",
+            Self::TrojanMonitoringSoftware => "trojanMonitoringSoftware",
+            Self::TrojanProxyServer => "trojanProxyServer",
+            Self::Virus => "virus",
+            Self::Known => "known",
             Self::Unknown => "unknown",
-            Self::Detected => "detected",
-            Self::Cleaned => "cleaned",
-            Self::Quarantined => "quarantined",
-            Self::Removed => "removed",
-            Self::Allowed => "allowed",
-            Self::Blocked => "blocked",
-            Self::CleanFailed => "cleanFailed",
-            Self::QuarantineFailed => "quarantineFailed",
-            Self::RemoveFailed => "removeFailed",
-            Self::AllowFailed => "allowFailed",
-            Self::Abandoned => "abandoned",
-            Self::BlockFailed => "blockFailed",
+            Self::Spp => "spp",
+            Self::Behavior => "behavior",
+            Self::Vulnerability => "vulnerability",
+            Self::Policy => "policy",
+            Self::EnterpriseUnwantedSoftware => "enterpriseUnwantedSoftware",
+            Self::Ransom => "ransom",
+            Self::HipsRule => "hipsRule",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl serde::Serialize for WindowsMalwareState {
+impl serde::Serialize for WindowsMalwareCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for WindowsMalwareState {
+impl<'de> serde::Deserialize<'de> for WindowsMalwareCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4935,14 +6090,127 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareState {
 }
 
 #[cfg(feature = "_action_state")]
-impl std::fmt::Display for WindowsMalwareState {
+impl std::fmt::Display for WindowsMalwareCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl From<&str> for WindowsMalwareState {
+impl From<&str> for WindowsMalwareCategory {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.windowsMalwareThreatState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WindowsMalwareThreatState {
+    /// `active` = 0
+    Active,
+    /// `actionFailed` = 1
+    ActionFailed,
+    /// `manualStepsRequired` = 2
+    ManualStepsRequired,
+    /// `fullScanRequired` = 3
+    FullScanRequired,
+    /// `rebootRequired` = 4
+    RebootRequired,
+    /// `remediatedWithNonCriticalFailures` = 5
+    RemediatedWithNonCriticalFailures,
+    /// `quarantined` = 6
+    Quarantined,
+    /// `removed` = 7
+    Removed,
+    /// `cleaned` = 8
+    Cleaned,
+    /// `allowed` = 9
+    Allowed,
+    /// `noStatusCleared` = 10
+    NoStatusCleared,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for WindowsMalwareThreatState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("active", 0),
+        ("actionFailed", 1),
+        ("manualStepsRequired", 2),
+        ("fullScanRequired", 3),
+        ("rebootRequired", 4),
+        ("remediatedWithNonCriticalFailures", 5),
+        ("quarantined", 6),
+        ("removed", 7),
+        ("cleaned", 8),
+        ("allowed", 9),
+        ("noStatusCleared", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "actionFailed" => Self::ActionFailed,
+            "manualStepsRequired" => Self::ManualStepsRequired,
+            "fullScanRequired" => Self::FullScanRequired,
+            "rebootRequired" => Self::RebootRequired,
+            "remediatedWithNonCriticalFailures" => {
+                Self::RemediatedWithNonCriticalFailures
+            }
+            "quarantined" => Self::Quarantined,
+            "removed" => Self::Removed,
+            "cleaned" => Self::Cleaned,
+            "allowed" => Self::Allowed,
+            "noStatusCleared" => Self::NoStatusCleared,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::ActionFailed => "actionFailed",
+            Self::ManualStepsRequired => "manualStepsRequired",
+            Self::FullScanRequired => "fullScanRequired",
+            Self::RebootRequired => "rebootRequired",
+            Self::RemediatedWithNonCriticalFailures => {
+                "remediatedWithNonCriticalFailures"
+            }
+            Self::Quarantined => "quarantined",
+            Self::Removed => "removed",
+            Self::Cleaned => "cleaned",
+            Self::Allowed => "allowed",
+            Self::NoStatusCleared => "noStatusCleared",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for WindowsMalwareThreatState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for WindowsMalwareThreatState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for WindowsMalwareThreatState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for WindowsMalwareThreatState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

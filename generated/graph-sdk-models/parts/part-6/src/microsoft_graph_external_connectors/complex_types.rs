@@ -11,31 +11,35 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_connections")]
-/// CSDL complex type `microsoft.graph.externalConnectors.externalItemContent`.
+#[cfg(feature = "_binary_operator")]
+/// CSDL complex type `microsoft.graph.externalConnectors.displayTemplate`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalItemContent {
-    /// Property `type`: `microsoft.graph.externalConnectors.externalItemContentType`, not nullable.
-    pub r#type: Option<ExternalItemContentType>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
+pub struct DisplayTemplate {
+    /// Property `id`: `Edm.String`, not nullable.
+    pub id: Option<String>,
+    /// Property `layout`: `Edm.Untyped`, not nullable.
+    pub layout: Option<edm::Untyped>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    pub priority: Option<i32>,
+    /// Property `rules`: `Collection(microsoft.graph.externalConnectors.propertyRule)`.
+    pub rules: Option<Vec<PropertyRule>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_connections")]
-impl serde::Serialize for ExternalItemContent {
+#[cfg(feature = "_binary_operator")]
+impl serde::Serialize for DisplayTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_connections")]
-impl ExternalItemContent {
+#[cfg(feature = "_binary_operator")]
+impl DisplayTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalItemContent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.displayTemplate";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -48,14 +52,16 @@ impl ExternalItemContent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("type", &self.r#type);
-        object.property("value", &self.value);
+        object.property("id", &self.id);
+        object.property("layout", &self.layout);
+        object.property("priority", &self.priority);
+        object.property("rules", &self.rules);
         object.end()
     }
 }
 
-#[cfg(feature = "_connections")]
-impl<'de> serde::Deserialize<'de> for ExternalItemContent {
+#[cfg(feature = "_binary_operator")]
+impl<'de> serde::Deserialize<'de> for DisplayTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -63,8 +69,8 @@ impl<'de> serde::Deserialize<'de> for ExternalItemContent {
     }
 }
 
-#[cfg(feature = "_connections")]
-impl graph_odata_runtime::model::ODataObject for ExternalItemContent {
+#[cfg(feature = "_binary_operator")]
+impl graph_odata_runtime::model::ODataObject for DisplayTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -73,8 +79,10 @@ impl graph_odata_runtime::model::ODataObject for ExternalItemContent {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "layout" => read_lenient(map, key, &mut self.layout, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "rules" => read_nullable(map, key, &mut self.rules, extra),
             _ => Ok(false),
         }
     }
@@ -85,8 +93,8 @@ impl graph_odata_runtime::model::ODataObject for ExternalItemContent {
     }
 }
 
-#[cfg(feature = "_connections")]
-impl ExternalItemContent {
+#[cfg(feature = "_binary_operator")]
+impl DisplayTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -96,125 +104,59 @@ impl ExternalItemContent {
     }
 }
 
-#[cfg(feature = "_connections")]
-/// The properties of [`ExternalItemContent`] by wire name, each a [`Field<ExternalItemContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalItemContent::set_null`].
-pub enum ExternalItemContentField {}
+#[cfg(feature = "_binary_operator")]
+/// The properties of [`DisplayTemplate`] by wire name, each a [`Field<DisplayTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DisplayTemplate::set_null`].
+pub enum DisplayTemplateField {}
 
-#[cfg(feature = "_connections")]
+#[cfg(feature = "_binary_operator")]
 #[allow(non_upper_case_globals)]
-impl ExternalItemContentField {
-    /// `type`
-    pub const Type: model::Field<ExternalItemContent> = model::Field::new("type");
-    /// `value`
-    pub const Value: model::Field<ExternalItemContent> = model::Field::new("value");
+impl DisplayTemplateField {
+    /// `id`
+    pub const Id: model::Field<DisplayTemplate> = model::Field::new("id");
+    /// `layout`
+    pub const Layout: model::Field<DisplayTemplate> = model::Field::new("layout");
+    /// `priority`
+    pub const Priority: model::Field<DisplayTemplate> = model::Field::new("priority");
+    /// `rules`
+    pub const Rules: model::Field<DisplayTemplate> = model::Field::new("rules");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExternalItemContent>] = &[
-        Self::Type,
-        Self::Value,
+    pub const ALL: &'static [model::Field<DisplayTemplate>] = &[
+        Self::Id,
+        Self::Layout,
+        Self::Priority,
+        Self::Rules,
     ];
 }
 
-#[cfg(feature = "_connections")]
-/// CSDL complex type `microsoft.graph.externalConnectors.properties`; open type: dynamic properties land in `additional_properties`.
+#[cfg(feature = "_binary_operator")]
+/// CSDL complex type `microsoft.graph.externalConnectors.propertyRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Properties {
+pub struct PropertyRule {
+    /// Property `operation`: `microsoft.graph.externalConnectors.ruleOperation`, not nullable.
+    pub operation: Option<RuleOperation>,
+    /// Property `property`: `Edm.String`, not nullable.
+    pub property: Option<String>,
+    /// Property `values`: `Collection(Edm.String)`, not nullable.
+    pub values: Option<Vec<String>>,
+    /// Property `valuesJoinedBy`: `microsoft.graph.binaryOperator`, not nullable.
+    pub values_joined_by: Option<super::super::microsoft_graph::BinaryOperator>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_connections")]
-impl serde::Serialize for Properties {
+#[cfg(feature = "_binary_operator")]
+impl serde::Serialize for PropertyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_connections")]
-impl Properties {
+#[cfg(feature = "_binary_operator")]
+impl PropertyRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.properties";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_connections")]
-impl<'de> serde::Deserialize<'de> for Properties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_connections")]
-impl graph_odata_runtime::model::ODataObject for Properties {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_connections")]
-/// CSDL complex type `microsoft.graph.externalConnectors.property`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Property {
-    /// Property `aliases`: `Collection(Edm.String)`.
-    pub aliases: Option<Vec<String>>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `isQueryable`: `Edm.Boolean`.
-    pub is_queryable: Option<bool>,
-    /// Property `isRefinable`: `Edm.Boolean`.
-    pub is_refinable: Option<bool>,
-    /// Property `isRetrievable`: `Edm.Boolean`.
-    pub is_retrievable: Option<bool>,
-    /// Property `isSearchable`: `Edm.Boolean`.
-    pub is_searchable: Option<bool>,
-    /// Property `labels`: `Collection(microsoft.graph.externalConnectors.label)`.
-    pub labels: Option<Vec<Label>>,
-    /// Property `name`: `Edm.String`, not nullable.
-    pub name: Option<String>,
-    /// Property `type`: `microsoft.graph.externalConnectors.propertyType`, not nullable.
-    pub r#type: Option<PropertyType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_connections")]
-impl serde::Serialize for Property {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_connections")]
-impl Property {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.property";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.propertyRule";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -227,21 +169,16 @@ impl Property {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("aliases", &self.aliases);
-        object.property("description", &self.description);
-        object.property("isQueryable", &self.is_queryable);
-        object.property("isRefinable", &self.is_refinable);
-        object.property("isRetrievable", &self.is_retrievable);
-        object.property("isSearchable", &self.is_searchable);
-        object.property("labels", &self.labels);
-        object.property("name", &self.name);
-        object.property("type", &self.r#type);
+        object.property("operation", &self.operation);
+        object.property("property", &self.property);
+        object.property("values", &self.values);
+        object.property("valuesJoinedBy", &self.values_joined_by);
         object.end()
     }
 }
 
-#[cfg(feature = "_connections")]
-impl<'de> serde::Deserialize<'de> for Property {
+#[cfg(feature = "_binary_operator")]
+impl<'de> serde::Deserialize<'de> for PropertyRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -249,8 +186,8 @@ impl<'de> serde::Deserialize<'de> for Property {
     }
 }
 
-#[cfg(feature = "_connections")]
-impl graph_odata_runtime::model::ODataObject for Property {
+#[cfg(feature = "_binary_operator")]
+impl graph_odata_runtime::model::ODataObject for PropertyRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -259,15 +196,12 @@ impl graph_odata_runtime::model::ODataObject for Property {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "aliases" => read_lenient(map, key, &mut self.aliases, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "isQueryable" => read_lenient(map, key, &mut self.is_queryable, extra),
-            "isRefinable" => read_lenient(map, key, &mut self.is_refinable, extra),
-            "isRetrievable" => read_lenient(map, key, &mut self.is_retrievable, extra),
-            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
-            "labels" => read_nullable(map, key, &mut self.labels, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "operation" => read_nullable(map, key, &mut self.operation, extra),
+            "property" => read_lenient(map, key, &mut self.property, extra),
+            "values" => read_lenient(map, key, &mut self.values, extra),
+            "valuesJoinedBy" => {
+                read_nullable(map, key, &mut self.values_joined_by, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -278,8 +212,8 @@ impl graph_odata_runtime::model::ODataObject for Property {
     }
 }
 
-#[cfg(feature = "_connections")]
-impl Property {
+#[cfg(feature = "_binary_operator")]
+impl PropertyRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -289,41 +223,28 @@ impl Property {
     }
 }
 
-#[cfg(feature = "_connections")]
-/// The properties of [`Property`] by wire name, each a [`Field<Property>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Property::set_null`].
-pub enum PropertyField {}
+#[cfg(feature = "_binary_operator")]
+/// The properties of [`PropertyRule`] by wire name, each a [`Field<PropertyRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PropertyRule::set_null`].
+pub enum PropertyRuleField {}
 
-#[cfg(feature = "_connections")]
+#[cfg(feature = "_binary_operator")]
 #[allow(non_upper_case_globals)]
-impl PropertyField {
-    /// `aliases`
-    pub const Aliases: model::Field<Property> = model::Field::new("aliases");
-    /// `description`
-    pub const Description: model::Field<Property> = model::Field::new("description");
-    /// `isQueryable`
-    pub const IsQueryable: model::Field<Property> = model::Field::new("isQueryable");
-    /// `isRefinable`
-    pub const IsRefinable: model::Field<Property> = model::Field::new("isRefinable");
-    /// `isRetrievable`
-    pub const IsRetrievable: model::Field<Property> = model::Field::new("isRetrievable");
-    /// `isSearchable`
-    pub const IsSearchable: model::Field<Property> = model::Field::new("isSearchable");
-    /// `labels`
-    pub const Labels: model::Field<Property> = model::Field::new("labels");
-    /// `name`
-    pub const Name: model::Field<Property> = model::Field::new("name");
-    /// `type`
-    pub const Type: model::Field<Property> = model::Field::new("type");
+impl PropertyRuleField {
+    /// `operation`
+    pub const Operation: model::Field<PropertyRule> = model::Field::new("operation");
+    /// `property`
+    pub const Property: model::Field<PropertyRule> = model::Field::new("property");
+    /// `values`
+    pub const Values: model::Field<PropertyRule> = model::Field::new("values");
+    /// `valuesJoinedBy`
+    pub const ValuesJoinedBy: model::Field<PropertyRule> = model::Field::new(
+        "valuesJoinedBy",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Property>] = &[
-        Self::Aliases,
-        Self::Description,
-        Self::IsQueryable,
-        Self::IsRefinable,
-        Self::IsRetrievable,
-        Self::IsSearchable,
-        Self::Labels,
-        Self::Name,
-        Self::Type,
+    pub const ALL: &'static [model::Field<PropertyRule>] = &[
+        Self::Operation,
+        Self::Property,
+        Self::Values,
+        Self::ValuesJoinedBy,
     ];
 }

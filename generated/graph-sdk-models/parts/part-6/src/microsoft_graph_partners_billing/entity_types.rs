@@ -12,6 +12,212 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.partners.billing.azureUsage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AzureUsage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `billed`: `microsoft.graph.partners.billing.billedUsage`, contained; present when expanded (`$expand`).
+    pub billed: Option<BilledUsage>,
+    /// Navigation property `unbilled`: `microsoft.graph.partners.billing.unbilledUsage`, contained; present when expanded (`$expand`).
+    pub unbilled: Option<UnbilledUsage>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for AzureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl AzureUsage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.azureUsage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("billed", &self.billed);
+        object.property("unbilled", &self.unbilled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for AzureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for AzureUsage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "billed" => read_nullable(map, key, &mut self.billed, extra),
+            "unbilled" => read_nullable(map, key, &mut self.unbilled, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl AzureUsage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`AzureUsage`] by wire name, each a [`Field<AzureUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureUsage::set_null`].
+pub enum AzureUsageField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl AzureUsageField {
+    /// `id`
+    pub const Id: model::Field<AzureUsage> = model::Field::new("id");
+    /// `billed`
+    pub const Billed: model::Field<AzureUsage> = model::Field::new("billed");
+    /// `unbilled`
+    pub const Unbilled: model::Field<AzureUsage> = model::Field::new("unbilled");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AzureUsage>] = &[
+        Self::Id,
+        Self::Billed,
+        Self::Unbilled,
+    ];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.partners.billing.billedUsage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BilledUsage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for BilledUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl BilledUsage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.billedUsage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for BilledUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for BilledUsage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl BilledUsage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`BilledUsage`] by wire name, each a [`Field<BilledUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BilledUsage::set_null`].
+pub enum BilledUsageField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl BilledUsageField {
+    /// `id`
+    pub const Id: model::Field<BilledUsage> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BilledUsage>] = &[Self::Id];
+}
+
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.exportSuccessOperation`; base type `microsoft.graph.partners.billing.operation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportSuccessOperation {
@@ -681,4 +887,99 @@ impl RunningOperationField {
         Self::LastActionDateTime,
         Self::Status,
     ];
+}
+
+#[cfg(feature = "_reports")]
+/// CSDL entity type `microsoft.graph.partners.billing.unbilledUsage`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnbilledUsage {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_reports")]
+impl serde::Serialize for UnbilledUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UnbilledUsage {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.unbilledUsage";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl<'de> serde::Deserialize<'de> for UnbilledUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl graph_odata_runtime::model::ODataObject for UnbilledUsage {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_reports")]
+impl UnbilledUsage {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_reports")]
+/// The properties of [`UnbilledUsage`] by wire name, each a [`Field<UnbilledUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnbilledUsage::set_null`].
+pub enum UnbilledUsageField {}
+
+#[cfg(feature = "_reports")]
+#[allow(non_upper_case_globals)]
+impl UnbilledUsageField {
+    /// `id`
+    pub const Id: model::Field<UnbilledUsage> = model::Field::new("id");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnbilledUsage>] = &[Self::Id];
 }

@@ -3785,118 +3785,6 @@ impl ContainerImageEvidenceField {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.cvssSummary`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CvssSummary {
-    /// Property `score`: `Edm.Double`, not nullable.
-    pub score: Option<f64>,
-    /// Property `severity`: `microsoft.graph.security.vulnerabilitySeverity`.
-    pub severity: Option<VulnerabilitySeverity>,
-    /// Property `vectorString`: `Edm.String`.
-    pub vector_string: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for CvssSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl CvssSummary {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cvssSummary";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("score", &self.score);
-        object.property("severity", &self.severity);
-        object.property("vectorString", &self.vector_string);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CvssSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for CvssSummary {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "score" => read_lenient(map, key, &mut self.score, extra),
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "vectorString" => read_lenient(map, key, &mut self.vector_string, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl CvssSummary {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`CvssSummary`] by wire name, each a [`Field<CvssSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CvssSummary::set_null`].
-pub enum CvssSummaryField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl CvssSummaryField {
-    /// `score`
-    pub const Score: model::Field<CvssSummary> = model::Field::new("score");
-    /// `severity`
-    pub const Severity: model::Field<CvssSummary> = model::Field::new("severity");
-    /// `vectorString`
-    pub const VectorString: model::Field<CvssSummary> = model::Field::new(
-        "vectorString",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CvssSummary>] = &[
-        Self::Score,
-        Self::Severity,
-        Self::VectorString,
-    ];
-}
-
-#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dictionary {
@@ -4145,6 +4033,106 @@ impl DnsEvidenceField {
         Self::HostIpAddress,
         Self::IpAddresses,
     ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.eventQuery`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventQuery {
+    /// Property `query`: `Edm.String`, not nullable.
+    pub query: Option<String>,
+    /// Property `queryType`: `microsoft.graph.security.queryType`.
+    pub query_type: Option<QueryType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EventQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EventQuery {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.eventQuery";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("query", &self.query);
+        object.property("queryType", &self.query_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EventQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EventQuery {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "query" => read_lenient(map, key, &mut self.query, extra),
+            "queryType" => read_nullable(map, key, &mut self.query_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EventQuery {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EventQuery`] by wire name, each a [`Field<EventQuery>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventQuery::set_null`].
+pub enum EventQueryField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EventQueryField {
+    /// `query`
+    pub const Query: model::Field<EventQuery> = model::Field::new("query");
+    /// `queryType`
+    pub const QueryType: model::Field<EventQuery> = model::Field::new("queryType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EventQuery>] = &[Self::Query, Self::QueryType];
 }
 
 #[cfg(feature = "_security")]
@@ -5363,6 +5351,106 @@ impl HostLogonSessionEvidenceField {
         Self::SessionId,
         Self::StartUtcDateTime,
     ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.hyperlink`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Hyperlink {
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `url`: `Edm.String`, not nullable.
+    pub url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for Hyperlink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Hyperlink {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hyperlink";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("url", &self.url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for Hyperlink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for Hyperlink {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Hyperlink {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`Hyperlink`] by wire name, each a [`Field<Hyperlink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Hyperlink::set_null`].
+pub enum HyperlinkField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl HyperlinkField {
+    /// `name`
+    pub const Name: model::Field<Hyperlink> = model::Field::new("name");
+    /// `url`
+    pub const Url: model::Field<Hyperlink> = model::Field::new("url");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Hyperlink>] = &[Self::Name, Self::Url];
 }
 
 #[cfg(feature = "_security")]
@@ -7755,198 +7843,5 @@ impl MailboxConfigurationEvidenceField {
         Self::ExternalDirectoryObjectId,
         Self::MailboxPrimaryAddress,
         Self::Upn,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.mailboxEvidence`; base type `microsoft.graph.security.alertEvidence`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MailboxEvidence {
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.security.alertEvidence`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `detailedRoles`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.security.alertEvidence`.
-    pub detailed_roles: Option<Vec<String>>,
-    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
-    /// Inherited from `microsoft.graph.security.alertEvidence`.
-    pub remediation_status: Option<EvidenceRemediationStatus>,
-    /// Property `remediationStatusDetails`: `Edm.String`.
-    /// Inherited from `microsoft.graph.security.alertEvidence`.
-    pub remediation_status_details: Option<String>,
-    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
-    /// Inherited from `microsoft.graph.security.alertEvidence`.
-    pub roles: Option<Vec<EvidenceRole>>,
-    /// Property `tags`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.security.alertEvidence`.
-    pub tags: Option<Vec<String>>,
-    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
-    /// Inherited from `microsoft.graph.security.alertEvidence`.
-    pub verdict: Option<EvidenceVerdict>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `primaryAddress`: `Edm.String`.
-    pub primary_address: Option<String>,
-    /// Property `upn`: `Edm.String`.
-    pub upn: Option<String>,
-    /// Property `userAccount`: `microsoft.graph.security.userAccount`.
-    pub user_account: Option<UserAccount>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for MailboxEvidence {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MailboxEvidence {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailboxEvidence";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("detailedRoles", &self.detailed_roles);
-        object.property("remediationStatus", &self.remediation_status);
-        object.property("remediationStatusDetails", &self.remediation_status_details);
-        object.property("roles", &self.roles);
-        object.property("tags", &self.tags);
-        object.property("verdict", &self.verdict);
-        object.property("displayName", &self.display_name);
-        object.property("primaryAddress", &self.primary_address);
-        object.property("upn", &self.upn);
-        object.property("userAccount", &self.user_account);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for MailboxEvidence {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for MailboxEvidence {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
-            "remediationStatus" => {
-                read_nullable(map, key, &mut self.remediation_status, extra)
-            }
-            "remediationStatusDetails" => {
-                read_lenient(map, key, &mut self.remediation_status_details, extra)
-            }
-            "roles" => read_nullable(map, key, &mut self.roles, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "primaryAddress" => read_lenient(map, key, &mut self.primary_address, extra),
-            "upn" => read_lenient(map, key, &mut self.upn, extra),
-            "userAccount" => read_nullable(map, key, &mut self.user_account, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl MailboxEvidence {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`MailboxEvidence`] by wire name, each a [`Field<MailboxEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxEvidence::set_null`].
-pub enum MailboxEvidenceField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl MailboxEvidenceField {
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MailboxEvidence> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `detailedRoles`
-    pub const DetailedRoles: model::Field<MailboxEvidence> = model::Field::new(
-        "detailedRoles",
-    );
-    /// `remediationStatus`
-    pub const RemediationStatus: model::Field<MailboxEvidence> = model::Field::new(
-        "remediationStatus",
-    );
-    /// `remediationStatusDetails`
-    pub const RemediationStatusDetails: model::Field<MailboxEvidence> = model::Field::new(
-        "remediationStatusDetails",
-    );
-    /// `roles`
-    pub const Roles: model::Field<MailboxEvidence> = model::Field::new("roles");
-    /// `tags`
-    pub const Tags: model::Field<MailboxEvidence> = model::Field::new("tags");
-    /// `verdict`
-    pub const Verdict: model::Field<MailboxEvidence> = model::Field::new("verdict");
-    /// `displayName`
-    pub const DisplayName: model::Field<MailboxEvidence> = model::Field::new(
-        "displayName",
-    );
-    /// `primaryAddress`
-    pub const PrimaryAddress: model::Field<MailboxEvidence> = model::Field::new(
-        "primaryAddress",
-    );
-    /// `upn`
-    pub const Upn: model::Field<MailboxEvidence> = model::Field::new("upn");
-    /// `userAccount`
-    pub const UserAccount: model::Field<MailboxEvidence> = model::Field::new(
-        "userAccount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MailboxEvidence>] = &[
-        Self::CreatedDateTime,
-        Self::DetailedRoles,
-        Self::RemediationStatus,
-        Self::RemediationStatusDetails,
-        Self::Roles,
-        Self::Tags,
-        Self::Verdict,
-        Self::DisplayName,
-        Self::PrimaryAddress,
-        Self::Upn,
-        Self::UserAccount,
     ];
 }

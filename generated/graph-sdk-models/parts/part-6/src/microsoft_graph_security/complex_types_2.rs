@@ -12,6 +12,199 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.mailboxEvidence`; base type `microsoft.graph.security.alertEvidence`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MailboxEvidence {
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `detailedRoles`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub detailed_roles: Option<Vec<String>>,
+    /// Property `remediationStatus`: `microsoft.graph.security.evidenceRemediationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status: Option<EvidenceRemediationStatus>,
+    /// Property `remediationStatusDetails`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub remediation_status_details: Option<String>,
+    /// Property `roles`: `Collection(microsoft.graph.security.evidenceRole)`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub roles: Option<Vec<EvidenceRole>>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub tags: Option<Vec<String>>,
+    /// Property `verdict`: `microsoft.graph.security.evidenceVerdict`, not nullable.
+    /// Inherited from `microsoft.graph.security.alertEvidence`.
+    pub verdict: Option<EvidenceVerdict>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `primaryAddress`: `Edm.String`.
+    pub primary_address: Option<String>,
+    /// Property `upn`: `Edm.String`.
+    pub upn: Option<String>,
+    /// Property `userAccount`: `microsoft.graph.security.userAccount`.
+    pub user_account: Option<UserAccount>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for MailboxEvidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MailboxEvidence {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailboxEvidence";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("detailedRoles", &self.detailed_roles);
+        object.property("remediationStatus", &self.remediation_status);
+        object.property("remediationStatusDetails", &self.remediation_status_details);
+        object.property("roles", &self.roles);
+        object.property("tags", &self.tags);
+        object.property("verdict", &self.verdict);
+        object.property("displayName", &self.display_name);
+        object.property("primaryAddress", &self.primary_address);
+        object.property("upn", &self.upn);
+        object.property("userAccount", &self.user_account);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for MailboxEvidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for MailboxEvidence {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "detailedRoles" => read_lenient(map, key, &mut self.detailed_roles, extra),
+            "remediationStatus" => {
+                read_nullable(map, key, &mut self.remediation_status, extra)
+            }
+            "remediationStatusDetails" => {
+                read_lenient(map, key, &mut self.remediation_status_details, extra)
+            }
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "verdict" => read_nullable(map, key, &mut self.verdict, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "primaryAddress" => read_lenient(map, key, &mut self.primary_address, extra),
+            "upn" => read_lenient(map, key, &mut self.upn, extra),
+            "userAccount" => read_nullable(map, key, &mut self.user_account, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl MailboxEvidence {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`MailboxEvidence`] by wire name, each a [`Field<MailboxEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxEvidence::set_null`].
+pub enum MailboxEvidenceField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl MailboxEvidenceField {
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MailboxEvidence> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `detailedRoles`
+    pub const DetailedRoles: model::Field<MailboxEvidence> = model::Field::new(
+        "detailedRoles",
+    );
+    /// `remediationStatus`
+    pub const RemediationStatus: model::Field<MailboxEvidence> = model::Field::new(
+        "remediationStatus",
+    );
+    /// `remediationStatusDetails`
+    pub const RemediationStatusDetails: model::Field<MailboxEvidence> = model::Field::new(
+        "remediationStatusDetails",
+    );
+    /// `roles`
+    pub const Roles: model::Field<MailboxEvidence> = model::Field::new("roles");
+    /// `tags`
+    pub const Tags: model::Field<MailboxEvidence> = model::Field::new("tags");
+    /// `verdict`
+    pub const Verdict: model::Field<MailboxEvidence> = model::Field::new("verdict");
+    /// `displayName`
+    pub const DisplayName: model::Field<MailboxEvidence> = model::Field::new(
+        "displayName",
+    );
+    /// `primaryAddress`
+    pub const PrimaryAddress: model::Field<MailboxEvidence> = model::Field::new(
+        "primaryAddress",
+    );
+    /// `upn`
+    pub const Upn: model::Field<MailboxEvidence> = model::Field::new("upn");
+    /// `userAccount`
+    pub const UserAccount: model::Field<MailboxEvidence> = model::Field::new(
+        "userAccount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MailboxEvidence>] = &[
+        Self::CreatedDateTime,
+        Self::DetailedRoles,
+        Self::RemediationStatus,
+        Self::RemediationStatusDetails,
+        Self::Roles,
+        Self::Tags,
+        Self::Verdict,
+        Self::DisplayName,
+        Self::PrimaryAddress,
+        Self::Upn,
+        Self::UserAccount,
+    ];
+}
+
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.malwareEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MalwareEvidence {
@@ -1472,143 +1665,6 @@ impl SecurityGroupEvidenceField {
         Self::FriendlyName,
         Self::SecurityGroupId,
         Self::Sid,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.sensorSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensorSettings {
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `domainControllerDnsNames`: `Collection(Edm.String)`.
-    pub domain_controller_dns_names: Option<Vec<String>>,
-    /// Property `isDelayedDeploymentEnabled`: `Edm.Boolean`.
-    pub is_delayed_deployment_enabled: Option<bool>,
-    /// Navigation property `networkAdapters`: `Collection(microsoft.graph.security.networkAdapter)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activities_container")]
-    pub network_adapters: Option<Vec<NetworkAdapter>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for SensorSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl SensorSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensorSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("description", &self.description);
-        object.property("domainControllerDnsNames", &self.domain_controller_dns_names);
-        object
-            .property("isDelayedDeploymentEnabled", &self.is_delayed_deployment_enabled);
-        #[cfg(feature = "_activities_container")]
-        object.property("networkAdapters", &self.network_adapters);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SensorSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for SensorSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "domainControllerDnsNames" => {
-                read_lenient(map, key, &mut self.domain_controller_dns_names, extra)
-            }
-            "isDelayedDeploymentEnabled" => {
-                read_lenient(map, key, &mut self.is_delayed_deployment_enabled, extra)
-            }
-            #[cfg(feature = "_activities_container")]
-            "networkAdapters" => {
-                read_nullable(map, key, &mut self.network_adapters, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SensorSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`SensorSettings`] by wire name, each a [`Field<SensorSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorSettings::set_null`].
-pub enum SensorSettingsField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl SensorSettingsField {
-    /// `description`
-    pub const Description: model::Field<SensorSettings> = model::Field::new(
-        "description",
-    );
-    /// `domainControllerDnsNames`
-    pub const DomainControllerDnsNames: model::Field<SensorSettings> = model::Field::new(
-        "domainControllerDnsNames",
-    );
-    /// `isDelayedDeploymentEnabled`
-    pub const IsDelayedDeploymentEnabled: model::Field<SensorSettings> = model::Field::new(
-        "isDelayedDeploymentEnabled",
-    );
-    /// `networkAdapters`
-    pub const NetworkAdapters: model::Field<SensorSettings> = model::Field::new(
-        "networkAdapters",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensorSettings>] = &[
-        Self::Description,
-        Self::DomainControllerDnsNames,
-        Self::IsDelayedDeploymentEnabled,
-        Self::NetworkAdapters,
     ];
 }
 

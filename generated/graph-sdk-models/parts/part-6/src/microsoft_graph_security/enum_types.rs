@@ -175,6 +175,110 @@ impl From<&str> for AuditLogQueryStatus {
 }
 
 #[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.deploymentStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeploymentStatus {
+    /// `upToDate` = 1
+    UpToDate,
+    /// `outdated` = 2
+    Outdated,
+    /// `updating` = 3
+    Updating,
+    /// `updateFailed` = 4
+    UpdateFailed,
+    /// `notConfigured` = 5
+    NotConfigured,
+    /// `unreachable` = 6
+    Unreachable,
+    /// `disconnected` = 7
+    Disconnected,
+    /// `startFailure` = 8
+    StartFailure,
+    /// `syncing` = 9
+    Syncing,
+    /// `unknownFutureValue` = 10
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for DeploymentStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("upToDate", 1),
+        ("outdated", 2),
+        ("updating", 3),
+        ("updateFailed", 4),
+        ("notConfigured", 5),
+        ("unreachable", 6),
+        ("disconnected", 7),
+        ("startFailure", 8),
+        ("syncing", 9),
+        ("unknownFutureValue", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "upToDate" => Self::UpToDate,
+            "outdated" => Self::Outdated,
+            "updating" => Self::Updating,
+            "updateFailed" => Self::UpdateFailed,
+            "notConfigured" => Self::NotConfigured,
+            "unreachable" => Self::Unreachable,
+            "disconnected" => Self::Disconnected,
+            "startFailure" => Self::StartFailure,
+            "syncing" => Self::Syncing,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::UpToDate => "upToDate",
+            Self::Outdated => "outdated",
+            Self::Updating => "updating",
+            Self::UpdateFailed => "updateFailed",
+            Self::NotConfigured => "notConfigured",
+            Self::Unreachable => "unreachable",
+            Self::Disconnected => "disconnected",
+            Self::StartFailure => "startFailure",
+            Self::Syncing => "syncing",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for DeploymentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for DeploymentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for DeploymentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for DeploymentStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.detectionSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DetectionSource {
@@ -436,372 +540,6 @@ impl From<&str> for DetectionSource {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.healthIssueSeverity`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HealthIssueSeverity {
-    /// `low` = 1
-    Low,
-    /// `medium` = 2
-    Medium,
-    /// `high` = 3
-    High,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueSeverity {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("low", 1),
-        ("medium", 2),
-        ("high", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for HealthIssueSeverity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for HealthIssueSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for HealthIssueSeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for HealthIssueSeverity {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.healthIssueStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HealthIssueStatus {
-    /// `open` = 1
-    Open,
-    /// `closed` = 2
-    Closed,
-    /// `suppressed` = 3
-    Suppressed,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("open", 1),
-        ("closed", 2),
-        ("suppressed", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "suppressed" => Self::Suppressed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Suppressed => "suppressed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for HealthIssueStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for HealthIssueStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for HealthIssueStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for HealthIssueStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.healthIssueType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HealthIssueType {
-    /// `sensor` = 1
-    Sensor,
-    /// `global` = 2
-    Global,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sensor", 1),
-        ("global", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sensor" => Self::Sensor,
-            "global" => Self::Global,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Sensor => "sensor",
-            Self::Global => "global",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for HealthIssueType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for HealthIssueType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for HealthIssueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for HealthIssueType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.investigationState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InvestigationState {
-    /// `unknown` = 0
-    Unknown,
-    /// `terminated` = 1
-    Terminated,
-    /// `successfullyRemediated` = 2
-    SuccessfullyRemediated,
-    /// `benign` = 4
-    Benign,
-    /// `failed` = 8
-    Failed,
-    /// `partiallyRemediated` = 16
-    PartiallyRemediated,
-    /// `running` = 32
-    Running,
-    /// `pendingApproval` = 64
-    PendingApproval,
-    /// `pendingResource` = 128
-    PendingResource,
-    /// `queued` = 512
-    Queued,
-    /// `innerFailure` = 1024
-    InnerFailure,
-    /// `preexistingAlert` = 2048
-    PreexistingAlert,
-    /// `unsupportedOs` = 4056
-    UnsupportedOs,
-    /// `unsupportedAlertType` = 8192
-    UnsupportedAlertType,
-    /// `suppressedAlert` = 16384
-    SuppressedAlert,
-    /// `partiallyInvestigated` = 32768
-    PartiallyInvestigated,
-    /// `terminatedByUser` = 65536
-    TerminatedByUser,
-    /// `terminatedBySystem` = 131072
-    TerminatedBySystem,
-    /// `unknownFutureValue` = 262144
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for InvestigationState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("terminated", 1),
-        ("successfullyRemediated", 2),
-        ("benign", 4),
-        ("failed", 8),
-        ("partiallyRemediated", 16),
-        ("running", 32),
-        ("pendingApproval", 64),
-        ("pendingResource", 128),
-        ("queued", 512),
-        ("innerFailure", 1024),
-        ("preexistingAlert", 2048),
-        ("unsupportedOs", 4056),
-        ("unsupportedAlertType", 8192),
-        ("suppressedAlert", 16384),
-        ("partiallyInvestigated", 32768),
-        ("terminatedByUser", 65536),
-        ("terminatedBySystem", 131072),
-        ("unknownFutureValue", 262144),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "terminated" => Self::Terminated,
-            "successfullyRemediated" => Self::SuccessfullyRemediated,
-            "benign" => Self::Benign,
-            "failed" => Self::Failed,
-            "partiallyRemediated" => Self::PartiallyRemediated,
-            "running" => Self::Running,
-            "pendingApproval" => Self::PendingApproval,
-            "pendingResource" => Self::PendingResource,
-            "queued" => Self::Queued,
-            "innerFailure" => Self::InnerFailure,
-            "preexistingAlert" => Self::PreexistingAlert,
-            "unsupportedOs" => Self::UnsupportedOs,
-            "unsupportedAlertType" => Self::UnsupportedAlertType,
-            "suppressedAlert" => Self::SuppressedAlert,
-            "partiallyInvestigated" => Self::PartiallyInvestigated,
-            "terminatedByUser" => Self::TerminatedByUser,
-            "terminatedBySystem" => Self::TerminatedBySystem,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Terminated => "terminated",
-            Self::SuccessfullyRemediated => "successfullyRemediated",
-            Self::Benign => "benign",
-            Self::Failed => "failed",
-            Self::PartiallyRemediated => "partiallyRemediated",
-            Self::Running => "running",
-            Self::PendingApproval => "pendingApproval",
-            Self::PendingResource => "pendingResource",
-            Self::Queued => "queued",
-            Self::InnerFailure => "innerFailure",
-            Self::PreexistingAlert => "preexistingAlert",
-            Self::UnsupportedOs => "unsupportedOs",
-            Self::UnsupportedAlertType => "unsupportedAlertType",
-            Self::SuppressedAlert => "suppressedAlert",
-            Self::PartiallyInvestigated => "partiallyInvestigated",
-            Self::TerminatedByUser => "terminatedByUser",
-            Self::TerminatedBySystem => "terminatedBySystem",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for InvestigationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for InvestigationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for InvestigationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for InvestigationState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.kubernetesPlatform`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubernetesPlatform {
@@ -970,6 +708,75 @@ impl From<&str> for KubernetesServiceType {
 }
 
 #[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.queryType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QueryType {
+    /// `files` = 0
+    Files,
+    /// `messages` = 1
+    Messages,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for QueryType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("files", 0),
+        ("messages", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "files" => Self::Files,
+            "messages" => Self::Messages,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Files => "files",
+            Self::Messages => "messages",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for QueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for QueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for QueryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for QueryType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.retentionTrigger`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RetentionTrigger {
@@ -1112,194 +919,6 @@ impl std::fmt::Display for SensorCandidateActivationMode {
 
 #[cfg(feature = "_security")]
 impl From<&str> for SensorCandidateActivationMode {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.timelineEventType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TimelineEventType {
-    /// `originalDelivery` = 0
-    OriginalDelivery,
-    /// `systemTimeTravel` = 1
-    SystemTimeTravel,
-    /// `dynamicDelivery` = 2
-    DynamicDelivery,
-    /// `userUrlClick` = 3
-    UserUrlClick,
-    /// `reprocessed` = 4
-    Reprocessed,
-    /// `zap` = 5
-    Zap,
-    /// `quarantineRelease` = 6
-    QuarantineRelease,
-    /// `air` = 7
-    Air,
-    /// `unknown` = 8
-    Unknown,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for TimelineEventType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("originalDelivery", 0),
-        ("systemTimeTravel", 1),
-        ("dynamicDelivery", 2),
-        ("userUrlClick", 3),
-        ("reprocessed", 4),
-        ("zap", 5),
-        ("quarantineRelease", 6),
-        ("air", 7),
-        ("unknown", 8),
-        ("unknownFutureValue", 127),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "originalDelivery" => Self::OriginalDelivery,
-            "systemTimeTravel" => Self::SystemTimeTravel,
-            "dynamicDelivery" => Self::DynamicDelivery,
-            "userUrlClick" => Self::UserUrlClick,
-            "reprocessed" => Self::Reprocessed,
-            "zap" => Self::Zap,
-            "quarantineRelease" => Self::QuarantineRelease,
-            "air" => Self::Air,
-            "unknown" => Self::Unknown,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::OriginalDelivery => "originalDelivery",
-            Self::SystemTimeTravel => "systemTimeTravel",
-            Self::DynamicDelivery => "dynamicDelivery",
-            Self::UserUrlClick => "userUrlClick",
-            Self::Reprocessed => "reprocessed",
-            Self::Zap => "zap",
-            Self::QuarantineRelease => "quarantineRelease",
-            Self::Air => "air",
-            Self::Unknown => "unknown",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for TimelineEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TimelineEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for TimelineEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for TimelineEventType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.vulnerabilitySeverity`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VulnerabilitySeverity {
-    /// `none` = 0
-    None,
-    /// `low` = 1
-    Low,
-    /// `medium` = 2
-    Medium,
-    /// `high` = 3
-    High,
-    /// `critical` = 4
-    Critical,
-    /// `unknownFutureValue` = 5
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for VulnerabilitySeverity {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("low", 1),
-        ("medium", 2),
-        ("high", 3),
-        ("critical", 4),
-        ("unknownFutureValue", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "critical" => Self::Critical,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Critical => "critical",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for VulnerabilitySeverity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for VulnerabilitySeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for VulnerabilitySeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for VulnerabilitySeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -125,29 +125,155 @@ impl AccessPackageSuggestionRelatedPeopleBasedField {
     ];
 }
 
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.accountTargetContent`; abstract.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientScope`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccountTargetContent {
-    /// Property `type`: `microsoft.graph.accountTargetContentType`.
-    pub r#type: Option<AccountTargetContentType>,
+pub struct AccessReviewNotificationRecipientScope {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for AccountTargetContent {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewNotificationRecipientScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl AccountTargetContent {
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewNotificationRecipientScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accountTargetContent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipientScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.accessReviewRecommendationInsightSetting`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReviewRecommendationInsightSetting {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewRecommendationInsightSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewRecommendationInsightSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewRecommendationInsightSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessReviewRecommendationInsightSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewRecommendationInsightSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.allAllowedScopes`; base type `microsoft.graph.inheritableScopes`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AllAllowedScopes {
+    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
+    /// Inherited from `microsoft.graph.inheritableScopes`.
+    pub kind: Option<ScopeCollectionKind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for AllAllowedScopes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl AllAllowedScopes {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allAllowedScopes";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -160,13 +286,13 @@ impl AccountTargetContent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("type", &self.r#type);
+        object.property("kind", &self.kind);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AccountTargetContent {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for AllAllowedScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -174,8 +300,8 @@ impl<'de> serde::Deserialize<'de> for AccountTargetContent {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AccountTargetContent {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for AllAllowedScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -184,7 +310,7 @@ impl graph_odata_runtime::model::ODataObject for AccountTargetContent {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
             _ => Ok(false),
         }
     }
@@ -195,8 +321,8 @@ impl graph_odata_runtime::model::ODataObject for AccountTargetContent {
     }
 }
 
-#[cfg(feature = "_security")]
-impl AccountTargetContent {
+#[cfg(feature = "_agent_identity_blueprint")]
+impl AllAllowedScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -206,45 +332,48 @@ impl AccountTargetContent {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`AccountTargetContent`] by wire name, each a [`Field<AccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccountTargetContent::set_null`].
-pub enum AccountTargetContentField {}
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`AllAllowedScopes`] by wire name, each a [`Field<AllAllowedScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllAllowedScopes::set_null`].
+pub enum AllAllowedScopesField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
-impl AccountTargetContentField {
-    /// `type`
-    pub const Type: model::Field<AccountTargetContent> = model::Field::new("type");
+impl AllAllowedScopesField {
+    /// `kind`
+    pub const Kind: model::Field<AllAllowedScopes> = model::Field::new("kind");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AccountTargetContent>] = &[Self::Type];
+    pub const ALL: &'static [model::Field<AllAllowedScopes>] = &[Self::Kind];
 }
 
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.addressBookAccountTargetContent`; base type `microsoft.graph.accountTargetContent`.
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.appListItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddressBookAccountTargetContent {
-    /// Property `type`: `microsoft.graph.accountTargetContentType`.
-    /// Inherited from `microsoft.graph.accountTargetContent`.
-    pub r#type: Option<AccountTargetContentType>,
-    /// Property `accountTargetEmails`: `Collection(Edm.String)`.
-    pub account_target_emails: Option<Vec<String>>,
+pub struct AppListItem {
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Property `appStoreUrl`: `Edm.String`.
+    pub app_store_url: Option<String>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    pub publisher: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for AddressBookAccountTargetContent {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AppListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl AddressBookAccountTargetContent {
+#[cfg(feature = "_device_management")]
+impl AppListItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.addressBookAccountTargetContent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appListItem";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -257,14 +386,16 @@ impl AddressBookAccountTargetContent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("type", &self.r#type);
-        object.property("accountTargetEmails", &self.account_target_emails);
+        object.property("appId", &self.app_id);
+        object.property("appStoreUrl", &self.app_store_url);
+        object.property("name", &self.name);
+        object.property("publisher", &self.publisher);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AddressBookAccountTargetContent {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AppListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -272,114 +403,8 @@ impl<'de> serde::Deserialize<'de> for AddressBookAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AddressBookAccountTargetContent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            "accountTargetEmails" => {
-                read_lenient(map, key, &mut self.account_target_emails, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AddressBookAccountTargetContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`AddressBookAccountTargetContent`] by wire name, each a [`Field<AddressBookAccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddressBookAccountTargetContent::set_null`].
-pub enum AddressBookAccountTargetContentField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AddressBookAccountTargetContentField {
-    /// `type`
-    pub const Type: model::Field<AddressBookAccountTargetContent> = model::Field::new(
-        "type",
-    );
-    /// `accountTargetEmails`
-    pub const AccountTargetEmails: model::Field<AddressBookAccountTargetContent> = model::Field::new(
-        "accountTargetEmails",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AddressBookAccountTargetContent>] = &[
-        Self::Type,
-        Self::AccountTargetEmails,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.appHostedMediaConfig`; base type `microsoft.graph.mediaConfig`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppHostedMediaConfig {
-    /// Property `blob`: `Edm.String`.
-    pub blob: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for AppHostedMediaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl AppHostedMediaConfig {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.appHostedMediaConfig";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("blob", &self.blob);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for AppHostedMediaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for AppHostedMediaConfig {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for AppListItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -388,7 +413,10 @@ impl graph_odata_runtime::model::ODataObject for AppHostedMediaConfig {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "blob" => read_lenient(map, key, &mut self.blob, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "appStoreUrl" => read_lenient(map, key, &mut self.app_store_url, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
             _ => Ok(false),
         }
     }
@@ -399,8 +427,8 @@ impl graph_odata_runtime::model::ODataObject for AppHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_communications")]
-impl AppHostedMediaConfig {
+#[cfg(feature = "_device_management")]
+impl AppListItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -410,785 +438,27 @@ impl AppHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_communications")]
-/// The properties of [`AppHostedMediaConfig`] by wire name, each a [`Field<AppHostedMediaConfig>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppHostedMediaConfig::set_null`].
-pub enum AppHostedMediaConfigField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`AppListItem`] by wire name, each a [`Field<AppListItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppListItem::set_null`].
+pub enum AppListItemField {}
 
-#[cfg(feature = "_communications")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl AppHostedMediaConfigField {
-    /// `blob`
-    pub const Blob: model::Field<AppHostedMediaConfig> = model::Field::new("blob");
+impl AppListItemField {
+    /// `appId`
+    pub const AppId: model::Field<AppListItem> = model::Field::new("appId");
+    /// `appStoreUrl`
+    pub const AppStoreUrl: model::Field<AppListItem> = model::Field::new("appStoreUrl");
+    /// `name`
+    pub const Name: model::Field<AppListItem> = model::Field::new("name");
+    /// `publisher`
+    pub const Publisher: model::Field<AppListItem> = model::Field::new("publisher");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AppHostedMediaConfig>] = &[Self::Blob];
-}
-
-#[cfg(feature = "_application_templates")]
-/// CSDL complex type `microsoft.graph.applicationLocation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationLocation {
-    /// Property `dataCenter`: `Edm.String`.
-    pub data_center: Option<String>,
-    /// Property `headquarters`: `Edm.String`.
-    pub headquarters: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationLocation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationLocation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("dataCenter", &self.data_center);
-        object.property("headquarters", &self.headquarters);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationLocation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "dataCenter" => read_lenient(map, key, &mut self.data_center, extra),
-            "headquarters" => read_lenient(map, key, &mut self.headquarters, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationLocation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationLocation`] by wire name, each a [`Field<ApplicationLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationLocation::set_null`].
-pub enum ApplicationLocationField {}
-
-#[cfg(feature = "_application_templates")]
-#[allow(non_upper_case_globals)]
-impl ApplicationLocationField {
-    /// `dataCenter`
-    pub const DataCenter: model::Field<ApplicationLocation> = model::Field::new(
-        "dataCenter",
-    );
-    /// `headquarters`
-    pub const Headquarters: model::Field<ApplicationLocation> = model::Field::new(
-        "headquarters",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationLocation>] = &[
-        Self::DataCenter,
-        Self::Headquarters,
-    ];
-}
-
-#[cfg(feature = "_application_templates")]
-/// CSDL complex type `microsoft.graph.applicationRiskFactorGeneralInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationRiskFactorGeneralInfo {
-    /// Property `consumerPopularity`: `Edm.Int32`.
-    pub consumer_popularity: Option<i32>,
-    /// Property `domainRegistrationDate`: `Edm.Date`.
-    pub domain_registration_date: Option<edm::Date>,
-    /// Property `founded`: `Edm.Int32`.
-    pub founded: Option<i32>,
-    /// Property `hasDisasterRecoveryPlan`: `Edm.Boolean`.
-    pub has_disaster_recovery_plan: Option<bool>,
-    /// Property `hold`: `microsoft.graph.holdType`, not nullable.
-    pub hold: Option<HoldType>,
-    /// Property `hostingCompanyName`: `Edm.String`.
-    pub hosting_company_name: Option<String>,
-    /// Property `location`: `microsoft.graph.applicationLocation`.
-    pub location: Option<ApplicationLocation>,
-    /// Property `privacyPolicy`: `Edm.String`.
-    pub privacy_policy: Option<String>,
-    /// Property `processedDataTypes`: `microsoft.graph.applicationDataType`, not nullable.
-    pub processed_data_types: Option<ApplicationDataType>,
-    /// Property `termsOfService`: `Edm.String`.
-    pub terms_of_service: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationRiskFactorGeneralInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorGeneralInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorGeneralInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("consumerPopularity", &self.consumer_popularity);
-        object.property("domainRegistrationDate", &self.domain_registration_date);
-        object.property("founded", &self.founded);
-        object.property("hasDisasterRecoveryPlan", &self.has_disaster_recovery_plan);
-        object.property("hold", &self.hold);
-        object.property("hostingCompanyName", &self.hosting_company_name);
-        object.property("location", &self.location);
-        object.property("privacyPolicy", &self.privacy_policy);
-        object.property("processedDataTypes", &self.processed_data_types);
-        object.property("termsOfService", &self.terms_of_service);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorGeneralInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorGeneralInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "consumerPopularity" => {
-                read_lenient(map, key, &mut self.consumer_popularity, extra)
-            }
-            "domainRegistrationDate" => {
-                read_lenient(map, key, &mut self.domain_registration_date, extra)
-            }
-            "founded" => read_lenient(map, key, &mut self.founded, extra),
-            "hasDisasterRecoveryPlan" => {
-                read_lenient(map, key, &mut self.has_disaster_recovery_plan, extra)
-            }
-            "hold" => read_nullable(map, key, &mut self.hold, extra),
-            "hostingCompanyName" => {
-                read_lenient(map, key, &mut self.hosting_company_name, extra)
-            }
-            "location" => read_nullable(map, key, &mut self.location, extra),
-            "privacyPolicy" => read_lenient(map, key, &mut self.privacy_policy, extra),
-            "processedDataTypes" => {
-                read_nullable(map, key, &mut self.processed_data_types, extra)
-            }
-            "termsOfService" => read_lenient(map, key, &mut self.terms_of_service, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorGeneralInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationRiskFactorGeneralInfo`] by wire name, each a [`Field<ApplicationRiskFactorGeneralInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorGeneralInfo::set_null`].
-pub enum ApplicationRiskFactorGeneralInfoField {}
-
-#[cfg(feature = "_application_templates")]
-#[allow(non_upper_case_globals)]
-impl ApplicationRiskFactorGeneralInfoField {
-    /// `consumerPopularity`
-    pub const ConsumerPopularity: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "consumerPopularity",
-    );
-    /// `domainRegistrationDate`
-    pub const DomainRegistrationDate: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "domainRegistrationDate",
-    );
-    /// `founded`
-    pub const Founded: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "founded",
-    );
-    /// `hasDisasterRecoveryPlan`
-    pub const HasDisasterRecoveryPlan: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "hasDisasterRecoveryPlan",
-    );
-    /// `hold`
-    pub const Hold: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "hold",
-    );
-    /// `hostingCompanyName`
-    pub const HostingCompanyName: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "hostingCompanyName",
-    );
-    /// `location`
-    pub const Location: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "location",
-    );
-    /// `privacyPolicy`
-    pub const PrivacyPolicy: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "privacyPolicy",
-    );
-    /// `processedDataTypes`
-    pub const ProcessedDataTypes: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "processedDataTypes",
-    );
-    /// `termsOfService`
-    pub const TermsOfService: model::Field<ApplicationRiskFactorGeneralInfo> = model::Field::new(
-        "termsOfService",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationRiskFactorGeneralInfo>] = &[
-        Self::ConsumerPopularity,
-        Self::DomainRegistrationDate,
-        Self::Founded,
-        Self::HasDisasterRecoveryPlan,
-        Self::Hold,
-        Self::HostingCompanyName,
-        Self::Location,
-        Self::PrivacyPolicy,
-        Self::ProcessedDataTypes,
-        Self::TermsOfService,
-    ];
-}
-
-#[cfg(feature = "_application_templates")]
-/// CSDL complex type `microsoft.graph.applicationSecurityCompliance`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationSecurityCompliance {
-    /// Property `cobit`: `Edm.Boolean`.
-    pub cobit: Option<bool>,
-    /// Property `coppa`: `Edm.Boolean`.
-    pub coppa: Option<bool>,
-    /// Property `csaStar`: `microsoft.graph.csaStarLevel`.
-    pub csa_star: Option<CsaStarLevel>,
-    /// Property `fedRamp`: `microsoft.graph.fedRampLevel`.
-    pub fed_ramp: Option<FedRampLevel>,
-    /// Property `ferpa`: `Edm.Boolean`.
-    pub ferpa: Option<bool>,
-    /// Property `ffiec`: `Edm.Boolean`.
-    pub ffiec: Option<bool>,
-    /// Property `finra`: `Edm.Boolean`.
-    pub finra: Option<bool>,
-    /// Property `fisma`: `Edm.Boolean`.
-    pub fisma: Option<bool>,
-    /// Property `gaap`: `Edm.Boolean`.
-    pub gaap: Option<bool>,
-    /// Property `gapp`: `Edm.Boolean`.
-    pub gapp: Option<bool>,
-    /// Property `glba`: `Edm.Boolean`.
-    pub glba: Option<bool>,
-    /// Property `hipaa`: `Edm.Boolean`.
-    pub hipaa: Option<bool>,
-    /// Property `hitrust`: `Edm.Boolean`.
-    pub hitrust: Option<bool>,
-    /// Property `isae3402`: `Edm.Boolean`.
-    pub isae3402: Option<bool>,
-    /// Property `iso27001`: `Edm.Boolean`.
-    pub iso27001: Option<bool>,
-    /// Property `iso27002`: `Edm.Boolean`.
-    pub iso27002: Option<bool>,
-    /// Property `iso27017`: `Edm.Boolean`.
-    pub iso27017: Option<bool>,
-    /// Property `iso27018`: `Edm.Boolean`.
-    pub iso27018: Option<bool>,
-    /// Property `itar`: `Edm.Boolean`.
-    pub itar: Option<bool>,
-    /// Property `jerichoForumCommandments`: `Edm.Boolean`.
-    pub jericho_forum_commandments: Option<bool>,
-    /// Property `pci`: `microsoft.graph.pciVersion`.
-    pub pci: Option<PciVersion>,
-    /// Property `privacyShield`: `Edm.Boolean`.
-    pub privacy_shield: Option<bool>,
-    /// Property `safeHarbor`: `Edm.Boolean`.
-    pub safe_harbor: Option<bool>,
-    /// Property `soc1`: `Edm.Boolean`.
-    pub soc1: Option<bool>,
-    /// Property `soc2`: `Edm.Boolean`.
-    pub soc2: Option<bool>,
-    /// Property `soc3`: `Edm.Boolean`.
-    pub soc3: Option<bool>,
-    /// Property `sox`: `Edm.Boolean`.
-    pub sox: Option<bool>,
-    /// Property `sp800_53`: `Edm.Boolean`.
-    pub sp800_53: Option<bool>,
-    /// Property `ssae16`: `Edm.Boolean`.
-    pub ssae16: Option<bool>,
-    /// Property `ustr`: `Edm.Boolean`.
-    pub ustr: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationSecurityCompliance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationSecurityCompliance {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationSecurityCompliance";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("cobit", &self.cobit);
-        object.property("coppa", &self.coppa);
-        object.property("csaStar", &self.csa_star);
-        object.property("fedRamp", &self.fed_ramp);
-        object.property("ferpa", &self.ferpa);
-        object.property("ffiec", &self.ffiec);
-        object.property("finra", &self.finra);
-        object.property("fisma", &self.fisma);
-        object.property("gaap", &self.gaap);
-        object.property("gapp", &self.gapp);
-        object.property("glba", &self.glba);
-        object.property("hipaa", &self.hipaa);
-        object.property("hitrust", &self.hitrust);
-        object.property("isae3402", &self.isae3402);
-        object.property("iso27001", &self.iso27001);
-        object.property("iso27002", &self.iso27002);
-        object.property("iso27017", &self.iso27017);
-        object.property("iso27018", &self.iso27018);
-        object.property("itar", &self.itar);
-        object.property("jerichoForumCommandments", &self.jericho_forum_commandments);
-        object.property("pci", &self.pci);
-        object.property("privacyShield", &self.privacy_shield);
-        object.property("safeHarbor", &self.safe_harbor);
-        object.property("soc1", &self.soc1);
-        object.property("soc2", &self.soc2);
-        object.property("soc3", &self.soc3);
-        object.property("sox", &self.sox);
-        object.property("sp800_53", &self.sp800_53);
-        object.property("ssae16", &self.ssae16);
-        object.property("ustr", &self.ustr);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationSecurityCompliance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationSecurityCompliance {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "cobit" => read_lenient(map, key, &mut self.cobit, extra),
-            "coppa" => read_lenient(map, key, &mut self.coppa, extra),
-            "csaStar" => read_nullable(map, key, &mut self.csa_star, extra),
-            "fedRamp" => read_nullable(map, key, &mut self.fed_ramp, extra),
-            "ferpa" => read_lenient(map, key, &mut self.ferpa, extra),
-            "ffiec" => read_lenient(map, key, &mut self.ffiec, extra),
-            "finra" => read_lenient(map, key, &mut self.finra, extra),
-            "fisma" => read_lenient(map, key, &mut self.fisma, extra),
-            "gaap" => read_lenient(map, key, &mut self.gaap, extra),
-            "gapp" => read_lenient(map, key, &mut self.gapp, extra),
-            "glba" => read_lenient(map, key, &mut self.glba, extra),
-            "hipaa" => read_lenient(map, key, &mut self.hipaa, extra),
-            "hitrust" => read_lenient(map, key, &mut self.hitrust, extra),
-            "isae3402" => read_lenient(map, key, &mut self.isae3402, extra),
-            "iso27001" => read_lenient(map, key, &mut self.iso27001, extra),
-            "iso27002" => read_lenient(map, key, &mut self.iso27002, extra),
-            "iso27017" => read_lenient(map, key, &mut self.iso27017, extra),
-            "iso27018" => read_lenient(map, key, &mut self.iso27018, extra),
-            "itar" => read_lenient(map, key, &mut self.itar, extra),
-            "jerichoForumCommandments" => {
-                read_lenient(map, key, &mut self.jericho_forum_commandments, extra)
-            }
-            "pci" => read_nullable(map, key, &mut self.pci, extra),
-            "privacyShield" => read_lenient(map, key, &mut self.privacy_shield, extra),
-            "safeHarbor" => read_lenient(map, key, &mut self.safe_harbor, extra),
-            "soc1" => read_lenient(map, key, &mut self.soc1, extra),
-            "soc2" => read_lenient(map, key, &mut self.soc2, extra),
-            "soc3" => read_lenient(map, key, &mut self.soc3, extra),
-            "sox" => read_lenient(map, key, &mut self.sox, extra),
-            "sp800_53" => read_lenient(map, key, &mut self.sp800_53, extra),
-            "ssae16" => read_lenient(map, key, &mut self.ssae16, extra),
-            "ustr" => read_lenient(map, key, &mut self.ustr, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationSecurityCompliance {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationSecurityCompliance`] by wire name, each a [`Field<ApplicationSecurityCompliance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationSecurityCompliance::set_null`].
-pub enum ApplicationSecurityComplianceField {}
-
-#[cfg(feature = "_application_templates")]
-#[allow(non_upper_case_globals)]
-impl ApplicationSecurityComplianceField {
-    /// `cobit`
-    pub const Cobit: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "cobit",
-    );
-    /// `coppa`
-    pub const Coppa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "coppa",
-    );
-    /// `csaStar`
-    pub const CsaStar: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "csaStar",
-    );
-    /// `fedRamp`
-    pub const FedRamp: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "fedRamp",
-    );
-    /// `ferpa`
-    pub const Ferpa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "ferpa",
-    );
-    /// `ffiec`
-    pub const Ffiec: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "ffiec",
-    );
-    /// `finra`
-    pub const Finra: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "finra",
-    );
-    /// `fisma`
-    pub const Fisma: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "fisma",
-    );
-    /// `gaap`
-    pub const Gaap: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "gaap",
-    );
-    /// `gapp`
-    pub const Gapp: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "gapp",
-    );
-    /// `glba`
-    pub const Glba: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "glba",
-    );
-    /// `hipaa`
-    pub const Hipaa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "hipaa",
-    );
-    /// `hitrust`
-    pub const Hitrust: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "hitrust",
-    );
-    /// `isae3402`
-    pub const Isae3402: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "isae3402",
-    );
-    /// `iso27001`
-    pub const Iso27001: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "iso27001",
-    );
-    /// `iso27002`
-    pub const Iso27002: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "iso27002",
-    );
-    /// `iso27017`
-    pub const Iso27017: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "iso27017",
-    );
-    /// `iso27018`
-    pub const Iso27018: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "iso27018",
-    );
-    /// `itar`
-    pub const Itar: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "itar",
-    );
-    /// `jerichoForumCommandments`
-    pub const JerichoForumCommandments: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "jerichoForumCommandments",
-    );
-    /// `pci`
-    pub const Pci: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "pci",
-    );
-    /// `privacyShield`
-    pub const PrivacyShield: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "privacyShield",
-    );
-    /// `safeHarbor`
-    pub const SafeHarbor: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "safeHarbor",
-    );
-    /// `soc1`
-    pub const Soc1: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "soc1",
-    );
-    /// `soc2`
-    pub const Soc2: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "soc2",
-    );
-    /// `soc3`
-    pub const Soc3: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "soc3",
-    );
-    /// `sox`
-    pub const Sox: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "sox",
-    );
-    /// `sp800_53`
-    pub const Sp80053: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "sp800_53",
-    );
-    /// `ssae16`
-    pub const Ssae16: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "ssae16",
-    );
-    /// `ustr`
-    pub const Ustr: model::Field<ApplicationSecurityCompliance> = model::Field::new(
-        "ustr",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationSecurityCompliance>] = &[
-        Self::Cobit,
-        Self::Coppa,
-        Self::CsaStar,
-        Self::FedRamp,
-        Self::Ferpa,
-        Self::Ffiec,
-        Self::Finra,
-        Self::Fisma,
-        Self::Gaap,
-        Self::Gapp,
-        Self::Glba,
-        Self::Hipaa,
-        Self::Hitrust,
-        Self::Isae3402,
-        Self::Iso27001,
-        Self::Iso27002,
-        Self::Iso27017,
-        Self::Iso27018,
-        Self::Itar,
-        Self::JerichoForumCommandments,
-        Self::Pci,
-        Self::PrivacyShield,
-        Self::SafeHarbor,
-        Self::Soc1,
-        Self::Soc2,
-        Self::Soc3,
-        Self::Sox,
-        Self::Sp80053,
-        Self::Ssae16,
-        Self::Ustr,
-    ];
-}
-
-#[cfg(feature = "_attack_simulation_user")]
-/// CSDL complex type `microsoft.graph.attackSimulationUser`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttackSimulationUser {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `email`: `Edm.String`.
-    pub email: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attack_simulation_user")]
-impl serde::Serialize for AttackSimulationUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attack_simulation_user")]
-impl AttackSimulationUser {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationUser";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("email", &self.email);
-        object.property("userId", &self.user_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attack_simulation_user")]
-impl<'de> serde::Deserialize<'de> for AttackSimulationUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attack_simulation_user")]
-impl graph_odata_runtime::model::ODataObject for AttackSimulationUser {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "email" => read_lenient(map, key, &mut self.email, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attack_simulation_user")]
-impl AttackSimulationUser {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attack_simulation_user")]
-/// The properties of [`AttackSimulationUser`] by wire name, each a [`Field<AttackSimulationUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationUser::set_null`].
-pub enum AttackSimulationUserField {}
-
-#[cfg(feature = "_attack_simulation_user")]
-#[allow(non_upper_case_globals)]
-impl AttackSimulationUserField {
-    /// `displayName`
-    pub const DisplayName: model::Field<AttackSimulationUser> = model::Field::new(
-        "displayName",
-    );
-    /// `email`
-    pub const Email: model::Field<AttackSimulationUser> = model::Field::new("email");
-    /// `userId`
-    pub const UserId: model::Field<AttackSimulationUser> = model::Field::new("userId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttackSimulationUser>] = &[
-        Self::DisplayName,
-        Self::Email,
-        Self::UserId,
+    pub const ALL: &'static [model::Field<AppListItem>] = &[
+        Self::AppId,
+        Self::AppStoreUrl,
+        Self::Name,
+        Self::Publisher,
     ];
 }
 
@@ -1556,376 +826,166 @@ impl AuthenticationMethodsRegistrationCampaignIncludeTargetField {
     >] = &[Self::Id, Self::TargetedAuthenticationMethod, Self::TargetType];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.baselineParameter`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BaselineParameter {
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `parameterType`: `microsoft.graph.baselineParameterType`, not nullable.
-    pub parameter_type: Option<BaselineParameterType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+#[cfg(feature = "_security")]
+/// A `microsoft.graph.baseEndUserNotification` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseEndUserNotification`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyBaseEndUserNotification {
+    /// The base type itself, or a derived type unknown to this crate.
+    BaseEndUserNotification(Box<BaseEndUserNotification>),
+    /// `microsoft.graph.positiveReinforcementNotification`
+    PositiveReinforcementNotification(Box<PositiveReinforcementNotification>),
+    /// `microsoft.graph.simulationNotification`
+    SimulationNotification(Box<SimulationNotification>),
+    /// `microsoft.graph.trainingReminderNotification`
+    TrainingReminderNotification(Box<TrainingReminderNotification>),
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for BaselineParameter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
+#[cfg(feature = "_security")]
+impl AnyBaseEndUserNotification {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::BaseEndUserNotification(_) => BaseEndUserNotification::ODATA_TYPE,
+            Self::PositiveReinforcementNotification(_) => {
+                PositiveReinforcementNotification::ODATA_TYPE
+            }
+            Self::SimulationNotification(_) => SimulationNotification::ODATA_TYPE,
+            Self::TrainingReminderNotification(_) => {
+                TrainingReminderNotification::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`BaseEndUserNotification`] (or of an unknown derived type).
+    pub fn as_base_end_user_notification(&self) -> Option<&BaseEndUserNotification> {
+        match self {
+            Self::BaseEndUserNotification(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_admin")]
-impl BaselineParameter {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baselineParameter";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
+#[cfg(feature = "_security")]
+impl Default for AnyBaseEndUserNotification {
+    fn default() -> Self {
+        Self::BaseEndUserNotification(Box::default())
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<BaseEndUserNotification> for AnyBaseEndUserNotification {
+    fn from(value: BaseEndUserNotification) -> Self {
+        Self::BaseEndUserNotification(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AnyBaseEndUserNotification {
+    /// The value if it is a [`AnyBaseEndUserNotification::PositiveReinforcementNotification`] variant.
+    pub fn as_positive_reinforcement_notification(
         &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("parameterType", &self.parameter_type);
-        object.end()
+    ) -> Option<&PositiveReinforcementNotification> {
+        match self {
+            Self::PositiveReinforcementNotification(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyBaseEndUserNotification::SimulationNotification`] variant.
+    pub fn as_simulation_notification(&self) -> Option<&SimulationNotification> {
+        match self {
+            Self::SimulationNotification(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyBaseEndUserNotification::TrainingReminderNotification`] variant.
+    pub fn as_training_reminder_notification(
+        &self,
+    ) -> Option<&TrainingReminderNotification> {
+        match self {
+            Self::TrainingReminderNotification(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for BaselineParameter {
+#[cfg(feature = "_security")]
+impl From<PositiveReinforcementNotification> for AnyBaseEndUserNotification {
+    fn from(value: PositiveReinforcementNotification) -> Self {
+        Self::PositiveReinforcementNotification(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<SimulationNotification> for AnyBaseEndUserNotification {
+    fn from(value: SimulationNotification) -> Self {
+        Self::SimulationNotification(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<TrainingReminderNotification> for AnyBaseEndUserNotification {
+    fn from(value: TrainingReminderNotification) -> Self {
+        Self::TrainingReminderNotification(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AnyBaseEndUserNotification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BaseEndUserNotification(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::PositiveReinforcementNotification(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(PositiveReinforcementNotification::ODATA_TYPE),
+                    )
+            }
+            Self::SimulationNotification(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SimulationNotification::ODATA_TYPE),
+                    )
+            }
+            Self::TrainingReminderNotification(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TrainingReminderNotification::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AnyBaseEndUserNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for BaselineParameter {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "parameterType" => read_nullable(map, key, &mut self.parameter_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BaselineParameter {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`BaselineParameter`] by wire name, each a [`Field<BaselineParameter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaselineParameter::set_null`].
-pub enum BaselineParameterField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl BaselineParameterField {
-    /// `description`
-    pub const Description: model::Field<BaselineParameter> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<BaselineParameter> = model::Field::new(
-        "displayName",
-    );
-    /// `parameterType`
-    pub const ParameterType: model::Field<BaselineParameter> = model::Field::new(
-        "parameterType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BaselineParameter>] = &[
-        Self::Description,
-        Self::DisplayName,
-        Self::ParameterType,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.baselineResource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BaselineResource {
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `properties`: `microsoft.graph.openComplexDictionaryType`, not nullable.
-    pub properties: Option<OpenComplexDictionaryType>,
-    /// Property `resourceType`: `Edm.String`, not nullable.
-    pub resource_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for BaselineResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BaselineResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.baselineResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("properties", &self.properties);
-        object.property("resourceType", &self.resource_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for BaselineResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for BaselineResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "properties" => read_nullable(map, key, &mut self.properties, extra),
-            "resourceType" => read_lenient(map, key, &mut self.resource_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BaselineResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`BaselineResource`] by wire name, each a [`Field<BaselineResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaselineResource::set_null`].
-pub enum BaselineResourceField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl BaselineResourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<BaselineResource> = model::Field::new(
-        "displayName",
-    );
-    /// `properties`
-    pub const Properties: model::Field<BaselineResource> = model::Field::new(
-        "properties",
-    );
-    /// `resourceType`
-    pub const ResourceType: model::Field<BaselineResource> = model::Field::new(
-        "resourceType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BaselineResource>] = &[
-        Self::DisplayName,
-        Self::Properties,
-        Self::ResourceType,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.bitLockerRemovableDrivePolicy`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BitLockerRemovableDrivePolicy {
-    /// Property `blockCrossOrganizationWriteAccess`: `Edm.Boolean`, not nullable.
-    pub block_cross_organization_write_access: Option<bool>,
-    /// Property `encryptionMethod`: `microsoft.graph.bitLockerEncryptionMethod`.
-    pub encryption_method: Option<BitLockerEncryptionMethod>,
-    /// Property `requireEncryptionForWriteAccess`: `Edm.Boolean`, not nullable.
-    pub require_encryption_for_write_access: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for BitLockerRemovableDrivePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl BitLockerRemovableDrivePolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bitLockerRemovableDrivePolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "blockCrossOrganizationWriteAccess",
-                &self.block_cross_organization_write_access,
-            );
-        object.property("encryptionMethod", &self.encryption_method);
-        object
-            .property(
-                "requireEncryptionForWriteAccess",
-                &self.require_encryption_for_write_access,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for BitLockerRemovableDrivePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for BitLockerRemovableDrivePolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "blockCrossOrganizationWriteAccess" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.block_cross_organization_write_access,
-                    extra,
-                )
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.positiveReinforcementNotification"
+            | "graph.positiveReinforcementNotification" => {
+                serde_json::from_value(value)
+                    .map(Self::PositiveReinforcementNotification)
             }
-            "encryptionMethod" => {
-                read_nullable(map, key, &mut self.encryption_method, extra)
+            "microsoft.graph.simulationNotification" | "graph.simulationNotification" => {
+                serde_json::from_value(value).map(Self::SimulationNotification)
             }
-            "requireEncryptionForWriteAccess" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.require_encryption_for_write_access,
-                    extra,
-                )
+            "microsoft.graph.trainingReminderNotification"
+            | "graph.trainingReminderNotification" => {
+                serde_json::from_value(value).map(Self::TrainingReminderNotification)
             }
-            _ => Ok(false),
-        }
+            _ => serde_json::from_value(value).map(Self::BaseEndUserNotification),
+        };
+        read.map_err(D::Error::custom)
     }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl BitLockerRemovableDrivePolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`BitLockerRemovableDrivePolicy`] by wire name, each a [`Field<BitLockerRemovableDrivePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BitLockerRemovableDrivePolicy::set_null`].
-pub enum BitLockerRemovableDrivePolicyField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl BitLockerRemovableDrivePolicyField {
-    /// `blockCrossOrganizationWriteAccess`
-    pub const BlockCrossOrganizationWriteAccess: model::Field<
-        BitLockerRemovableDrivePolicy,
-    > = model::Field::new("blockCrossOrganizationWriteAccess");
-    /// `encryptionMethod`
-    pub const EncryptionMethod: model::Field<BitLockerRemovableDrivePolicy> = model::Field::new(
-        "encryptionMethod",
-    );
-    /// `requireEncryptionForWriteAccess`
-    pub const RequireEncryptionForWriteAccess: model::Field<
-        BitLockerRemovableDrivePolicy,
-    > = model::Field::new("requireEncryptionForWriteAccess");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BitLockerRemovableDrivePolicy>] = &[
-        Self::BlockCrossOrganizationWriteAccess,
-        Self::EncryptionMethod,
-        Self::RequireEncryptionForWriteAccess,
-    ];
 }
 
 #[cfg(feature = "_attachment")]
@@ -2042,6 +1102,271 @@ impl CalendarSharingMessageActionField {
         Self::ActionType,
         Self::Importance,
     ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.callOptions`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallOptions {
+    /// Property `hideBotAfterEscalation`: `Edm.Boolean`.
+    pub hide_bot_after_escalation: Option<bool>,
+    /// Property `isContentSharingNotificationEnabled`: `Edm.Boolean`.
+    pub is_content_sharing_notification_enabled: Option<bool>,
+    /// Property `isDeltaRosterEnabled`: `Edm.Boolean`.
+    pub is_delta_roster_enabled: Option<bool>,
+    /// Property `isInteractiveRosterEnabled`: `Edm.Boolean`.
+    pub is_interactive_roster_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for CallOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl CallOptions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callOptions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("hideBotAfterEscalation", &self.hide_bot_after_escalation);
+        object
+            .property(
+                "isContentSharingNotificationEnabled",
+                &self.is_content_sharing_notification_enabled,
+            );
+        object.property("isDeltaRosterEnabled", &self.is_delta_roster_enabled);
+        object
+            .property("isInteractiveRosterEnabled", &self.is_interactive_roster_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for CallOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for CallOptions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "hideBotAfterEscalation" => {
+                read_lenient(map, key, &mut self.hide_bot_after_escalation, extra)
+            }
+            "isContentSharingNotificationEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_content_sharing_notification_enabled,
+                    extra,
+                )
+            }
+            "isDeltaRosterEnabled" => {
+                read_lenient(map, key, &mut self.is_delta_roster_enabled, extra)
+            }
+            "isInteractiveRosterEnabled" => {
+                read_lenient(map, key, &mut self.is_interactive_roster_enabled, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl CallOptions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`CallOptions`] by wire name, each a [`Field<CallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallOptions::set_null`].
+pub enum CallOptionsField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl CallOptionsField {
+    /// `hideBotAfterEscalation`
+    pub const HideBotAfterEscalation: model::Field<CallOptions> = model::Field::new(
+        "hideBotAfterEscalation",
+    );
+    /// `isContentSharingNotificationEnabled`
+    pub const IsContentSharingNotificationEnabled: model::Field<CallOptions> = model::Field::new(
+        "isContentSharingNotificationEnabled",
+    );
+    /// `isDeltaRosterEnabled`
+    pub const IsDeltaRosterEnabled: model::Field<CallOptions> = model::Field::new(
+        "isDeltaRosterEnabled",
+    );
+    /// `isInteractiveRosterEnabled`
+    pub const IsInteractiveRosterEnabled: model::Field<CallOptions> = model::Field::new(
+        "isInteractiveRosterEnabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CallOptions>] = &[
+        Self::HideBotAfterEscalation,
+        Self::IsContentSharingNotificationEnabled,
+        Self::IsDeltaRosterEnabled,
+        Self::IsInteractiveRosterEnabled,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// A `microsoft.graph.callOptions` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CallOptions`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyCallOptions {
+    /// The base type itself, or a derived type unknown to this crate.
+    CallOptions(Box<CallOptions>),
+    /// `microsoft.graph.incomingCallOptions`
+    IncomingCallOptions(Box<IncomingCallOptions>),
+    /// `microsoft.graph.outgoingCallOptions`
+    OutgoingCallOptions(Box<OutgoingCallOptions>),
+}
+
+#[cfg(feature = "_communications")]
+impl AnyCallOptions {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::CallOptions(_) => CallOptions::ODATA_TYPE,
+            Self::IncomingCallOptions(_) => IncomingCallOptions::ODATA_TYPE,
+            Self::OutgoingCallOptions(_) => OutgoingCallOptions::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`CallOptions`] (or of an unknown derived type).
+    pub fn as_call_options(&self) -> Option<&CallOptions> {
+        match self {
+            Self::CallOptions(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl Default for AnyCallOptions {
+    fn default() -> Self {
+        Self::CallOptions(Box::default())
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<CallOptions> for AnyCallOptions {
+    fn from(value: CallOptions) -> Self {
+        Self::CallOptions(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl AnyCallOptions {
+    /// The value if it is a [`AnyCallOptions::IncomingCallOptions`] variant.
+    pub fn as_incoming_call_options(&self) -> Option<&IncomingCallOptions> {
+        match self {
+            Self::IncomingCallOptions(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCallOptions::OutgoingCallOptions`] variant.
+    pub fn as_outgoing_call_options(&self) -> Option<&OutgoingCallOptions> {
+        match self {
+            Self::OutgoingCallOptions(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<IncomingCallOptions> for AnyCallOptions {
+    fn from(value: IncomingCallOptions) -> Self {
+        Self::IncomingCallOptions(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<OutgoingCallOptions> for AnyCallOptions {
+    fn from(value: OutgoingCallOptions) -> Self {
+        Self::OutgoingCallOptions(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AnyCallOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CallOptions(value) => value.serialize_with_type(serializer, None),
+            Self::IncomingCallOptions(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(IncomingCallOptions::ODATA_TYPE),
+                    )
+            }
+            Self::OutgoingCallOptions(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OutgoingCallOptions::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AnyCallOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.incomingCallOptions" | "graph.incomingCallOptions" => {
+                serde_json::from_value(value).map(Self::IncomingCallOptions)
+            }
+            "microsoft.graph.outgoingCallOptions" | "graph.outgoingCallOptions" => {
+                serde_json::from_value(value).map(Self::OutgoingCallOptions)
+            }
+            _ => serde_json::from_value(value).map(Self::CallOptions),
+        };
+        read.map_err(D::Error::custom)
+    }
 }
 
 #[cfg(feature = "_communications")]
@@ -2265,37 +1590,35 @@ impl ChatMessageMentionField {
     ];
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.chatMessagePolicyViolation`.
+#[cfg(feature = "_activity_metadata")]
+/// CSDL complex type `microsoft.graph.classifcationErrorBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessagePolicyViolation {
-    /// Property `dlpAction`: `microsoft.graph.chatMessagePolicyViolationDlpActionTypes`.
-    pub dlp_action: Option<ChatMessagePolicyViolationDlpActionTypes>,
-    /// Property `justificationText`: `Edm.String`.
-    pub justification_text: Option<String>,
-    /// Property `policyTip`: `microsoft.graph.chatMessagePolicyViolationPolicyTip`.
-    pub policy_tip: Option<ChatMessagePolicyViolationPolicyTip>,
-    /// Property `userAction`: `microsoft.graph.chatMessagePolicyViolationUserActionTypes`.
-    pub user_action: Option<ChatMessagePolicyViolationUserActionTypes>,
-    /// Property `verdictDetails`: `microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes`.
-    pub verdict_details: Option<ChatMessagePolicyViolationVerdictDetailsTypes>,
+pub struct ClassifcationErrorBase {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `innerError`: `microsoft.graph.classificationInnerError`.
+    pub inner_error: Option<ClassificationInnerError>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `target`: `Edm.String`.
+    pub target: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for ChatMessagePolicyViolation {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for ClassifcationErrorBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl ChatMessagePolicyViolation {
+#[cfg(feature = "_activity_metadata")]
+impl ClassifcationErrorBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.classifcationErrorBase";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2308,17 +1631,16 @@ impl ChatMessagePolicyViolation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("dlpAction", &self.dlp_action);
-        object.property("justificationText", &self.justification_text);
-        object.property("policyTip", &self.policy_tip);
-        object.property("userAction", &self.user_action);
-        object.property("verdictDetails", &self.verdict_details);
+        object.property("code", &self.code);
+        object.property("innerError", &self.inner_error);
+        object.property("message", &self.message);
+        object.property("target", &self.target);
         object.end()
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolation {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for ClassifcationErrorBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2326,8 +1648,8 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolation {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolation {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::model::ODataObject for ClassifcationErrorBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2336,13 +1658,10 @@ impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolation {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "dlpAction" => read_nullable(map, key, &mut self.dlp_action, extra),
-            "justificationText" => {
-                read_lenient(map, key, &mut self.justification_text, extra)
-            }
-            "policyTip" => read_nullable(map, key, &mut self.policy_tip, extra),
-            "userAction" => read_nullable(map, key, &mut self.user_action, extra),
-            "verdictDetails" => read_nullable(map, key, &mut self.verdict_details, extra),
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "target" => read_lenient(map, key, &mut self.target, extra),
             _ => Ok(false),
         }
     }
@@ -2353,8 +1672,8 @@ impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolation {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl ChatMessagePolicyViolation {
+#[cfg(feature = "_activity_metadata")]
+impl ClassifcationErrorBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2364,70 +1683,63 @@ impl ChatMessagePolicyViolation {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`ChatMessagePolicyViolation`] by wire name, each a [`Field<ChatMessagePolicyViolation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolation::set_null`].
-pub enum ChatMessagePolicyViolationField {}
+#[cfg(feature = "_activity_metadata")]
+/// The properties of [`ClassifcationErrorBase`] by wire name, each a [`Field<ClassifcationErrorBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClassifcationErrorBase::set_null`].
+pub enum ClassifcationErrorBaseField {}
 
-#[cfg(feature = "_call_ended_event_message_detail")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
-impl ChatMessagePolicyViolationField {
-    /// `dlpAction`
-    pub const DlpAction: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "dlpAction",
+impl ClassifcationErrorBaseField {
+    /// `code`
+    pub const Code: model::Field<ClassifcationErrorBase> = model::Field::new("code");
+    /// `innerError`
+    pub const InnerError: model::Field<ClassifcationErrorBase> = model::Field::new(
+        "innerError",
     );
-    /// `justificationText`
-    pub const JustificationText: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "justificationText",
+    /// `message`
+    pub const Message: model::Field<ClassifcationErrorBase> = model::Field::new(
+        "message",
     );
-    /// `policyTip`
-    pub const PolicyTip: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "policyTip",
-    );
-    /// `userAction`
-    pub const UserAction: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "userAction",
-    );
-    /// `verdictDetails`
-    pub const VerdictDetails: model::Field<ChatMessagePolicyViolation> = model::Field::new(
-        "verdictDetails",
-    );
+    /// `target`
+    pub const Target: model::Field<ClassifcationErrorBase> = model::Field::new("target");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessagePolicyViolation>] = &[
-        Self::DlpAction,
-        Self::JustificationText,
-        Self::PolicyTip,
-        Self::UserAction,
-        Self::VerdictDetails,
+    pub const ALL: &'static [model::Field<ClassifcationErrorBase>] = &[
+        Self::Code,
+        Self::InnerError,
+        Self::Message,
+        Self::Target,
     ];
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.chatMessagePolicyViolationPolicyTip`.
+#[cfg(feature = "_activity_metadata")]
+/// CSDL complex type `microsoft.graph.classificationInnerError`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatMessagePolicyViolationPolicyTip {
-    /// Property `complianceUrl`: `Edm.String`.
-    pub compliance_url: Option<String>,
-    /// Property `generalText`: `Edm.String`.
-    pub general_text: Option<String>,
-    /// Property `matchedConditionDescriptions`: `Collection(Edm.String)`.
-    pub matched_condition_descriptions: Option<Vec<String>>,
+pub struct ClassificationInnerError {
+    /// Property `activityId`: `Edm.String`.
+    pub activity_id: Option<String>,
+    /// Property `clientRequestId`: `Edm.String`.
+    pub client_request_id: Option<String>,
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `errorDateTime`: `Edm.DateTimeOffset`.
+    pub error_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for ChatMessagePolicyViolationPolicyTip {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for ClassificationInnerError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl ChatMessagePolicyViolationPolicyTip {
+#[cfg(feature = "_activity_metadata")]
+impl ClassificationInnerError {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolationPolicyTip";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.classificationInnerError";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2440,19 +1752,16 @@ impl ChatMessagePolicyViolationPolicyTip {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("complianceUrl", &self.compliance_url);
-        object.property("generalText", &self.general_text);
-        object
-            .property(
-                "matchedConditionDescriptions",
-                &self.matched_condition_descriptions,
-            );
+        object.property("activityId", &self.activity_id);
+        object.property("clientRequestId", &self.client_request_id);
+        object.property("code", &self.code);
+        object.property("errorDateTime", &self.error_date_time);
         object.end()
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationPolicyTip {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for ClassificationInnerError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2460,8 +1769,8 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationPolicyTip {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolationPolicyTip {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::model::ODataObject for ClassificationInnerError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2470,11 +1779,12 @@ impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolationPolic
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "complianceUrl" => read_lenient(map, key, &mut self.compliance_url, extra),
-            "generalText" => read_lenient(map, key, &mut self.general_text, extra),
-            "matchedConditionDescriptions" => {
-                read_lenient(map, key, &mut self.matched_condition_descriptions, extra)
+            "activityId" => read_lenient(map, key, &mut self.activity_id, extra),
+            "clientRequestId" => {
+                read_lenient(map, key, &mut self.client_request_id, extra)
             }
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "errorDateTime" => read_lenient(map, key, &mut self.error_date_time, extra),
             _ => Ok(false),
         }
     }
@@ -2485,8 +1795,8 @@ impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolationPolic
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl ChatMessagePolicyViolationPolicyTip {
+#[cfg(feature = "_activity_metadata")]
+impl ClassificationInnerError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2496,195 +1806,33 @@ impl ChatMessagePolicyViolationPolicyTip {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`ChatMessagePolicyViolationPolicyTip`] by wire name, each a [`Field<ChatMessagePolicyViolationPolicyTip>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolationPolicyTip::set_null`].
-pub enum ChatMessagePolicyViolationPolicyTipField {}
+#[cfg(feature = "_activity_metadata")]
+/// The properties of [`ClassificationInnerError`] by wire name, each a [`Field<ClassificationInnerError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClassificationInnerError::set_null`].
+pub enum ClassificationInnerErrorField {}
 
-#[cfg(feature = "_call_ended_event_message_detail")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
-impl ChatMessagePolicyViolationPolicyTipField {
-    /// `complianceUrl`
-    pub const ComplianceUrl: model::Field<ChatMessagePolicyViolationPolicyTip> = model::Field::new(
-        "complianceUrl",
+impl ClassificationInnerErrorField {
+    /// `activityId`
+    pub const ActivityId: model::Field<ClassificationInnerError> = model::Field::new(
+        "activityId",
     );
-    /// `generalText`
-    pub const GeneralText: model::Field<ChatMessagePolicyViolationPolicyTip> = model::Field::new(
-        "generalText",
+    /// `clientRequestId`
+    pub const ClientRequestId: model::Field<ClassificationInnerError> = model::Field::new(
+        "clientRequestId",
     );
-    /// `matchedConditionDescriptions`
-    pub const MatchedConditionDescriptions: model::Field<
-        ChatMessagePolicyViolationPolicyTip,
-    > = model::Field::new("matchedConditionDescriptions");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChatMessagePolicyViolationPolicyTip>] = &[
-        Self::ComplianceUrl,
-        Self::GeneralText,
-        Self::MatchedConditionDescriptions,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.cloudPcOnPremisesConnectionHealthCheck`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcOnPremisesConnectionHealthCheck {
-    /// Property `additionalDetail`: `Edm.String`.
-    pub additional_detail: Option<String>,
-    /// Property `correlationId`: `Edm.String`.
-    pub correlation_id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `errorType`: `microsoft.graph.cloudPcOnPremisesConnectionHealthCheckErrorType`.
-    pub error_type: Option<CloudPcOnPremisesConnectionHealthCheckErrorType>,
-    /// Property `recommendedAction`: `Edm.String`.
-    pub recommended_action: Option<String>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.cloudPcOnPremisesConnectionStatus`, not nullable.
-    pub status: Option<CloudPcOnPremisesConnectionStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcOnPremisesConnectionHealthCheck {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcOnPremisesConnectionHealthCheck {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnectionHealthCheck";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("additionalDetail", &self.additional_detail);
-        object.property("correlationId", &self.correlation_id);
-        object.property("displayName", &self.display_name);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("errorType", &self.error_type);
-        object.property("recommendedAction", &self.recommended_action);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionHealthCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnectionHealthCheck {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "additionalDetail" => {
-                read_lenient(map, key, &mut self.additional_detail, extra)
-            }
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "errorType" => read_nullable(map, key, &mut self.error_type, extra),
-            "recommendedAction" => {
-                read_lenient(map, key, &mut self.recommended_action, extra)
-            }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcOnPremisesConnectionHealthCheck {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcOnPremisesConnectionHealthCheck`] by wire name, each a [`Field<CloudPcOnPremisesConnectionHealthCheck>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnectionHealthCheck::set_null`].
-pub enum CloudPcOnPremisesConnectionHealthCheckField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcOnPremisesConnectionHealthCheckField {
-    /// `additionalDetail`
-    pub const AdditionalDetail: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
-        "additionalDetail",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
-        "correlationId",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
-        "displayName",
-    );
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
-        "endDateTime",
-    );
-    /// `errorType`
-    pub const ErrorType: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
-        "errorType",
-    );
-    /// `recommendedAction`
-    pub const RecommendedAction: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
-        "recommendedAction",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
-        "startDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<CloudPcOnPremisesConnectionHealthCheck> = model::Field::new(
-        "status",
+    /// `code`
+    pub const Code: model::Field<ClassificationInnerError> = model::Field::new("code");
+    /// `errorDateTime`
+    pub const ErrorDateTime: model::Field<ClassificationInnerError> = model::Field::new(
+        "errorDateTime",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcOnPremisesConnectionHealthCheck>] = &[
-        Self::AdditionalDetail,
-        Self::CorrelationId,
-        Self::DisplayName,
-        Self::EndDateTime,
-        Self::ErrorType,
-        Self::RecommendedAction,
-        Self::StartDateTime,
-        Self::Status,
+    pub const ALL: &'static [model::Field<ClassificationInnerError>] = &[
+        Self::ActivityId,
+        Self::ClientRequestId,
+        Self::Code,
+        Self::ErrorDateTime,
     ];
 }
 
@@ -2797,6 +1945,124 @@ impl CloudPcUserRoleScopeTagInfoField {
     ];
 }
 
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.conditionalAccessPolicyDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessPolicyDetail {
+    /// Property `conditions`: `microsoft.graph.conditionalAccessConditionSet`, not nullable.
+    pub conditions: Option<ConditionalAccessConditionSet>,
+    /// Property `grantControls`: `microsoft.graph.conditionalAccessGrantControls`.
+    pub grant_controls: Option<ConditionalAccessGrantControls>,
+    /// Property `sessionControls`: `microsoft.graph.conditionalAccessSessionControls`.
+    pub session_controls: Option<ConditionalAccessSessionControls>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for ConditionalAccessPolicyDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl ConditionalAccessPolicyDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessPolicyDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("conditions", &self.conditions);
+        object.property("grantControls", &self.grant_controls);
+        object.property("sessionControls", &self.session_controls);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicyDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "conditions" => read_nullable(map, key, &mut self.conditions, extra),
+            "grantControls" => read_nullable(map, key, &mut self.grant_controls, extra),
+            "sessionControls" => {
+                read_nullable(map, key, &mut self.session_controls, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl ConditionalAccessPolicyDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`ConditionalAccessPolicyDetail`] by wire name, each a [`Field<ConditionalAccessPolicyDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessPolicyDetail::set_null`].
+pub enum ConditionalAccessPolicyDetailField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessPolicyDetailField {
+    /// `conditions`
+    pub const Conditions: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
+        "conditions",
+    );
+    /// `grantControls`
+    pub const GrantControls: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
+        "grantControls",
+    );
+    /// `sessionControls`
+    pub const SessionControls: model::Field<ConditionalAccessPolicyDetail> = model::Field::new(
+        "sessionControls",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessPolicyDetail>] = &[
+        Self::Conditions,
+        Self::GrantControls,
+        Self::SessionControls,
+    ];
+}
+
 #[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyAppServiceConnectSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2896,35 +2162,31 @@ impl CrossTenantAccessPolicyAppServiceConnectSettingField {
     >] = &[Self::Applications];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.defenderDetectedMalwareActions`.
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL complex type `microsoft.graph.delegatedAdminAccessContainer`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DefenderDetectedMalwareActions {
-    /// Property `highSeverity`: `microsoft.graph.defenderThreatAction`, not nullable.
-    pub high_severity: Option<DefenderThreatAction>,
-    /// Property `lowSeverity`: `microsoft.graph.defenderThreatAction`, not nullable.
-    pub low_severity: Option<DefenderThreatAction>,
-    /// Property `moderateSeverity`: `microsoft.graph.defenderThreatAction`, not nullable.
-    pub moderate_severity: Option<DefenderThreatAction>,
-    /// Property `severeSeverity`: `microsoft.graph.defenderThreatAction`, not nullable.
-    pub severe_severity: Option<DefenderThreatAction>,
+pub struct DelegatedAdminAccessContainer {
+    /// Property `accessContainerId`: `Edm.String`, not nullable.
+    pub access_container_id: Option<String>,
+    /// Property `accessContainerType`: `microsoft.graph.delegatedAdminAccessContainerType`, not nullable.
+    pub access_container_type: Option<DelegatedAdminAccessContainerType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DefenderDetectedMalwareActions {
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminAccessContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl DefenderDetectedMalwareActions {
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminAccessContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.defenderDetectedMalwareActions";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminAccessContainer";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2937,16 +2199,14 @@ impl DefenderDetectedMalwareActions {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("highSeverity", &self.high_severity);
-        object.property("lowSeverity", &self.low_severity);
-        object.property("moderateSeverity", &self.moderate_severity);
-        object.property("severeSeverity", &self.severe_severity);
+        object.property("accessContainerId", &self.access_container_id);
+        object.property("accessContainerType", &self.access_container_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DefenderDetectedMalwareActions {
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2954,22 +2214,22 @@ impl<'de> serde::Deserialize<'de> for DefenderDetectedMalwareActions {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DefenderDetectedMalwareActions {
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "highSeverity" => read_nullable(map, key, &mut self.high_severity, extra),
-            "lowSeverity" => read_nullable(map, key, &mut self.low_severity, extra),
-            "moderateSeverity" => {
-                read_nullable(map, key, &mut self.moderate_severity, extra)
+            "accessContainerId" => {
+                read_lenient(map, key, &mut self.access_container_id, extra)
             }
-            "severeSeverity" => read_nullable(map, key, &mut self.severe_severity, extra),
+            "accessContainerType" => {
+                read_nullable(map, key, &mut self.access_container_type, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -2980,8 +2240,8 @@ impl graph_odata_runtime::model::ODataObject for DefenderDetectedMalwareActions 
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl DefenderDetectedMalwareActions {
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminAccessContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2991,35 +2251,25 @@ impl DefenderDetectedMalwareActions {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`DefenderDetectedMalwareActions`] by wire name, each a [`Field<DefenderDetectedMalwareActions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefenderDetectedMalwareActions::set_null`].
-pub enum DefenderDetectedMalwareActionsField {}
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`DelegatedAdminAccessContainer`] by wire name, each a [`Field<DelegatedAdminAccessContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminAccessContainer::set_null`].
+pub enum DelegatedAdminAccessContainerField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
-impl DefenderDetectedMalwareActionsField {
-    /// `highSeverity`
-    pub const HighSeverity: model::Field<DefenderDetectedMalwareActions> = model::Field::new(
-        "highSeverity",
+impl DelegatedAdminAccessContainerField {
+    /// `accessContainerId`
+    pub const AccessContainerId: model::Field<DelegatedAdminAccessContainer> = model::Field::new(
+        "accessContainerId",
     );
-    /// `lowSeverity`
-    pub const LowSeverity: model::Field<DefenderDetectedMalwareActions> = model::Field::new(
-        "lowSeverity",
-    );
-    /// `moderateSeverity`
-    pub const ModerateSeverity: model::Field<DefenderDetectedMalwareActions> = model::Field::new(
-        "moderateSeverity",
-    );
-    /// `severeSeverity`
-    pub const SevereSeverity: model::Field<DefenderDetectedMalwareActions> = model::Field::new(
-        "severeSeverity",
+    /// `accessContainerType`
+    pub const AccessContainerType: model::Field<DelegatedAdminAccessContainer> = model::Field::new(
+        "accessContainerType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DefenderDetectedMalwareActions>] = &[
-        Self::HighSeverity,
-        Self::LowSeverity,
-        Self::ModerateSeverity,
-        Self::SevereSeverity,
+    pub const ALL: &'static [model::Field<DelegatedAdminAccessContainer>] = &[
+        Self::AccessContainerId,
+        Self::AccessContainerType,
     ];
 }
 
@@ -3366,2160 +2616,5 @@ impl AnyDeviceRegistrationMembership {
             Self::NoDeviceRegistrationMembership(value) => Some(value),
             _ => None,
         }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<AllDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
-    fn from(value: AllDeviceRegistrationMembership) -> Self {
-        Self::AllDeviceRegistrationMembership(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<EnumeratedDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
-    fn from(value: EnumeratedDeviceRegistrationMembership) -> Self {
-        Self::EnumeratedDeviceRegistrationMembership(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<NoDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
-    fn from(value: NoDeviceRegistrationMembership) -> Self {
-        Self::NoDeviceRegistrationMembership(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AnyDeviceRegistrationMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DeviceRegistrationMembership(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AllDeviceRegistrationMembership(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AllDeviceRegistrationMembership::ODATA_TYPE),
-                    )
-            }
-            Self::EnumeratedDeviceRegistrationMembership(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(EnumeratedDeviceRegistrationMembership::ODATA_TYPE),
-                    )
-            }
-            Self::NoDeviceRegistrationMembership(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(NoDeviceRegistrationMembership::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AnyDeviceRegistrationMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.allDeviceRegistrationMembership"
-            | "graph.allDeviceRegistrationMembership" => {
-                serde_json::from_value(value).map(Self::AllDeviceRegistrationMembership)
-            }
-            "microsoft.graph.enumeratedDeviceRegistrationMembership"
-            | "graph.enumeratedDeviceRegistrationMembership" => {
-                serde_json::from_value(value)
-                    .map(Self::EnumeratedDeviceRegistrationMembership)
-            }
-            "microsoft.graph.noDeviceRegistrationMembership"
-            | "graph.noDeviceRegistrationMembership" => {
-                serde_json::from_value(value).map(Self::NoDeviceRegistrationMembership)
-            }
-            _ => serde_json::from_value(value).map(Self::DeviceRegistrationMembership),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.disableAndDeleteUserApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DisableAndDeleteUserApplyAction {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for DisableAndDeleteUserApplyAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl DisableAndDeleteUserApplyAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.disableAndDeleteUserApplyAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for DisableAndDeleteUserApplyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for DisableAndDeleteUserApplyAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.educationAssignmentClassRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationAssignmentClassRecipient {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationAssignmentClassRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationAssignmentClassRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentClassRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAssignmentClassRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationAssignmentClassRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.educationAssignmentIndividualRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationAssignmentIndividualRecipient {
-    /// Property `recipients`: `Collection(Edm.String)`.
-    pub recipients: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationAssignmentIndividualRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationAssignmentIndividualRecipient {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentIndividualRecipient";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("recipients", &self.recipients);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAssignmentIndividualRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationAssignmentIndividualRecipient {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "recipients" => read_lenient(map, key, &mut self.recipients, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationAssignmentIndividualRecipient {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationAssignmentIndividualRecipient`] by wire name, each a [`Field<EducationAssignmentIndividualRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentIndividualRecipient::set_null`].
-pub enum EducationAssignmentIndividualRecipientField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationAssignmentIndividualRecipientField {
-    /// `recipients`
-    pub const Recipients: model::Field<EducationAssignmentIndividualRecipient> = model::Field::new(
-        "recipients",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationAssignmentIndividualRecipient>] = &[
-        Self::Recipients,
-    ];
-}
-
-#[cfg(feature = "_advanced_config_state")]
-/// CSDL complex type `microsoft.graph.excludeTarget`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExcludeTarget {
-    /// Property `id`: `Edm.String`, not nullable.
-    pub id: Option<String>,
-    /// Property `targetType`: `microsoft.graph.authenticationMethodTargetType`, not nullable.
-    pub target_type: Option<AuthenticationMethodTargetType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl serde::Serialize for ExcludeTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl ExcludeTarget {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.excludeTarget";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("targetType", &self.target_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl<'de> serde::Deserialize<'de> for ExcludeTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl graph_odata_runtime::model::ODataObject for ExcludeTarget {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "targetType" => read_nullable(map, key, &mut self.target_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-impl ExcludeTarget {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_advanced_config_state")]
-/// The properties of [`ExcludeTarget`] by wire name, each a [`Field<ExcludeTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExcludeTarget::set_null`].
-pub enum ExcludeTargetField {}
-
-#[cfg(feature = "_advanced_config_state")]
-#[allow(non_upper_case_globals)]
-impl ExcludeTargetField {
-    /// `id`
-    pub const Id: model::Field<ExcludeTarget> = model::Field::new("id");
-    /// `targetType`
-    pub const TargetType: model::Field<ExcludeTarget> = model::Field::new("targetType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ExcludeTarget>] = &[
-        Self::Id,
-        Self::TargetType,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL complex type `microsoft.graph.fileHash`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileHash {
-    /// Property `hashType`: `microsoft.graph.fileHashType`.
-    pub hash_type: Option<FileHashType>,
-    /// Property `hashValue`: `Edm.String`.
-    pub hash_value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for FileHash {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FileHash {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileHash";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("hashType", &self.hash_type);
-        object.property("hashValue", &self.hash_value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FileHash {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for FileHash {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "hashType" => read_nullable(map, key, &mut self.hash_type, extra),
-            "hashValue" => read_lenient(map, key, &mut self.hash_value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl FileHash {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`FileHash`] by wire name, each a [`Field<FileHash>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileHash::set_null`].
-pub enum FileHashField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl FileHashField {
-    /// `hashType`
-    pub const HashType: model::Field<FileHash> = model::Field::new("hashType");
-    /// `hashValue`
-    pub const HashValue: model::Field<FileHash> = model::Field::new("hashValue");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileHash>] = &[
-        Self::HashType,
-        Self::HashValue,
-    ];
-}
-
-#[cfg(feature = "_album")]
-/// CSDL complex type `microsoft.graph.folderView`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FolderView {
-    /// Property `sortBy`: `Edm.String`.
-    pub sort_by: Option<String>,
-    /// Property `sortOrder`: `Edm.String`.
-    pub sort_order: Option<String>,
-    /// Property `viewType`: `Edm.String`.
-    pub view_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_album")]
-impl serde::Serialize for FolderView {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_album")]
-impl FolderView {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.folderView";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("sortBy", &self.sort_by);
-        object.property("sortOrder", &self.sort_order);
-        object.property("viewType", &self.view_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_album")]
-impl<'de> serde::Deserialize<'de> for FolderView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_album")]
-impl graph_odata_runtime::model::ODataObject for FolderView {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "sortBy" => read_lenient(map, key, &mut self.sort_by, extra),
-            "sortOrder" => read_lenient(map, key, &mut self.sort_order, extra),
-            "viewType" => read_lenient(map, key, &mut self.view_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_album")]
-impl FolderView {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_album")]
-/// The properties of [`FolderView`] by wire name, each a [`Field<FolderView>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FolderView::set_null`].
-pub enum FolderViewField {}
-
-#[cfg(feature = "_album")]
-#[allow(non_upper_case_globals)]
-impl FolderViewField {
-    /// `sortBy`
-    pub const SortBy: model::Field<FolderView> = model::Field::new("sortBy");
-    /// `sortOrder`
-    pub const SortOrder: model::Field<FolderView> = model::Field::new("sortOrder");
-    /// `viewType`
-    pub const ViewType: model::Field<FolderView> = model::Field::new("viewType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FolderView>] = &[
-        Self::SortBy,
-        Self::SortOrder,
-        Self::ViewType,
-    ];
-}
-
-#[cfg(feature = "_attendee")]
-/// CSDL complex type `microsoft.graph.followupFlag`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FollowupFlag {
-    /// Property `completedDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub completed_date_time: Option<DateTimeTimeZone>,
-    /// Property `dueDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub due_date_time: Option<DateTimeTimeZone>,
-    /// Property `flagStatus`: `microsoft.graph.followupFlagStatus`.
-    pub flag_status: Option<FollowupFlagStatus>,
-    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub start_date_time: Option<DateTimeTimeZone>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attendee")]
-impl serde::Serialize for FollowupFlag {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl FollowupFlag {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.followupFlag";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("dueDateTime", &self.due_date_time);
-        object.property("flagStatus", &self.flag_status);
-        object.property("startDateTime", &self.start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl<'de> serde::Deserialize<'de> for FollowupFlag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl graph_odata_runtime::model::ODataObject for FollowupFlag {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "completedDateTime" => {
-                read_nullable(map, key, &mut self.completed_date_time, extra)
-            }
-            "dueDateTime" => read_nullable(map, key, &mut self.due_date_time, extra),
-            "flagStatus" => read_nullable(map, key, &mut self.flag_status, extra),
-            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl FollowupFlag {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attendee")]
-/// The properties of [`FollowupFlag`] by wire name, each a [`Field<FollowupFlag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FollowupFlag::set_null`].
-pub enum FollowupFlagField {}
-
-#[cfg(feature = "_attendee")]
-#[allow(non_upper_case_globals)]
-impl FollowupFlagField {
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<FollowupFlag> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `dueDateTime`
-    pub const DueDateTime: model::Field<FollowupFlag> = model::Field::new("dueDateTime");
-    /// `flagStatus`
-    pub const FlagStatus: model::Field<FollowupFlag> = model::Field::new("flagStatus");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<FollowupFlag> = model::Field::new(
-        "startDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FollowupFlag>] = &[
-        Self::CompletedDateTime,
-        Self::DueDateTime,
-        Self::FlagStatus,
-        Self::StartDateTime,
-    ];
-}
-
-#[cfg(feature = "_album")]
-/// CSDL complex type `microsoft.graph.hashes`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Hashes {
-    /// Property `crc32Hash`: `Edm.String`.
-    pub crc32_hash: Option<String>,
-    /// Property `quickXorHash`: `Edm.String`.
-    pub quick_xor_hash: Option<String>,
-    /// Property `sha1Hash`: `Edm.String`.
-    pub sha1_hash: Option<String>,
-    /// Property `sha256Hash`: `Edm.String`.
-    pub sha256_hash: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_album")]
-impl serde::Serialize for Hashes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_album")]
-impl Hashes {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.hashes";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("crc32Hash", &self.crc32_hash);
-        object.property("quickXorHash", &self.quick_xor_hash);
-        object.property("sha1Hash", &self.sha1_hash);
-        object.property("sha256Hash", &self.sha256_hash);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_album")]
-impl<'de> serde::Deserialize<'de> for Hashes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_album")]
-impl graph_odata_runtime::model::ODataObject for Hashes {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "crc32Hash" => read_lenient(map, key, &mut self.crc32_hash, extra),
-            "quickXorHash" => read_lenient(map, key, &mut self.quick_xor_hash, extra),
-            "sha1Hash" => read_lenient(map, key, &mut self.sha1_hash, extra),
-            "sha256Hash" => read_lenient(map, key, &mut self.sha256_hash, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_album")]
-impl Hashes {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_album")]
-/// The properties of [`Hashes`] by wire name, each a [`Field<Hashes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Hashes::set_null`].
-pub enum HashesField {}
-
-#[cfg(feature = "_album")]
-#[allow(non_upper_case_globals)]
-impl HashesField {
-    /// `crc32Hash`
-    pub const Crc32Hash: model::Field<Hashes> = model::Field::new("crc32Hash");
-    /// `quickXorHash`
-    pub const QuickXorHash: model::Field<Hashes> = model::Field::new("quickXorHash");
-    /// `sha1Hash`
-    pub const Sha1Hash: model::Field<Hashes> = model::Field::new("sha1Hash");
-    /// `sha256Hash`
-    pub const Sha256Hash: model::Field<Hashes> = model::Field::new("sha256Hash");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Hashes>] = &[
-        Self::Crc32Hash,
-        Self::QuickXorHash,
-        Self::Sha1Hash,
-        Self::Sha256Hash,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL complex type `microsoft.graph.imageInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImageInfo {
-    /// Property `addImageQuery`: `Edm.Boolean`.
-    pub add_image_query: Option<bool>,
-    /// Property `alternateText`: `Edm.String`.
-    pub alternate_text: Option<String>,
-    /// Property `alternativeText`: `Edm.String`.
-    pub alternative_text: Option<String>,
-    /// Property `iconUrl`: `Edm.String`.
-    pub icon_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ImageInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ImageInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.imageInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("addImageQuery", &self.add_image_query);
-        object.property("alternateText", &self.alternate_text);
-        object.property("alternativeText", &self.alternative_text);
-        object.property("iconUrl", &self.icon_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for ImageInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for ImageInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "addImageQuery" => read_lenient(map, key, &mut self.add_image_query, extra),
-            "alternateText" => read_lenient(map, key, &mut self.alternate_text, extra),
-            "alternativeText" => {
-                read_lenient(map, key, &mut self.alternative_text, extra)
-            }
-            "iconUrl" => read_lenient(map, key, &mut self.icon_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ImageInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`ImageInfo`] by wire name, each a [`Field<ImageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImageInfo::set_null`].
-pub enum ImageInfoField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl ImageInfoField {
-    /// `addImageQuery`
-    pub const AddImageQuery: model::Field<ImageInfo> = model::Field::new(
-        "addImageQuery",
-    );
-    /// `alternateText`
-    pub const AlternateText: model::Field<ImageInfo> = model::Field::new(
-        "alternateText",
-    );
-    /// `alternativeText`
-    pub const AlternativeText: model::Field<ImageInfo> = model::Field::new(
-        "alternativeText",
-    );
-    /// `iconUrl`
-    pub const IconUrl: model::Field<ImageInfo> = model::Field::new("iconUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ImageInfo>] = &[
-        Self::AddImageQuery,
-        Self::AlternateText,
-        Self::AlternativeText,
-        Self::IconUrl,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.includeAllAccountTargetContent`; base type `microsoft.graph.accountTargetContent`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IncludeAllAccountTargetContent {
-    /// Property `type`: `microsoft.graph.accountTargetContentType`.
-    /// Inherited from `microsoft.graph.accountTargetContent`.
-    pub r#type: Option<AccountTargetContentType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for IncludeAllAccountTargetContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl IncludeAllAccountTargetContent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.includeAllAccountTargetContent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("type", &self.r#type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for IncludeAllAccountTargetContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for IncludeAllAccountTargetContent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl IncludeAllAccountTargetContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`IncludeAllAccountTargetContent`] by wire name, each a [`Field<IncludeAllAccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncludeAllAccountTargetContent::set_null`].
-pub enum IncludeAllAccountTargetContentField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl IncludeAllAccountTargetContentField {
-    /// `type`
-    pub const Type: model::Field<IncludeAllAccountTargetContent> = model::Field::new(
-        "type",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IncludeAllAccountTargetContent>] = &[
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.incomingContext`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IncomingContext {
-    /// Property `observedParticipantId`: `Edm.String`.
-    pub observed_participant_id: Option<String>,
-    /// Property `onBehalfOf`: `microsoft.graph.identitySet`.
-    pub on_behalf_of: Option<AnyIdentitySet>,
-    /// Property `sourceParticipantId`: `Edm.String`.
-    pub source_participant_id: Option<String>,
-    /// Property `transferor`: `microsoft.graph.identitySet`.
-    pub transferor: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for IncomingContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl IncomingContext {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.incomingContext";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("observedParticipantId", &self.observed_participant_id);
-        object.property("onBehalfOf", &self.on_behalf_of);
-        object.property("sourceParticipantId", &self.source_participant_id);
-        object.property("transferor", &self.transferor);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for IncomingContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for IncomingContext {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "observedParticipantId" => {
-                read_lenient(map, key, &mut self.observed_participant_id, extra)
-            }
-            "onBehalfOf" => read_nullable(map, key, &mut self.on_behalf_of, extra),
-            "sourceParticipantId" => {
-                read_lenient(map, key, &mut self.source_participant_id, extra)
-            }
-            "transferor" => read_nullable(map, key, &mut self.transferor, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl IncomingContext {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`IncomingContext`] by wire name, each a [`Field<IncomingContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncomingContext::set_null`].
-pub enum IncomingContextField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl IncomingContextField {
-    /// `observedParticipantId`
-    pub const ObservedParticipantId: model::Field<IncomingContext> = model::Field::new(
-        "observedParticipantId",
-    );
-    /// `onBehalfOf`
-    pub const OnBehalfOf: model::Field<IncomingContext> = model::Field::new(
-        "onBehalfOf",
-    );
-    /// `sourceParticipantId`
-    pub const SourceParticipantId: model::Field<IncomingContext> = model::Field::new(
-        "sourceParticipantId",
-    );
-    /// `transferor`
-    pub const Transferor: model::Field<IncomingContext> = model::Field::new(
-        "transferor",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IncomingContext>] = &[
-        Self::ObservedParticipantId,
-        Self::OnBehalfOf,
-        Self::SourceParticipantId,
-        Self::Transferor,
-    ];
-}
-
-#[cfg(feature = "_attendee")]
-/// CSDL complex type `microsoft.graph.internetMessageHeader`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InternetMessageHeader {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attendee")]
-impl serde::Serialize for InternetMessageHeader {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl InternetMessageHeader {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.internetMessageHeader";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl<'de> serde::Deserialize<'de> for InternetMessageHeader {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl graph_odata_runtime::model::ODataObject for InternetMessageHeader {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attendee")]
-impl InternetMessageHeader {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attendee")]
-/// The properties of [`InternetMessageHeader`] by wire name, each a [`Field<InternetMessageHeader>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternetMessageHeader::set_null`].
-pub enum InternetMessageHeaderField {}
-
-#[cfg(feature = "_attendee")]
-#[allow(non_upper_case_globals)]
-impl InternetMessageHeaderField {
-    /// `name`
-    pub const Name: model::Field<InternetMessageHeader> = model::Field::new("name");
-    /// `value`
-    pub const Value: model::Field<InternetMessageHeader> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InternetMessageHeader>] = &[
-        Self::Name,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.joinMeetingIdMeetingInfo`; base type `microsoft.graph.meetingInfo`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct JoinMeetingIdMeetingInfo {
-    /// Property `joinMeetingId`: `Edm.String`, not nullable.
-    pub join_meeting_id: Option<String>,
-    /// Property `passcode`: `Edm.String`.
-    pub passcode: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for JoinMeetingIdMeetingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl JoinMeetingIdMeetingInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.joinMeetingIdMeetingInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("joinMeetingId", &self.join_meeting_id);
-        object.property("passcode", &self.passcode);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for JoinMeetingIdMeetingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for JoinMeetingIdMeetingInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "joinMeetingId" => read_lenient(map, key, &mut self.join_meeting_id, extra),
-            "passcode" => read_lenient(map, key, &mut self.passcode, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl JoinMeetingIdMeetingInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`JoinMeetingIdMeetingInfo`] by wire name, each a [`Field<JoinMeetingIdMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`JoinMeetingIdMeetingInfo::set_null`].
-pub enum JoinMeetingIdMeetingInfoField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl JoinMeetingIdMeetingInfoField {
-    /// `joinMeetingId`
-    pub const JoinMeetingId: model::Field<JoinMeetingIdMeetingInfo> = model::Field::new(
-        "joinMeetingId",
-    );
-    /// `passcode`
-    pub const Passcode: model::Field<JoinMeetingIdMeetingInfo> = model::Field::new(
-        "passcode",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<JoinMeetingIdMeetingInfo>] = &[
-        Self::JoinMeetingId,
-        Self::Passcode,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.localAdminSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LocalAdminSettings {
-    /// Property `enableGlobalAdmins`: `Edm.Boolean`.
-    pub enable_global_admins: Option<bool>,
-    /// Property `registeringUsers`: `microsoft.graph.deviceRegistrationMembership`.
-    pub registering_users: Option<AnyDeviceRegistrationMembership>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for LocalAdminSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl LocalAdminSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.localAdminSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("enableGlobalAdmins", &self.enable_global_admins);
-        object.property("registeringUsers", &self.registering_users);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for LocalAdminSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for LocalAdminSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "enableGlobalAdmins" => {
-                read_lenient(map, key, &mut self.enable_global_admins, extra)
-            }
-            "registeringUsers" => {
-                read_nullable(map, key, &mut self.registering_users, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl LocalAdminSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`LocalAdminSettings`] by wire name, each a [`Field<LocalAdminSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalAdminSettings::set_null`].
-pub enum LocalAdminSettingsField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl LocalAdminSettingsField {
-    /// `enableGlobalAdmins`
-    pub const EnableGlobalAdmins: model::Field<LocalAdminSettings> = model::Field::new(
-        "enableGlobalAdmins",
-    );
-    /// `registeringUsers`
-    pub const RegisteringUsers: model::Field<LocalAdminSettings> = model::Field::new(
-        "registeringUsers",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LocalAdminSettings>] = &[
-        Self::EnableGlobalAdmins,
-        Self::RegisteringUsers,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.mediaConfig`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaConfig {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for MediaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl MediaConfig {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaConfig";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for MediaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for MediaConfig {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// A `microsoft.graph.mediaConfig` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MediaConfig`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyMediaConfig {
-    /// The base type itself, or a derived type unknown to this crate.
-    MediaConfig(Box<MediaConfig>),
-    /// `microsoft.graph.appHostedMediaConfig`
-    AppHostedMediaConfig(Box<AppHostedMediaConfig>),
-    /// `microsoft.graph.serviceHostedMediaConfig`
-    ServiceHostedMediaConfig(Box<ServiceHostedMediaConfig>),
-}
-
-#[cfg(feature = "_communications")]
-impl AnyMediaConfig {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::MediaConfig(_) => MediaConfig::ODATA_TYPE,
-            Self::AppHostedMediaConfig(_) => AppHostedMediaConfig::ODATA_TYPE,
-            Self::ServiceHostedMediaConfig(_) => ServiceHostedMediaConfig::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`MediaConfig`] (or of an unknown derived type).
-    pub fn as_media_config(&self) -> Option<&MediaConfig> {
-        match self {
-            Self::MediaConfig(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl Default for AnyMediaConfig {
-    fn default() -> Self {
-        Self::MediaConfig(Box::default())
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<MediaConfig> for AnyMediaConfig {
-    fn from(value: MediaConfig) -> Self {
-        Self::MediaConfig(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl AnyMediaConfig {
-    /// The value if it is a [`AnyMediaConfig::AppHostedMediaConfig`] variant.
-    pub fn as_app_hosted_media_config(&self) -> Option<&AppHostedMediaConfig> {
-        match self {
-            Self::AppHostedMediaConfig(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyMediaConfig::ServiceHostedMediaConfig`] variant.
-    pub fn as_service_hosted_media_config(&self) -> Option<&ServiceHostedMediaConfig> {
-        match self {
-            Self::ServiceHostedMediaConfig(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<AppHostedMediaConfig> for AnyMediaConfig {
-    fn from(value: AppHostedMediaConfig) -> Self {
-        Self::AppHostedMediaConfig(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<ServiceHostedMediaConfig> for AnyMediaConfig {
-    fn from(value: ServiceHostedMediaConfig) -> Self {
-        Self::ServiceHostedMediaConfig(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for AnyMediaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::MediaConfig(value) => value.serialize_with_type(serializer, None),
-            Self::AppHostedMediaConfig(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AppHostedMediaConfig::ODATA_TYPE),
-                    )
-            }
-            Self::ServiceHostedMediaConfig(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ServiceHostedMediaConfig::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for AnyMediaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.appHostedMediaConfig" | "graph.appHostedMediaConfig" => {
-                serde_json::from_value(value).map(Self::AppHostedMediaConfig)
-            }
-            "microsoft.graph.serviceHostedMediaConfig"
-            | "graph.serviceHostedMediaConfig" => {
-                serde_json::from_value(value).map(Self::ServiceHostedMediaConfig)
-            }
-            _ => serde_json::from_value(value).map(Self::MediaConfig),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingCanada`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingCanada {
-    /// Property `movieRating`: `microsoft.graph.ratingCanadaMoviesType`, not nullable.
-    pub movie_rating: Option<RatingCanadaMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingCanadaTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingCanadaTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingCanada {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingCanada {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingCanada";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingCanada {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingCanada {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingCanada {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingCanada`] by wire name, each a [`Field<MediaContentRatingCanada>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingCanada::set_null`].
-pub enum MediaContentRatingCanadaField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingCanadaField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingCanada> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingCanada> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingCanada>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingJapan`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingJapan {
-    /// Property `movieRating`: `microsoft.graph.ratingJapanMoviesType`, not nullable.
-    pub movie_rating: Option<RatingJapanMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingJapanTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingJapanTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingJapan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingJapan {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingJapan";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingJapan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingJapan {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingJapan {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingJapan`] by wire name, each a [`Field<MediaContentRatingJapan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingJapan::set_null`].
-pub enum MediaContentRatingJapanField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingJapanField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingJapan> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingJapan> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingJapan>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingUnitedKingdom`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingUnitedKingdom {
-    /// Property `movieRating`: `microsoft.graph.ratingUnitedKingdomMoviesType`, not nullable.
-    pub movie_rating: Option<RatingUnitedKingdomMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingUnitedKingdomTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingUnitedKingdomTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingUnitedKingdom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingUnitedKingdom {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingUnitedKingdom";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingUnitedKingdom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingUnitedKingdom {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingUnitedKingdom {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingUnitedKingdom`] by wire name, each a [`Field<MediaContentRatingUnitedKingdom>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingUnitedKingdom::set_null`].
-pub enum MediaContentRatingUnitedKingdomField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingUnitedKingdomField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingUnitedKingdom> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingUnitedKingdom> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingUnitedKingdom>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.meetingInfo`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MeetingInfo {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for MeetingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl MeetingInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for MeetingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for MeetingInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// A `microsoft.graph.meetingInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MeetingInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyMeetingInfo {
-    /// The base type itself, or a derived type unknown to this crate.
-    MeetingInfo(Box<MeetingInfo>),
-    /// `microsoft.graph.joinMeetingIdMeetingInfo`
-    JoinMeetingIdMeetingInfo(Box<JoinMeetingIdMeetingInfo>),
-    /// `microsoft.graph.organizerMeetingInfo`
-    OrganizerMeetingInfo(Box<OrganizerMeetingInfo>),
-    /// `microsoft.graph.tokenMeetingInfo`
-    TokenMeetingInfo(Box<TokenMeetingInfo>),
-}
-
-#[cfg(feature = "_communications")]
-impl AnyMeetingInfo {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::MeetingInfo(_) => MeetingInfo::ODATA_TYPE,
-            Self::JoinMeetingIdMeetingInfo(_) => JoinMeetingIdMeetingInfo::ODATA_TYPE,
-            Self::OrganizerMeetingInfo(_) => OrganizerMeetingInfo::ODATA_TYPE,
-            Self::TokenMeetingInfo(_) => TokenMeetingInfo::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`MeetingInfo`] (or of an unknown derived type).
-    pub fn as_meeting_info(&self) -> Option<&MeetingInfo> {
-        match self {
-            Self::MeetingInfo(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl Default for AnyMeetingInfo {
-    fn default() -> Self {
-        Self::MeetingInfo(Box::default())
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<MeetingInfo> for AnyMeetingInfo {
-    fn from(value: MeetingInfo) -> Self {
-        Self::MeetingInfo(Box::new(value))
     }
 }

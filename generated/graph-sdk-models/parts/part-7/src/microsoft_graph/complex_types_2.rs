@@ -11,80 +11,61 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_communications")]
-impl AnyMeetingInfo {
-    /// The value if it is a [`AnyMeetingInfo::JoinMeetingIdMeetingInfo`] variant.
-    pub fn as_join_meeting_id_meeting_info(&self) -> Option<&JoinMeetingIdMeetingInfo> {
-        match self {
-            Self::JoinMeetingIdMeetingInfo(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyMeetingInfo::OrganizerMeetingInfo`] variant.
-    pub fn as_organizer_meeting_info(&self) -> Option<&OrganizerMeetingInfo> {
-        match self {
-            Self::OrganizerMeetingInfo(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyMeetingInfo::TokenMeetingInfo`] variant.
-    pub fn as_token_meeting_info(&self) -> Option<&TokenMeetingInfo> {
-        match self {
-            Self::TokenMeetingInfo(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_policies")]
+impl From<AllDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
+    fn from(value: AllDeviceRegistrationMembership) -> Self {
+        Self::AllDeviceRegistrationMembership(Box::new(value))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<JoinMeetingIdMeetingInfo> for AnyMeetingInfo {
-    fn from(value: JoinMeetingIdMeetingInfo) -> Self {
-        Self::JoinMeetingIdMeetingInfo(Box::new(value))
+#[cfg(feature = "_policies")]
+impl From<EnumeratedDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
+    fn from(value: EnumeratedDeviceRegistrationMembership) -> Self {
+        Self::EnumeratedDeviceRegistrationMembership(Box::new(value))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<OrganizerMeetingInfo> for AnyMeetingInfo {
-    fn from(value: OrganizerMeetingInfo) -> Self {
-        Self::OrganizerMeetingInfo(Box::new(value))
+#[cfg(feature = "_policies")]
+impl From<NoDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
+    fn from(value: NoDeviceRegistrationMembership) -> Self {
+        Self::NoDeviceRegistrationMembership(Box::new(value))
     }
 }
 
-#[cfg(feature = "_communications")]
-impl From<TokenMeetingInfo> for AnyMeetingInfo {
-    fn from(value: TokenMeetingInfo) -> Self {
-        Self::TokenMeetingInfo(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for AnyMeetingInfo {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AnyDeviceRegistrationMembership {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::MeetingInfo(value) => value.serialize_with_type(serializer, None),
-            Self::JoinMeetingIdMeetingInfo(value) => {
+            Self::DeviceRegistrationMembership(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AllDeviceRegistrationMembership(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(JoinMeetingIdMeetingInfo::ODATA_TYPE),
+                        Some(AllDeviceRegistrationMembership::ODATA_TYPE),
                     )
             }
-            Self::OrganizerMeetingInfo(value) => {
+            Self::EnumeratedDeviceRegistrationMembership(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(OrganizerMeetingInfo::ODATA_TYPE),
+                        Some(EnumeratedDeviceRegistrationMembership::ODATA_TYPE),
                     )
             }
-            Self::TokenMeetingInfo(value) => {
-                value.serialize_with_type(serializer, Some(TokenMeetingInfo::ODATA_TYPE))
+            Self::NoDeviceRegistrationMembership(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(NoDeviceRegistrationMembership::ODATA_TYPE),
+                    )
             }
         }
     }
 }
 
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for AnyMeetingInfo {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AnyDeviceRegistrationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -93,20 +74,2847 @@ impl<'de> serde::Deserialize<'de> for AnyMeetingInfo {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.joinMeetingIdMeetingInfo"
-            | "graph.joinMeetingIdMeetingInfo" => {
-                serde_json::from_value(value).map(Self::JoinMeetingIdMeetingInfo)
+            "microsoft.graph.allDeviceRegistrationMembership"
+            | "graph.allDeviceRegistrationMembership" => {
+                serde_json::from_value(value).map(Self::AllDeviceRegistrationMembership)
             }
-            "microsoft.graph.organizerMeetingInfo" | "graph.organizerMeetingInfo" => {
-                serde_json::from_value(value).map(Self::OrganizerMeetingInfo)
+            "microsoft.graph.enumeratedDeviceRegistrationMembership"
+            | "graph.enumeratedDeviceRegistrationMembership" => {
+                serde_json::from_value(value)
+                    .map(Self::EnumeratedDeviceRegistrationMembership)
             }
-            "microsoft.graph.tokenMeetingInfo" | "graph.tokenMeetingInfo" => {
-                serde_json::from_value(value).map(Self::TokenMeetingInfo)
+            "microsoft.graph.noDeviceRegistrationMembership"
+            | "graph.noDeviceRegistrationMembership" => {
+                serde_json::from_value(value).map(Self::NoDeviceRegistrationMembership)
             }
-            _ => serde_json::from_value(value).map(Self::MeetingInfo),
+            _ => serde_json::from_value(value).map(Self::DeviceRegistrationMembership),
         };
         read.map_err(D::Error::custom)
     }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationAssignmentIndividualRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationAssignmentIndividualRecipient {
+    /// Property `recipients`: `Collection(Edm.String)`.
+    pub recipients: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationAssignmentIndividualRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationAssignmentIndividualRecipient {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentIndividualRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("recipients", &self.recipients);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationAssignmentIndividualRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationAssignmentIndividualRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "recipients" => read_lenient(map, key, &mut self.recipients, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationAssignmentIndividualRecipient {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationAssignmentIndividualRecipient`] by wire name, each a [`Field<EducationAssignmentIndividualRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentIndividualRecipient::set_null`].
+pub enum EducationAssignmentIndividualRecipientField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationAssignmentIndividualRecipientField {
+    /// `recipients`
+    pub const Recipients: model::Field<EducationAssignmentIndividualRecipient> = model::Field::new(
+        "recipients",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationAssignmentIndividualRecipient>] = &[
+        Self::Recipients,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationAssignmentRecipient`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationAssignmentRecipient {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationAssignmentRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationAssignmentRecipient {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationAssignmentRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationAssignmentRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationSubmissionIndividualRecipient`; base type `microsoft.graph.educationSubmissionRecipient`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationSubmissionIndividualRecipient {
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationSubmissionIndividualRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationSubmissionIndividualRecipient {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmissionIndividualRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("userId", &self.user_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationSubmissionIndividualRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationSubmissionIndividualRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationSubmissionIndividualRecipient {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationSubmissionIndividualRecipient`] by wire name, each a [`Field<EducationSubmissionIndividualRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSubmissionIndividualRecipient::set_null`].
+pub enum EducationSubmissionIndividualRecipientField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationSubmissionIndividualRecipientField {
+    /// `userId`
+    pub const UserId: model::Field<EducationSubmissionIndividualRecipient> = model::Field::new(
+        "userId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationSubmissionIndividualRecipient>] = &[
+        Self::UserId,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL complex type `microsoft.graph.educationSubmissionRecipient`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationSubmissionRecipient {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationSubmissionRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationSubmissionRecipient {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmissionRecipient";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationSubmissionRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationSubmissionRecipient {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+/// A `microsoft.graph.educationSubmissionRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationSubmissionRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyEducationSubmissionRecipient {
+    /// The base type itself, or a derived type unknown to this crate.
+    EducationSubmissionRecipient(Box<EducationSubmissionRecipient>),
+    /// `microsoft.graph.educationSubmissionIndividualRecipient`
+    EducationSubmissionIndividualRecipient(Box<EducationSubmissionIndividualRecipient>),
+}
+
+#[cfg(feature = "_education")]
+impl AnyEducationSubmissionRecipient {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::EducationSubmissionRecipient(_) => {
+                EducationSubmissionRecipient::ODATA_TYPE
+            }
+            Self::EducationSubmissionIndividualRecipient(_) => {
+                EducationSubmissionIndividualRecipient::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`EducationSubmissionRecipient`] (or of an unknown derived type).
+    pub fn as_education_submission_recipient(
+        &self,
+    ) -> Option<&EducationSubmissionRecipient> {
+        match self {
+            Self::EducationSubmissionRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl Default for AnyEducationSubmissionRecipient {
+    fn default() -> Self {
+        Self::EducationSubmissionRecipient(Box::default())
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<EducationSubmissionRecipient> for AnyEducationSubmissionRecipient {
+    fn from(value: EducationSubmissionRecipient) -> Self {
+        Self::EducationSubmissionRecipient(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl AnyEducationSubmissionRecipient {
+    /// The value if it is a [`AnyEducationSubmissionRecipient::EducationSubmissionIndividualRecipient`] variant.
+    pub fn as_education_submission_individual_recipient(
+        &self,
+    ) -> Option<&EducationSubmissionIndividualRecipient> {
+        match self {
+            Self::EducationSubmissionIndividualRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<EducationSubmissionIndividualRecipient> for AnyEducationSubmissionRecipient {
+    fn from(value: EducationSubmissionIndividualRecipient) -> Self {
+        Self::EducationSubmissionIndividualRecipient(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for AnyEducationSubmissionRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::EducationSubmissionRecipient(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::EducationSubmissionIndividualRecipient(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(EducationSubmissionIndividualRecipient::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for AnyEducationSubmissionRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.educationSubmissionIndividualRecipient"
+            | "graph.educationSubmissionIndividualRecipient" => {
+                serde_json::from_value(value)
+                    .map(Self::EducationSubmissionIndividualRecipient)
+            }
+            _ => serde_json::from_value(value).map(Self::EducationSubmissionRecipient),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.endUserNotificationSetting`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EndUserNotificationSetting {
+    /// Property `notificationPreference`: `microsoft.graph.endUserNotificationPreference`.
+    pub notification_preference: Option<EndUserNotificationPreference>,
+    /// Property `positiveReinforcement`: `microsoft.graph.positiveReinforcementNotification`.
+    pub positive_reinforcement: Option<PositiveReinforcementNotification>,
+    /// Property `settingType`: `microsoft.graph.endUserNotificationSettingType`.
+    pub setting_type: Option<EndUserNotificationSettingType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for EndUserNotificationSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EndUserNotificationSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.endUserNotificationSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("notificationPreference", &self.notification_preference);
+        object.property("positiveReinforcement", &self.positive_reinforcement);
+        object.property("settingType", &self.setting_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EndUserNotificationSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EndUserNotificationSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "notificationPreference" => {
+                read_nullable(map, key, &mut self.notification_preference, extra)
+            }
+            "positiveReinforcement" => {
+                read_nullable(map, key, &mut self.positive_reinforcement, extra)
+            }
+            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl EndUserNotificationSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`EndUserNotificationSetting`] by wire name, each a [`Field<EndUserNotificationSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EndUserNotificationSetting::set_null`].
+pub enum EndUserNotificationSettingField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl EndUserNotificationSettingField {
+    /// `notificationPreference`
+    pub const NotificationPreference: model::Field<EndUserNotificationSetting> = model::Field::new(
+        "notificationPreference",
+    );
+    /// `positiveReinforcement`
+    pub const PositiveReinforcement: model::Field<EndUserNotificationSetting> = model::Field::new(
+        "positiveReinforcement",
+    );
+    /// `settingType`
+    pub const SettingType: model::Field<EndUserNotificationSetting> = model::Field::new(
+        "settingType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EndUserNotificationSetting>] = &[
+        Self::NotificationPreference,
+        Self::PositiveReinforcement,
+        Self::SettingType,
+    ];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.enumeratedScopes`; base type `microsoft.graph.inheritableScopes`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnumeratedScopes {
+    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
+    /// Inherited from `microsoft.graph.inheritableScopes`.
+    pub kind: Option<ScopeCollectionKind>,
+    /// Property `scopes`: `Collection(Edm.String)`, not nullable.
+    pub scopes: Option<Vec<String>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for EnumeratedScopes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl EnumeratedScopes {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedScopes";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("kind", &self.kind);
+        object.property("scopes", &self.scopes);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for EnumeratedScopes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for EnumeratedScopes {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
+            "scopes" => read_lenient(map, key, &mut self.scopes, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl EnumeratedScopes {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`EnumeratedScopes`] by wire name, each a [`Field<EnumeratedScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedScopes::set_null`].
+pub enum EnumeratedScopesField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl EnumeratedScopesField {
+    /// `kind`
+    pub const Kind: model::Field<EnumeratedScopes> = model::Field::new("kind");
+    /// `scopes`
+    pub const Scopes: model::Field<EnumeratedScopes> = model::Field::new("scopes");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EnumeratedScopes>] = &[
+        Self::Kind,
+        Self::Scopes,
+    ];
+}
+
+#[cfg(feature = "_advanced_config_state")]
+/// CSDL complex type `microsoft.graph.excludeTarget`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExcludeTarget {
+    /// Property `id`: `Edm.String`, not nullable.
+    pub id: Option<String>,
+    /// Property `targetType`: `microsoft.graph.authenticationMethodTargetType`, not nullable.
+    pub target_type: Option<AuthenticationMethodTargetType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl serde::Serialize for ExcludeTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl ExcludeTarget {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.excludeTarget";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("targetType", &self.target_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl<'de> serde::Deserialize<'de> for ExcludeTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl graph_odata_runtime::model::ODataObject for ExcludeTarget {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "targetType" => read_nullable(map, key, &mut self.target_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl ExcludeTarget {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+/// The properties of [`ExcludeTarget`] by wire name, each a [`Field<ExcludeTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExcludeTarget::set_null`].
+pub enum ExcludeTargetField {}
+
+#[cfg(feature = "_advanced_config_state")]
+#[allow(non_upper_case_globals)]
+impl ExcludeTargetField {
+    /// `id`
+    pub const Id: model::Field<ExcludeTarget> = model::Field::new("id");
+    /// `targetType`
+    pub const TargetType: model::Field<ExcludeTarget> = model::Field::new("targetType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExcludeTarget>] = &[
+        Self::Id,
+        Self::TargetType,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL complex type `microsoft.graph.faceCheckConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FaceCheckConfiguration {
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `sourcePhotoClaimName`: `Edm.String`, not nullable.
+    pub source_photo_claim_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for FaceCheckConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl FaceCheckConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.faceCheckConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isEnabled", &self.is_enabled);
+        object.property("sourcePhotoClaimName", &self.source_photo_claim_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for FaceCheckConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for FaceCheckConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "sourcePhotoClaimName" => {
+                read_lenient(map, key, &mut self.source_photo_claim_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl FaceCheckConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`FaceCheckConfiguration`] by wire name, each a [`Field<FaceCheckConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FaceCheckConfiguration::set_null`].
+pub enum FaceCheckConfigurationField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl FaceCheckConfigurationField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<FaceCheckConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `sourcePhotoClaimName`
+    pub const SourcePhotoClaimName: model::Field<FaceCheckConfiguration> = model::Field::new(
+        "sourcePhotoClaimName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FaceCheckConfiguration>] = &[
+        Self::IsEnabled,
+        Self::SourcePhotoClaimName,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL complex type `microsoft.graph.fileHash`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileHash {
+    /// Property `hashType`: `microsoft.graph.fileHashType`.
+    pub hash_type: Option<FileHashType>,
+    /// Property `hashValue`: `Edm.String`.
+    pub hash_value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FileHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileHash {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileHash";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("hashType", &self.hash_type);
+        object.property("hashValue", &self.hash_value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FileHash {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FileHash {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "hashType" => read_nullable(map, key, &mut self.hash_type, extra),
+            "hashValue" => read_lenient(map, key, &mut self.hash_value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FileHash {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FileHash`] by wire name, each a [`Field<FileHash>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileHash::set_null`].
+pub enum FileHashField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FileHashField {
+    /// `hashType`
+    pub const HashType: model::Field<FileHash> = model::Field::new("hashType");
+    /// `hashValue`
+    pub const HashValue: model::Field<FileHash> = model::Field::new("hashValue");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileHash>] = &[
+        Self::HashType,
+        Self::HashValue,
+    ];
+}
+
+#[cfg(feature = "_album")]
+/// CSDL complex type `microsoft.graph.folderView`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FolderView {
+    /// Property `sortBy`: `Edm.String`.
+    pub sort_by: Option<String>,
+    /// Property `sortOrder`: `Edm.String`.
+    pub sort_order: Option<String>,
+    /// Property `viewType`: `Edm.String`.
+    pub view_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_album")]
+impl serde::Serialize for FolderView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl FolderView {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.folderView";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("sortBy", &self.sort_by);
+        object.property("sortOrder", &self.sort_order);
+        object.property("viewType", &self.view_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_album")]
+impl<'de> serde::Deserialize<'de> for FolderView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl graph_odata_runtime::model::ODataObject for FolderView {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "sortBy" => read_lenient(map, key, &mut self.sort_by, extra),
+            "sortOrder" => read_lenient(map, key, &mut self.sort_order, extra),
+            "viewType" => read_lenient(map, key, &mut self.view_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_album")]
+impl FolderView {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_album")]
+/// The properties of [`FolderView`] by wire name, each a [`Field<FolderView>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FolderView::set_null`].
+pub enum FolderViewField {}
+
+#[cfg(feature = "_album")]
+#[allow(non_upper_case_globals)]
+impl FolderViewField {
+    /// `sortBy`
+    pub const SortBy: model::Field<FolderView> = model::Field::new("sortBy");
+    /// `sortOrder`
+    pub const SortOrder: model::Field<FolderView> = model::Field::new("sortOrder");
+    /// `viewType`
+    pub const ViewType: model::Field<FolderView> = model::Field::new("viewType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FolderView>] = &[
+        Self::SortBy,
+        Self::SortOrder,
+        Self::ViewType,
+    ];
+}
+
+#[cfg(feature = "_attendee")]
+/// CSDL complex type `microsoft.graph.followupFlag`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FollowupFlag {
+    /// Property `completedDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub completed_date_time: Option<DateTimeTimeZone>,
+    /// Property `dueDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub due_date_time: Option<DateTimeTimeZone>,
+    /// Property `flagStatus`: `microsoft.graph.followupFlagStatus`.
+    pub flag_status: Option<FollowupFlagStatus>,
+    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub start_date_time: Option<DateTimeTimeZone>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for FollowupFlag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl FollowupFlag {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.followupFlag";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("dueDateTime", &self.due_date_time);
+        object.property("flagStatus", &self.flag_status);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for FollowupFlag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl graph_odata_runtime::model::ODataObject for FollowupFlag {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "completedDateTime" => {
+                read_nullable(map, key, &mut self.completed_date_time, extra)
+            }
+            "dueDateTime" => read_nullable(map, key, &mut self.due_date_time, extra),
+            "flagStatus" => read_nullable(map, key, &mut self.flag_status, extra),
+            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl FollowupFlag {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attendee")]
+/// The properties of [`FollowupFlag`] by wire name, each a [`Field<FollowupFlag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FollowupFlag::set_null`].
+pub enum FollowupFlagField {}
+
+#[cfg(feature = "_attendee")]
+#[allow(non_upper_case_globals)]
+impl FollowupFlagField {
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<FollowupFlag> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `dueDateTime`
+    pub const DueDateTime: model::Field<FollowupFlag> = model::Field::new("dueDateTime");
+    /// `flagStatus`
+    pub const FlagStatus: model::Field<FollowupFlag> = model::Field::new("flagStatus");
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<FollowupFlag> = model::Field::new(
+        "startDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FollowupFlag>] = &[
+        Self::CompletedDateTime,
+        Self::DueDateTime,
+        Self::FlagStatus,
+        Self::StartDateTime,
+    ];
+}
+
+#[cfg(feature = "_album")]
+/// CSDL complex type `microsoft.graph.hashes`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Hashes {
+    /// Property `crc32Hash`: `Edm.String`.
+    pub crc32_hash: Option<String>,
+    /// Property `quickXorHash`: `Edm.String`.
+    pub quick_xor_hash: Option<String>,
+    /// Property `sha1Hash`: `Edm.String`.
+    pub sha1_hash: Option<String>,
+    /// Property `sha256Hash`: `Edm.String`.
+    pub sha256_hash: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_album")]
+impl serde::Serialize for Hashes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl Hashes {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.hashes";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("crc32Hash", &self.crc32_hash);
+        object.property("quickXorHash", &self.quick_xor_hash);
+        object.property("sha1Hash", &self.sha1_hash);
+        object.property("sha256Hash", &self.sha256_hash);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_album")]
+impl<'de> serde::Deserialize<'de> for Hashes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl graph_odata_runtime::model::ODataObject for Hashes {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "crc32Hash" => read_lenient(map, key, &mut self.crc32_hash, extra),
+            "quickXorHash" => read_lenient(map, key, &mut self.quick_xor_hash, extra),
+            "sha1Hash" => read_lenient(map, key, &mut self.sha1_hash, extra),
+            "sha256Hash" => read_lenient(map, key, &mut self.sha256_hash, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_album")]
+impl Hashes {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_album")]
+/// The properties of [`Hashes`] by wire name, each a [`Field<Hashes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Hashes::set_null`].
+pub enum HashesField {}
+
+#[cfg(feature = "_album")]
+#[allow(non_upper_case_globals)]
+impl HashesField {
+    /// `crc32Hash`
+    pub const Crc32Hash: model::Field<Hashes> = model::Field::new("crc32Hash");
+    /// `quickXorHash`
+    pub const QuickXorHash: model::Field<Hashes> = model::Field::new("quickXorHash");
+    /// `sha1Hash`
+    pub const Sha1Hash: model::Field<Hashes> = model::Field::new("sha1Hash");
+    /// `sha256Hash`
+    pub const Sha256Hash: model::Field<Hashes> = model::Field::new("sha256Hash");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Hashes>] = &[
+        Self::Crc32Hash,
+        Self::QuickXorHash,
+        Self::Sha1Hash,
+        Self::Sha256Hash,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.identifierUriConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentifierUriConfiguration {
+    /// Property `nonDefaultUriAddition`: `microsoft.graph.identifierUriRestriction`.
+    pub non_default_uri_addition: Option<IdentifierUriRestriction>,
+    /// Property `uriAdditionWithoutUniqueTenantIdentifier`: `microsoft.graph.identifierUriRestriction`.
+    pub uri_addition_without_unique_tenant_identifier: Option<IdentifierUriRestriction>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for IdentifierUriConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl IdentifierUriConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("nonDefaultUriAddition", &self.non_default_uri_addition);
+        object
+            .property(
+                "uriAdditionWithoutUniqueTenantIdentifier",
+                &self.uri_addition_without_unique_tenant_identifier,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for IdentifierUriConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for IdentifierUriConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "nonDefaultUriAddition" => {
+                read_nullable(map, key, &mut self.non_default_uri_addition, extra)
+            }
+            "uriAdditionWithoutUniqueTenantIdentifier" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.uri_addition_without_unique_tenant_identifier,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl IdentifierUriConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`IdentifierUriConfiguration`] by wire name, each a [`Field<IdentifierUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriConfiguration::set_null`].
+pub enum IdentifierUriConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl IdentifierUriConfigurationField {
+    /// `nonDefaultUriAddition`
+    pub const NonDefaultUriAddition: model::Field<IdentifierUriConfiguration> = model::Field::new(
+        "nonDefaultUriAddition",
+    );
+    /// `uriAdditionWithoutUniqueTenantIdentifier`
+    pub const UriAdditionWithoutUniqueTenantIdentifier: model::Field<
+        IdentifierUriConfiguration,
+    > = model::Field::new("uriAdditionWithoutUniqueTenantIdentifier");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentifierUriConfiguration>] = &[
+        Self::NonDefaultUriAddition,
+        Self::UriAdditionWithoutUniqueTenantIdentifier,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.identifierUriRestriction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentifierUriRestriction {
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `excludeAppsReceivingV2Tokens`: `Edm.Boolean`.
+    pub exclude_apps_receiving_v2_tokens: Option<bool>,
+    /// Property `excludeSaml`: `Edm.Boolean`.
+    pub exclude_saml: Option<bool>,
+    /// Property `isStateSetByMicrosoft`: `Edm.Boolean`, not nullable, computed by the service (read-only).
+    pub is_state_set_by_microsoft: Option<bool>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for IdentifierUriRestriction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl IdentifierUriRestriction {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriRestriction";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeActors", &self.exclude_actors);
+        object
+            .property(
+                "excludeAppsReceivingV2Tokens",
+                &self.exclude_apps_receiving_v2_tokens,
+            );
+        object.property("excludeSaml", &self.exclude_saml);
+        object.property("isStateSetByMicrosoft", &self.is_state_set_by_microsoft);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "excludeAppsReceivingV2Tokens" => {
+                read_lenient(map, key, &mut self.exclude_apps_receiving_v2_tokens, extra)
+            }
+            "excludeSaml" => read_lenient(map, key, &mut self.exclude_saml, extra),
+            "isStateSetByMicrosoft" => {
+                read_lenient(map, key, &mut self.is_state_set_by_microsoft, extra)
+            }
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl IdentifierUriRestriction {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`IdentifierUriRestriction`] by wire name, each a [`Field<IdentifierUriRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriRestriction::set_null`].
+pub enum IdentifierUriRestrictionField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl IdentifierUriRestrictionField {
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<IdentifierUriRestriction> = model::Field::new(
+        "excludeActors",
+    );
+    /// `excludeAppsReceivingV2Tokens`
+    pub const ExcludeAppsReceivingV2Tokens: model::Field<IdentifierUriRestriction> = model::Field::new(
+        "excludeAppsReceivingV2Tokens",
+    );
+    /// `excludeSaml`
+    pub const ExcludeSaml: model::Field<IdentifierUriRestriction> = model::Field::new(
+        "excludeSaml",
+    );
+    /// `isStateSetByMicrosoft`
+    pub const IsStateSetByMicrosoft: model::Field<IdentifierUriRestriction> = model::Field::new(
+        "isStateSetByMicrosoft",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        IdentifierUriRestriction,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `state`
+    pub const State: model::Field<IdentifierUriRestriction> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentifierUriRestriction>] = &[
+        Self::ExcludeActors,
+        Self::ExcludeAppsReceivingV2Tokens,
+        Self::ExcludeSaml,
+        Self::IsStateSetByMicrosoft,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL complex type `microsoft.graph.imageInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImageInfo {
+    /// Property `addImageQuery`: `Edm.Boolean`.
+    pub add_image_query: Option<bool>,
+    /// Property `alternateText`: `Edm.String`.
+    pub alternate_text: Option<String>,
+    /// Property `alternativeText`: `Edm.String`.
+    pub alternative_text: Option<String>,
+    /// Property `iconUrl`: `Edm.String`.
+    pub icon_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for ImageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl ImageInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.imageInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("addImageQuery", &self.add_image_query);
+        object.property("alternateText", &self.alternate_text);
+        object.property("alternativeText", &self.alternative_text);
+        object.property("iconUrl", &self.icon_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for ImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for ImageInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "addImageQuery" => read_lenient(map, key, &mut self.add_image_query, extra),
+            "alternateText" => read_lenient(map, key, &mut self.alternate_text, extra),
+            "alternativeText" => {
+                read_lenient(map, key, &mut self.alternative_text, extra)
+            }
+            "iconUrl" => read_lenient(map, key, &mut self.icon_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl ImageInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`ImageInfo`] by wire name, each a [`Field<ImageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImageInfo::set_null`].
+pub enum ImageInfoField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl ImageInfoField {
+    /// `addImageQuery`
+    pub const AddImageQuery: model::Field<ImageInfo> = model::Field::new(
+        "addImageQuery",
+    );
+    /// `alternateText`
+    pub const AlternateText: model::Field<ImageInfo> = model::Field::new(
+        "alternateText",
+    );
+    /// `alternativeText`
+    pub const AlternativeText: model::Field<ImageInfo> = model::Field::new(
+        "alternativeText",
+    );
+    /// `iconUrl`
+    pub const IconUrl: model::Field<ImageInfo> = model::Field::new("iconUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ImageInfo>] = &[
+        Self::AddImageQuery,
+        Self::AlternateText,
+        Self::AlternativeText,
+        Self::IconUrl,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.importedWindowsAutopilotDeviceIdentityState`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportedWindowsAutopilotDeviceIdentityState {
+    /// Property `deviceErrorCode`: `Edm.Int32`, not nullable.
+    pub device_error_code: Option<i32>,
+    /// Property `deviceErrorName`: `Edm.String`.
+    pub device_error_name: Option<String>,
+    /// Property `deviceImportStatus`: `microsoft.graph.importedWindowsAutopilotDeviceIdentityImportStatus`, not nullable.
+    pub device_import_status: Option<ImportedWindowsAutopilotDeviceIdentityImportStatus>,
+    /// Property `deviceRegistrationId`: `Edm.String`.
+    pub device_registration_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ImportedWindowsAutopilotDeviceIdentityState {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.importedWindowsAutopilotDeviceIdentityState";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("deviceErrorCode", &self.device_error_code);
+        object.property("deviceErrorName", &self.device_error_name);
+        object.property("deviceImportStatus", &self.device_import_status);
+        object.property("deviceRegistrationId", &self.device_registration_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for ImportedWindowsAutopilotDeviceIdentityState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject
+for ImportedWindowsAutopilotDeviceIdentityState {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "deviceErrorCode" => {
+                read_lenient(map, key, &mut self.device_error_code, extra)
+            }
+            "deviceErrorName" => {
+                read_lenient(map, key, &mut self.device_error_name, extra)
+            }
+            "deviceImportStatus" => {
+                read_nullable(map, key, &mut self.device_import_status, extra)
+            }
+            "deviceRegistrationId" => {
+                read_lenient(map, key, &mut self.device_registration_id, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ImportedWindowsAutopilotDeviceIdentityState {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`ImportedWindowsAutopilotDeviceIdentityState`] by wire name, each a [`Field<ImportedWindowsAutopilotDeviceIdentityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImportedWindowsAutopilotDeviceIdentityState::set_null`].
+pub enum ImportedWindowsAutopilotDeviceIdentityStateField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl ImportedWindowsAutopilotDeviceIdentityStateField {
+    /// `deviceErrorCode`
+    pub const DeviceErrorCode: model::Field<
+        ImportedWindowsAutopilotDeviceIdentityState,
+    > = model::Field::new("deviceErrorCode");
+    /// `deviceErrorName`
+    pub const DeviceErrorName: model::Field<
+        ImportedWindowsAutopilotDeviceIdentityState,
+    > = model::Field::new("deviceErrorName");
+    /// `deviceImportStatus`
+    pub const DeviceImportStatus: model::Field<
+        ImportedWindowsAutopilotDeviceIdentityState,
+    > = model::Field::new("deviceImportStatus");
+    /// `deviceRegistrationId`
+    pub const DeviceRegistrationId: model::Field<
+        ImportedWindowsAutopilotDeviceIdentityState,
+    > = model::Field::new("deviceRegistrationId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ImportedWindowsAutopilotDeviceIdentityState,
+    >] = &[
+        Self::DeviceErrorCode,
+        Self::DeviceErrorName,
+        Self::DeviceImportStatus,
+        Self::DeviceRegistrationId,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.incomingCallOptions`; base type `microsoft.graph.callOptions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncomingCallOptions {
+    /// Property `hideBotAfterEscalation`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.callOptions`.
+    pub hide_bot_after_escalation: Option<bool>,
+    /// Property `isContentSharingNotificationEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.callOptions`.
+    pub is_content_sharing_notification_enabled: Option<bool>,
+    /// Property `isDeltaRosterEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.callOptions`.
+    pub is_delta_roster_enabled: Option<bool>,
+    /// Property `isInteractiveRosterEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.callOptions`.
+    pub is_interactive_roster_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for IncomingCallOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl IncomingCallOptions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.incomingCallOptions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("hideBotAfterEscalation", &self.hide_bot_after_escalation);
+        object
+            .property(
+                "isContentSharingNotificationEnabled",
+                &self.is_content_sharing_notification_enabled,
+            );
+        object.property("isDeltaRosterEnabled", &self.is_delta_roster_enabled);
+        object
+            .property("isInteractiveRosterEnabled", &self.is_interactive_roster_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for IncomingCallOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for IncomingCallOptions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "hideBotAfterEscalation" => {
+                read_lenient(map, key, &mut self.hide_bot_after_escalation, extra)
+            }
+            "isContentSharingNotificationEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_content_sharing_notification_enabled,
+                    extra,
+                )
+            }
+            "isDeltaRosterEnabled" => {
+                read_lenient(map, key, &mut self.is_delta_roster_enabled, extra)
+            }
+            "isInteractiveRosterEnabled" => {
+                read_lenient(map, key, &mut self.is_interactive_roster_enabled, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl IncomingCallOptions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`IncomingCallOptions`] by wire name, each a [`Field<IncomingCallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncomingCallOptions::set_null`].
+pub enum IncomingCallOptionsField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl IncomingCallOptionsField {
+    /// `hideBotAfterEscalation`
+    pub const HideBotAfterEscalation: model::Field<IncomingCallOptions> = model::Field::new(
+        "hideBotAfterEscalation",
+    );
+    /// `isContentSharingNotificationEnabled`
+    pub const IsContentSharingNotificationEnabled: model::Field<IncomingCallOptions> = model::Field::new(
+        "isContentSharingNotificationEnabled",
+    );
+    /// `isDeltaRosterEnabled`
+    pub const IsDeltaRosterEnabled: model::Field<IncomingCallOptions> = model::Field::new(
+        "isDeltaRosterEnabled",
+    );
+    /// `isInteractiveRosterEnabled`
+    pub const IsInteractiveRosterEnabled: model::Field<IncomingCallOptions> = model::Field::new(
+        "isInteractiveRosterEnabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IncomingCallOptions>] = &[
+        Self::HideBotAfterEscalation,
+        Self::IsContentSharingNotificationEnabled,
+        Self::IsDeltaRosterEnabled,
+        Self::IsInteractiveRosterEnabled,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.incomingContext`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncomingContext {
+    /// Property `observedParticipantId`: `Edm.String`.
+    pub observed_participant_id: Option<String>,
+    /// Property `onBehalfOf`: `microsoft.graph.identitySet`.
+    pub on_behalf_of: Option<AnyIdentitySet>,
+    /// Property `sourceParticipantId`: `Edm.String`.
+    pub source_participant_id: Option<String>,
+    /// Property `transferor`: `microsoft.graph.identitySet`.
+    pub transferor: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for IncomingContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl IncomingContext {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.incomingContext";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("observedParticipantId", &self.observed_participant_id);
+        object.property("onBehalfOf", &self.on_behalf_of);
+        object.property("sourceParticipantId", &self.source_participant_id);
+        object.property("transferor", &self.transferor);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for IncomingContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for IncomingContext {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "observedParticipantId" => {
+                read_lenient(map, key, &mut self.observed_participant_id, extra)
+            }
+            "onBehalfOf" => read_nullable(map, key, &mut self.on_behalf_of, extra),
+            "sourceParticipantId" => {
+                read_lenient(map, key, &mut self.source_participant_id, extra)
+            }
+            "transferor" => read_nullable(map, key, &mut self.transferor, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl IncomingContext {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`IncomingContext`] by wire name, each a [`Field<IncomingContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncomingContext::set_null`].
+pub enum IncomingContextField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl IncomingContextField {
+    /// `observedParticipantId`
+    pub const ObservedParticipantId: model::Field<IncomingContext> = model::Field::new(
+        "observedParticipantId",
+    );
+    /// `onBehalfOf`
+    pub const OnBehalfOf: model::Field<IncomingContext> = model::Field::new(
+        "onBehalfOf",
+    );
+    /// `sourceParticipantId`
+    pub const SourceParticipantId: model::Field<IncomingContext> = model::Field::new(
+        "sourceParticipantId",
+    );
+    /// `transferor`
+    pub const Transferor: model::Field<IncomingContext> = model::Field::new(
+        "transferor",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IncomingContext>] = &[
+        Self::ObservedParticipantId,
+        Self::OnBehalfOf,
+        Self::SourceParticipantId,
+        Self::Transferor,
+    ];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.inheritableScopes`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InheritableScopes {
+    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
+    pub kind: Option<ScopeCollectionKind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for InheritableScopes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl InheritableScopes {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inheritableScopes";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("kind", &self.kind);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for InheritableScopes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for InheritableScopes {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl InheritableScopes {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`InheritableScopes`] by wire name, each a [`Field<InheritableScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InheritableScopes::set_null`].
+pub enum InheritableScopesField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl InheritableScopesField {
+    /// `kind`
+    pub const Kind: model::Field<InheritableScopes> = model::Field::new("kind");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InheritableScopes>] = &[Self::Kind];
+}
+
+#[cfg(feature = "_attendee")]
+/// CSDL complex type `microsoft.graph.internetMessageHeader`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InternetMessageHeader {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for InternetMessageHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl InternetMessageHeader {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.internetMessageHeader";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for InternetMessageHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl graph_odata_runtime::model::ODataObject for InternetMessageHeader {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl InternetMessageHeader {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attendee")]
+/// The properties of [`InternetMessageHeader`] by wire name, each a [`Field<InternetMessageHeader>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternetMessageHeader::set_null`].
+pub enum InternetMessageHeaderField {}
+
+#[cfg(feature = "_attendee")]
+#[allow(non_upper_case_globals)]
+impl InternetMessageHeaderField {
+    /// `name`
+    pub const Name: model::Field<InternetMessageHeader> = model::Field::new("name");
+    /// `value`
+    pub const Value: model::Field<InternetMessageHeader> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InternetMessageHeader>] = &[
+        Self::Name,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.iosNetworkUsageRule`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosNetworkUsageRule {
+    /// Property `cellularDataBlocked`: `Edm.Boolean`, not nullable.
+    pub cellular_data_blocked: Option<bool>,
+    /// Property `cellularDataBlockWhenRoaming`: `Edm.Boolean`, not nullable.
+    pub cellular_data_block_when_roaming: Option<bool>,
+    /// Property `managedApps`: `Collection(microsoft.graph.appListItem)`.
+    pub managed_apps: Option<Vec<AppListItem>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for IosNetworkUsageRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosNetworkUsageRule {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosNetworkUsageRule";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cellularDataBlocked", &self.cellular_data_blocked);
+        object
+            .property(
+                "cellularDataBlockWhenRoaming",
+                &self.cellular_data_block_when_roaming,
+            );
+        object.property("managedApps", &self.managed_apps);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for IosNetworkUsageRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for IosNetworkUsageRule {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "cellularDataBlocked" => {
+                read_lenient(map, key, &mut self.cellular_data_blocked, extra)
+            }
+            "cellularDataBlockWhenRoaming" => {
+                read_lenient(map, key, &mut self.cellular_data_block_when_roaming, extra)
+            }
+            "managedApps" => read_nullable(map, key, &mut self.managed_apps, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl IosNetworkUsageRule {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`IosNetworkUsageRule`] by wire name, each a [`Field<IosNetworkUsageRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosNetworkUsageRule::set_null`].
+pub enum IosNetworkUsageRuleField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl IosNetworkUsageRuleField {
+    /// `cellularDataBlocked`
+    pub const CellularDataBlocked: model::Field<IosNetworkUsageRule> = model::Field::new(
+        "cellularDataBlocked",
+    );
+    /// `cellularDataBlockWhenRoaming`
+    pub const CellularDataBlockWhenRoaming: model::Field<IosNetworkUsageRule> = model::Field::new(
+        "cellularDataBlockWhenRoaming",
+    );
+    /// `managedApps`
+    pub const ManagedApps: model::Field<IosNetworkUsageRule> = model::Field::new(
+        "managedApps",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IosNetworkUsageRule>] = &[
+        Self::CellularDataBlocked,
+        Self::CellularDataBlockWhenRoaming,
+        Self::ManagedApps,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.keyCredentialConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KeyCredentialConfiguration {
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `maxLifetime`: `Edm.Duration`.
+    pub max_lifetime: Option<edm::Duration>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `restrictionType`: `microsoft.graph.appKeyCredentialRestrictionType`.
+    pub restriction_type: Option<AppKeyCredentialRestrictionType>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for KeyCredentialConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl KeyCredentialConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredentialConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("maxLifetime", &self.max_lifetime);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("restrictionType", &self.restriction_type);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "maxLifetime" => read_lenient(map, key, &mut self.max_lifetime, extra),
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "restrictionType" => {
+                read_nullable(map, key, &mut self.restriction_type, extra)
+            }
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl KeyCredentialConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`KeyCredentialConfiguration`] by wire name, each a [`Field<KeyCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredentialConfiguration::set_null`].
+pub enum KeyCredentialConfigurationField {}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(non_upper_case_globals)]
+impl KeyCredentialConfigurationField {
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<KeyCredentialConfiguration> = model::Field::new(
+        "excludeActors",
+    );
+    /// `maxLifetime`
+    pub const MaxLifetime: model::Field<KeyCredentialConfiguration> = model::Field::new(
+        "maxLifetime",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        KeyCredentialConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `restrictionType`
+    pub const RestrictionType: model::Field<KeyCredentialConfiguration> = model::Field::new(
+        "restrictionType",
+    );
+    /// `state`
+    pub const State: model::Field<KeyCredentialConfiguration> = model::Field::new(
+        "state",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<KeyCredentialConfiguration>] = &[
+        Self::ExcludeActors,
+        Self::MaxLifetime,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::RestrictionType,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.localAdminSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LocalAdminSettings {
+    /// Property `enableGlobalAdmins`: `Edm.Boolean`.
+    pub enable_global_admins: Option<bool>,
+    /// Property `registeringUsers`: `microsoft.graph.deviceRegistrationMembership`.
+    pub registering_users: Option<AnyDeviceRegistrationMembership>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for LocalAdminSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl LocalAdminSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.localAdminSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("enableGlobalAdmins", &self.enable_global_admins);
+        object.property("registeringUsers", &self.registering_users);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for LocalAdminSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for LocalAdminSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "enableGlobalAdmins" => {
+                read_lenient(map, key, &mut self.enable_global_admins, extra)
+            }
+            "registeringUsers" => {
+                read_nullable(map, key, &mut self.registering_users, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl LocalAdminSettings {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`LocalAdminSettings`] by wire name, each a [`Field<LocalAdminSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalAdminSettings::set_null`].
+pub enum LocalAdminSettingsField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl LocalAdminSettingsField {
+    /// `enableGlobalAdmins`
+    pub const EnableGlobalAdmins: model::Field<LocalAdminSettings> = model::Field::new(
+        "enableGlobalAdmins",
+    );
+    /// `registeringUsers`
+    pub const RegisteringUsers: model::Field<LocalAdminSettings> = model::Field::new(
+        "registeringUsers",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LocalAdminSettings>] = &[
+        Self::EnableGlobalAdmins,
+        Self::RegisteringUsers,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingGermany`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingGermany {
+    /// Property `movieRating`: `microsoft.graph.ratingGermanyMoviesType`, not nullable.
+    pub movie_rating: Option<RatingGermanyMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingGermanyTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingGermanyTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingGermany {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingGermany {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingGermany";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingGermany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingGermany {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingGermany {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingGermany`] by wire name, each a [`Field<MediaContentRatingGermany>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingGermany::set_null`].
+pub enum MediaContentRatingGermanyField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingGermanyField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingGermany> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingGermany> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingGermany>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
 }
 
 #[cfg(feature = "_activities_container")]
@@ -933,6 +3741,581 @@ impl ModifiedPropertyField {
     ];
 }
 
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL complex type `microsoft.graph.multiTenantOrganizationJoinRequestTransitionDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MultiTenantOrganizationJoinRequestTransitionDetails {
+    /// Property `desiredMemberState`: `microsoft.graph.multiTenantOrganizationMemberState`.
+    pub desired_member_state: Option<MultiTenantOrganizationMemberState>,
+    /// Property `details`: `Edm.String`.
+    pub details: Option<String>,
+    /// Property `status`: `microsoft.graph.multiTenantOrganizationMemberProcessingStatus`.
+    pub status: Option<MultiTenantOrganizationMemberProcessingStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for MultiTenantOrganizationJoinRequestTransitionDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl MultiTenantOrganizationJoinRequestTransitionDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationJoinRequestTransitionDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("desiredMemberState", &self.desired_member_state);
+        object.property("details", &self.details);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de>
+for MultiTenantOrganizationJoinRequestTransitionDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject
+for MultiTenantOrganizationJoinRequestTransitionDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "desiredMemberState" => {
+                read_nullable(map, key, &mut self.desired_member_state, extra)
+            }
+            "details" => read_lenient(map, key, &mut self.details, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl MultiTenantOrganizationJoinRequestTransitionDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`MultiTenantOrganizationJoinRequestTransitionDetails`] by wire name, each a [`Field<MultiTenantOrganizationJoinRequestTransitionDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationJoinRequestTransitionDetails::set_null`].
+pub enum MultiTenantOrganizationJoinRequestTransitionDetailsField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl MultiTenantOrganizationJoinRequestTransitionDetailsField {
+    /// `desiredMemberState`
+    pub const DesiredMemberState: model::Field<
+        MultiTenantOrganizationJoinRequestTransitionDetails,
+    > = model::Field::new("desiredMemberState");
+    /// `details`
+    pub const Details: model::Field<
+        MultiTenantOrganizationJoinRequestTransitionDetails,
+    > = model::Field::new("details");
+    /// `status`
+    pub const Status: model::Field<
+        MultiTenantOrganizationJoinRequestTransitionDetails,
+    > = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        MultiTenantOrganizationJoinRequestTransitionDetails,
+    >] = &[Self::DesiredMemberState, Self::Details, Self::Status];
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL complex type `microsoft.graph.multiTenantOrganizationMemberTransitionDetails`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MultiTenantOrganizationMemberTransitionDetails {
+    /// Property `desiredRole`: `microsoft.graph.multiTenantOrganizationMemberRole`.
+    pub desired_role: Option<MultiTenantOrganizationMemberRole>,
+    /// Property `desiredState`: `microsoft.graph.multiTenantOrganizationMemberState`.
+    pub desired_state: Option<MultiTenantOrganizationMemberState>,
+    /// Property `details`: `Edm.String`.
+    pub details: Option<String>,
+    /// Property `status`: `microsoft.graph.multiTenantOrganizationMemberProcessingStatus`.
+    pub status: Option<MultiTenantOrganizationMemberProcessingStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for MultiTenantOrganizationMemberTransitionDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl MultiTenantOrganizationMemberTransitionDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationMemberTransitionDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("desiredRole", &self.desired_role);
+        object.property("desiredState", &self.desired_state);
+        object.property("details", &self.details);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberTransitionDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject
+for MultiTenantOrganizationMemberTransitionDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "desiredRole" => read_nullable(map, key, &mut self.desired_role, extra),
+            "desiredState" => read_nullable(map, key, &mut self.desired_state, extra),
+            "details" => read_lenient(map, key, &mut self.details, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl MultiTenantOrganizationMemberTransitionDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`MultiTenantOrganizationMemberTransitionDetails`] by wire name, each a [`Field<MultiTenantOrganizationMemberTransitionDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationMemberTransitionDetails::set_null`].
+pub enum MultiTenantOrganizationMemberTransitionDetailsField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl MultiTenantOrganizationMemberTransitionDetailsField {
+    /// `desiredRole`
+    pub const DesiredRole: model::Field<
+        MultiTenantOrganizationMemberTransitionDetails,
+    > = model::Field::new("desiredRole");
+    /// `desiredState`
+    pub const DesiredState: model::Field<
+        MultiTenantOrganizationMemberTransitionDetails,
+    > = model::Field::new("desiredState");
+    /// `details`
+    pub const Details: model::Field<MultiTenantOrganizationMemberTransitionDetails> = model::Field::new(
+        "details",
+    );
+    /// `status`
+    pub const Status: model::Field<MultiTenantOrganizationMemberTransitionDetails> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        MultiTenantOrganizationMemberTransitionDetails,
+    >] = &[Self::DesiredRole, Self::DesiredState, Self::Details, Self::Status];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.noScopes`; base type `microsoft.graph.inheritableScopes`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoScopes {
+    /// Property `kind`: `microsoft.graph.scopeCollectionKind`, not nullable.
+    /// Inherited from `microsoft.graph.inheritableScopes`.
+    pub kind: Option<ScopeCollectionKind>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for NoScopes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl NoScopes {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noScopes";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("kind", &self.kind);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for NoScopes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for NoScopes {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "kind" => read_nullable(map, key, &mut self.kind, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl NoScopes {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`NoScopes`] by wire name, each a [`Field<NoScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoScopes::set_null`].
+pub enum NoScopesField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl NoScopesField {
+    /// `kind`
+    pub const Kind: model::Field<NoScopes> = model::Field::new("kind");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NoScopes>] = &[Self::Kind];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.noTrainingNotificationSetting`; base type `microsoft.graph.endUserNotificationSetting`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoTrainingNotificationSetting {
+    /// Property `notificationPreference`: `microsoft.graph.endUserNotificationPreference`.
+    /// Inherited from `microsoft.graph.endUserNotificationSetting`.
+    pub notification_preference: Option<EndUserNotificationPreference>,
+    /// Property `positiveReinforcement`: `microsoft.graph.positiveReinforcementNotification`.
+    /// Inherited from `microsoft.graph.endUserNotificationSetting`.
+    pub positive_reinforcement: Option<PositiveReinforcementNotification>,
+    /// Property `settingType`: `microsoft.graph.endUserNotificationSettingType`.
+    /// Inherited from `microsoft.graph.endUserNotificationSetting`.
+    pub setting_type: Option<EndUserNotificationSettingType>,
+    /// Property `simulationNotification`: `microsoft.graph.simulationNotification`.
+    pub simulation_notification: Option<SimulationNotification>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for NoTrainingNotificationSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl NoTrainingNotificationSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noTrainingNotificationSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("notificationPreference", &self.notification_preference);
+        object.property("positiveReinforcement", &self.positive_reinforcement);
+        object.property("settingType", &self.setting_type);
+        object.property("simulationNotification", &self.simulation_notification);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for NoTrainingNotificationSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for NoTrainingNotificationSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "notificationPreference" => {
+                read_nullable(map, key, &mut self.notification_preference, extra)
+            }
+            "positiveReinforcement" => {
+                read_nullable(map, key, &mut self.positive_reinforcement, extra)
+            }
+            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
+            "simulationNotification" => {
+                read_nullable(map, key, &mut self.simulation_notification, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl NoTrainingNotificationSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`NoTrainingNotificationSetting`] by wire name, each a [`Field<NoTrainingNotificationSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoTrainingNotificationSetting::set_null`].
+pub enum NoTrainingNotificationSettingField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl NoTrainingNotificationSettingField {
+    /// `notificationPreference`
+    pub const NotificationPreference: model::Field<NoTrainingNotificationSetting> = model::Field::new(
+        "notificationPreference",
+    );
+    /// `positiveReinforcement`
+    pub const PositiveReinforcement: model::Field<NoTrainingNotificationSetting> = model::Field::new(
+        "positiveReinforcement",
+    );
+    /// `settingType`
+    pub const SettingType: model::Field<NoTrainingNotificationSetting> = model::Field::new(
+        "settingType",
+    );
+    /// `simulationNotification`
+    pub const SimulationNotification: model::Field<NoTrainingNotificationSetting> = model::Field::new(
+        "simulationNotification",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NoTrainingNotificationSetting>] = &[
+        Self::NotificationPreference,
+        Self::PositiveReinforcement,
+        Self::SettingType,
+        Self::SimulationNotification,
+    ];
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// CSDL complex type `microsoft.graph.onenoteOperationError`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnenoteOperationError {
+    /// Property `code`: `Edm.String`.
+    pub code: Option<String>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl serde::Serialize for OnenoteOperationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenoteOperationError {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onenoteOperationError";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("code", &self.code);
+        object.property("message", &self.message);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl<'de> serde::Deserialize<'de> for OnenoteOperationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl graph_odata_runtime::model::ODataObject for OnenoteOperationError {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "code" => read_lenient(map, key, &mut self.code, extra),
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+impl OnenoteOperationError {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copy_notebook_model")]
+/// The properties of [`OnenoteOperationError`] by wire name, each a [`Field<OnenoteOperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnenoteOperationError::set_null`].
+pub enum OnenoteOperationErrorField {}
+
+#[cfg(feature = "_copy_notebook_model")]
+#[allow(non_upper_case_globals)]
+impl OnenoteOperationErrorField {
+    /// `code`
+    pub const Code: model::Field<OnenoteOperationError> = model::Field::new("code");
+    /// `message`
+    pub const Message: model::Field<OnenoteOperationError> = model::Field::new(
+        "message",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OnenoteOperationError>] = &[
+        Self::Code,
+        Self::Message,
+    ];
+}
+
 #[cfg(feature = "_attachment")]
 /// CSDL complex type `microsoft.graph.onlineMeetingInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1182,11 +4565,21 @@ impl OpenIdConnectSettingField {
 }
 
 #[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.organizerMeetingInfo`; base type `microsoft.graph.meetingInfo`; open type: dynamic properties land in `additional_properties`.
+/// CSDL complex type `microsoft.graph.outgoingCallOptions`; base type `microsoft.graph.callOptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrganizerMeetingInfo {
-    /// Property `organizer`: `microsoft.graph.identitySet`, not nullable.
-    pub organizer: Option<AnyIdentitySet>,
+pub struct OutgoingCallOptions {
+    /// Property `hideBotAfterEscalation`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.callOptions`.
+    pub hide_bot_after_escalation: Option<bool>,
+    /// Property `isContentSharingNotificationEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.callOptions`.
+    pub is_content_sharing_notification_enabled: Option<bool>,
+    /// Property `isDeltaRosterEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.callOptions`.
+    pub is_delta_roster_enabled: Option<bool>,
+    /// Property `isInteractiveRosterEnabled`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.callOptions`.
+    pub is_interactive_roster_enabled: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1194,16 +4587,16 @@ pub struct OrganizerMeetingInfo {
 }
 
 #[cfg(feature = "_communications")]
-impl serde::Serialize for OrganizerMeetingInfo {
+impl serde::Serialize for OutgoingCallOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_communications")]
-impl OrganizerMeetingInfo {
+impl OutgoingCallOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizerMeetingInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.outgoingCallOptions";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1216,13 +4609,21 @@ impl OrganizerMeetingInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("organizer", &self.organizer);
+        object.property("hideBotAfterEscalation", &self.hide_bot_after_escalation);
+        object
+            .property(
+                "isContentSharingNotificationEnabled",
+                &self.is_content_sharing_notification_enabled,
+            );
+        object.property("isDeltaRosterEnabled", &self.is_delta_roster_enabled);
+        object
+            .property("isInteractiveRosterEnabled", &self.is_interactive_roster_enabled);
         object.end()
     }
 }
 
 #[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for OrganizerMeetingInfo {
+impl<'de> serde::Deserialize<'de> for OutgoingCallOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1231,16 +4632,32 @@ impl<'de> serde::Deserialize<'de> for OrganizerMeetingInfo {
 }
 
 #[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for OrganizerMeetingInfo {
+impl graph_odata_runtime::model::ODataObject for OutgoingCallOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
+            "hideBotAfterEscalation" => {
+                read_lenient(map, key, &mut self.hide_bot_after_escalation, extra)
+            }
+            "isContentSharingNotificationEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.is_content_sharing_notification_enabled,
+                    extra,
+                )
+            }
+            "isDeltaRosterEnabled" => {
+                read_lenient(map, key, &mut self.is_delta_roster_enabled, extra)
+            }
+            "isInteractiveRosterEnabled" => {
+                read_lenient(map, key, &mut self.is_interactive_roster_enabled, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -1252,7 +4669,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizerMeetingInfo {
 }
 
 #[cfg(feature = "_communications")]
-impl OrganizerMeetingInfo {
+impl OutgoingCallOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1263,18 +4680,35 @@ impl OrganizerMeetingInfo {
 }
 
 #[cfg(feature = "_communications")]
-/// The properties of [`OrganizerMeetingInfo`] by wire name, each a [`Field<OrganizerMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizerMeetingInfo::set_null`].
-pub enum OrganizerMeetingInfoField {}
+/// The properties of [`OutgoingCallOptions`] by wire name, each a [`Field<OutgoingCallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutgoingCallOptions::set_null`].
+pub enum OutgoingCallOptionsField {}
 
 #[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
-impl OrganizerMeetingInfoField {
-    /// `organizer`
-    pub const Organizer: model::Field<OrganizerMeetingInfo> = model::Field::new(
-        "organizer",
+impl OutgoingCallOptionsField {
+    /// `hideBotAfterEscalation`
+    pub const HideBotAfterEscalation: model::Field<OutgoingCallOptions> = model::Field::new(
+        "hideBotAfterEscalation",
+    );
+    /// `isContentSharingNotificationEnabled`
+    pub const IsContentSharingNotificationEnabled: model::Field<OutgoingCallOptions> = model::Field::new(
+        "isContentSharingNotificationEnabled",
+    );
+    /// `isDeltaRosterEnabled`
+    pub const IsDeltaRosterEnabled: model::Field<OutgoingCallOptions> = model::Field::new(
+        "isDeltaRosterEnabled",
+    );
+    /// `isInteractiveRosterEnabled`
+    pub const IsInteractiveRosterEnabled: model::Field<OutgoingCallOptions> = model::Field::new(
+        "isInteractiveRosterEnabled",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OrganizerMeetingInfo>] = &[Self::Organizer];
+    pub const ALL: &'static [model::Field<OutgoingCallOptions>] = &[
+        Self::HideBotAfterEscalation,
+        Self::IsContentSharingNotificationEnabled,
+        Self::IsDeltaRosterEnabled,
+        Self::IsInteractiveRosterEnabled,
+    ];
 }
 
 #[cfg(feature = "_patterned_recurrence")]
@@ -1378,6 +4812,382 @@ impl PatternedRecurrenceField {
         Self::Pattern,
         Self::Range,
     ];
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL complex type `microsoft.graph.plannerCategoryDescriptions`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerCategoryDescriptions {
+    /// Property `category1`: `Edm.String`.
+    pub category1: Option<String>,
+    /// Property `category10`: `Edm.String`.
+    pub category10: Option<String>,
+    /// Property `category11`: `Edm.String`.
+    pub category11: Option<String>,
+    /// Property `category12`: `Edm.String`.
+    pub category12: Option<String>,
+    /// Property `category13`: `Edm.String`.
+    pub category13: Option<String>,
+    /// Property `category14`: `Edm.String`.
+    pub category14: Option<String>,
+    /// Property `category15`: `Edm.String`.
+    pub category15: Option<String>,
+    /// Property `category16`: `Edm.String`.
+    pub category16: Option<String>,
+    /// Property `category17`: `Edm.String`.
+    pub category17: Option<String>,
+    /// Property `category18`: `Edm.String`.
+    pub category18: Option<String>,
+    /// Property `category19`: `Edm.String`.
+    pub category19: Option<String>,
+    /// Property `category2`: `Edm.String`.
+    pub category2: Option<String>,
+    /// Property `category20`: `Edm.String`.
+    pub category20: Option<String>,
+    /// Property `category21`: `Edm.String`.
+    pub category21: Option<String>,
+    /// Property `category22`: `Edm.String`.
+    pub category22: Option<String>,
+    /// Property `category23`: `Edm.String`.
+    pub category23: Option<String>,
+    /// Property `category24`: `Edm.String`.
+    pub category24: Option<String>,
+    /// Property `category25`: `Edm.String`.
+    pub category25: Option<String>,
+    /// Property `category3`: `Edm.String`.
+    pub category3: Option<String>,
+    /// Property `category4`: `Edm.String`.
+    pub category4: Option<String>,
+    /// Property `category5`: `Edm.String`.
+    pub category5: Option<String>,
+    /// Property `category6`: `Edm.String`.
+    pub category6: Option<String>,
+    /// Property `category7`: `Edm.String`.
+    pub category7: Option<String>,
+    /// Property `category8`: `Edm.String`.
+    pub category8: Option<String>,
+    /// Property `category9`: `Edm.String`.
+    pub category9: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerCategoryDescriptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerCategoryDescriptions {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerCategoryDescriptions";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("category1", &self.category1);
+        object.property("category10", &self.category10);
+        object.property("category11", &self.category11);
+        object.property("category12", &self.category12);
+        object.property("category13", &self.category13);
+        object.property("category14", &self.category14);
+        object.property("category15", &self.category15);
+        object.property("category16", &self.category16);
+        object.property("category17", &self.category17);
+        object.property("category18", &self.category18);
+        object.property("category19", &self.category19);
+        object.property("category2", &self.category2);
+        object.property("category20", &self.category20);
+        object.property("category21", &self.category21);
+        object.property("category22", &self.category22);
+        object.property("category23", &self.category23);
+        object.property("category24", &self.category24);
+        object.property("category25", &self.category25);
+        object.property("category3", &self.category3);
+        object.property("category4", &self.category4);
+        object.property("category5", &self.category5);
+        object.property("category6", &self.category6);
+        object.property("category7", &self.category7);
+        object.property("category8", &self.category8);
+        object.property("category9", &self.category9);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerCategoryDescriptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerCategoryDescriptions {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "category1" => read_lenient(map, key, &mut self.category1, extra),
+            "category10" => read_lenient(map, key, &mut self.category10, extra),
+            "category11" => read_lenient(map, key, &mut self.category11, extra),
+            "category12" => read_lenient(map, key, &mut self.category12, extra),
+            "category13" => read_lenient(map, key, &mut self.category13, extra),
+            "category14" => read_lenient(map, key, &mut self.category14, extra),
+            "category15" => read_lenient(map, key, &mut self.category15, extra),
+            "category16" => read_lenient(map, key, &mut self.category16, extra),
+            "category17" => read_lenient(map, key, &mut self.category17, extra),
+            "category18" => read_lenient(map, key, &mut self.category18, extra),
+            "category19" => read_lenient(map, key, &mut self.category19, extra),
+            "category2" => read_lenient(map, key, &mut self.category2, extra),
+            "category20" => read_lenient(map, key, &mut self.category20, extra),
+            "category21" => read_lenient(map, key, &mut self.category21, extra),
+            "category22" => read_lenient(map, key, &mut self.category22, extra),
+            "category23" => read_lenient(map, key, &mut self.category23, extra),
+            "category24" => read_lenient(map, key, &mut self.category24, extra),
+            "category25" => read_lenient(map, key, &mut self.category25, extra),
+            "category3" => read_lenient(map, key, &mut self.category3, extra),
+            "category4" => read_lenient(map, key, &mut self.category4, extra),
+            "category5" => read_lenient(map, key, &mut self.category5, extra),
+            "category6" => read_lenient(map, key, &mut self.category6, extra),
+            "category7" => read_lenient(map, key, &mut self.category7, extra),
+            "category8" => read_lenient(map, key, &mut self.category8, extra),
+            "category9" => read_lenient(map, key, &mut self.category9, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerCategoryDescriptions {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// The properties of [`PlannerCategoryDescriptions`] by wire name, each a [`Field<PlannerCategoryDescriptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerCategoryDescriptions::set_null`].
+pub enum PlannerCategoryDescriptionsField {}
+
+#[cfg(feature = "_planner_applied_categories")]
+#[allow(non_upper_case_globals)]
+impl PlannerCategoryDescriptionsField {
+    /// `category1`
+    pub const Category1: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category1",
+    );
+    /// `category10`
+    pub const Category10: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category10",
+    );
+    /// `category11`
+    pub const Category11: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category11",
+    );
+    /// `category12`
+    pub const Category12: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category12",
+    );
+    /// `category13`
+    pub const Category13: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category13",
+    );
+    /// `category14`
+    pub const Category14: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category14",
+    );
+    /// `category15`
+    pub const Category15: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category15",
+    );
+    /// `category16`
+    pub const Category16: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category16",
+    );
+    /// `category17`
+    pub const Category17: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category17",
+    );
+    /// `category18`
+    pub const Category18: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category18",
+    );
+    /// `category19`
+    pub const Category19: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category19",
+    );
+    /// `category2`
+    pub const Category2: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category2",
+    );
+    /// `category20`
+    pub const Category20: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category20",
+    );
+    /// `category21`
+    pub const Category21: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category21",
+    );
+    /// `category22`
+    pub const Category22: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category22",
+    );
+    /// `category23`
+    pub const Category23: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category23",
+    );
+    /// `category24`
+    pub const Category24: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category24",
+    );
+    /// `category25`
+    pub const Category25: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category25",
+    );
+    /// `category3`
+    pub const Category3: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category3",
+    );
+    /// `category4`
+    pub const Category4: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category4",
+    );
+    /// `category5`
+    pub const Category5: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category5",
+    );
+    /// `category6`
+    pub const Category6: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category6",
+    );
+    /// `category7`
+    pub const Category7: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category7",
+    );
+    /// `category8`
+    pub const Category8: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category8",
+    );
+    /// `category9`
+    pub const Category9: model::Field<PlannerCategoryDescriptions> = model::Field::new(
+        "category9",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerCategoryDescriptions>] = &[
+        Self::Category1,
+        Self::Category10,
+        Self::Category11,
+        Self::Category12,
+        Self::Category13,
+        Self::Category14,
+        Self::Category15,
+        Self::Category16,
+        Self::Category17,
+        Self::Category18,
+        Self::Category19,
+        Self::Category2,
+        Self::Category20,
+        Self::Category21,
+        Self::Category22,
+        Self::Category23,
+        Self::Category24,
+        Self::Category25,
+        Self::Category3,
+        Self::Category4,
+        Self::Category5,
+        Self::Category6,
+        Self::Category7,
+        Self::Category8,
+        Self::Category9,
+    ];
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL complex type `microsoft.graph.plannerUserIds`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerUserIds {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerUserIds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerUserIds {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerUserIds";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerUserIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerUserIds {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 #[cfg(feature = "_print")]
@@ -1485,113 +5295,6 @@ impl PrintTaskStatusField {
     ];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.profileCardAnnotation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProfileCardAnnotation {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `localizations`: `Collection(microsoft.graph.displayNameLocalization)`.
-    pub localizations: Option<Vec<DisplayNameLocalization>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ProfileCardAnnotation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ProfileCardAnnotation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileCardAnnotation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("localizations", &self.localizations);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ProfileCardAnnotation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ProfileCardAnnotation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "localizations" => read_nullable(map, key, &mut self.localizations, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ProfileCardAnnotation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ProfileCardAnnotation`] by wire name, each a [`Field<ProfileCardAnnotation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileCardAnnotation::set_null`].
-pub enum ProfileCardAnnotationField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ProfileCardAnnotationField {
-    /// `displayName`
-    pub const DisplayName: model::Field<ProfileCardAnnotation> = model::Field::new(
-        "displayName",
-    );
-    /// `localizations`
-    pub const Localizations: model::Field<ProfileCardAnnotation> = model::Field::new(
-        "localizations",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProfileCardAnnotation>] = &[
-        Self::DisplayName,
-        Self::Localizations,
-    ];
-}
-
 #[cfg(feature = "_email_address")]
 /// A `microsoft.graph.recipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Recipient`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1660,3284 +5363,4 @@ impl AnyRecipient {
             _ => None,
         }
     }
-}
-
-#[cfg(feature = "_email_address")]
-#[cfg(feature = "_attendee")]
-impl From<Attendee> for AnyRecipient {
-    fn from(value: Attendee) -> Self {
-        Self::Attendee(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_email_address")]
-#[cfg(feature = "_attendee")]
-impl From<AttendeeBase> for AnyRecipient {
-    fn from(value: AttendeeBase) -> Self {
-        Self::AttendeeBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_email_address")]
-impl serde::Serialize for AnyRecipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Recipient(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_attendee")]
-            Self::Attendee(value) => {
-                value.serialize_with_type(serializer, Some(Attendee::ODATA_TYPE))
-            }
-            #[cfg(feature = "_attendee")]
-            Self::AttendeeBase(value) => {
-                value.serialize_with_type(serializer, Some(AttendeeBase::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_email_address")]
-impl<'de> serde::Deserialize<'de> for AnyRecipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_attendee")]
-            "microsoft.graph.attendee" | "graph.attendee" => {
-                serde_json::from_value(value).map(Self::Attendee)
-            }
-            #[cfg(feature = "_attendee")]
-            "microsoft.graph.attendeeBase" | "graph.attendeeBase" => {
-                serde_json::from_value(value).map(Self::AttendeeBase)
-            }
-            _ => serde_json::from_value(value).map(Self::Recipient),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.rubricCriterion`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RubricCriterion {
-    /// Property `description`: `microsoft.graph.educationItemBody`.
-    pub description: Option<EducationItemBody>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for RubricCriterion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl RubricCriterion {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricCriterion";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("description", &self.description);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for RubricCriterion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for RubricCriterion {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "description" => read_nullable(map, key, &mut self.description, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl RubricCriterion {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`RubricCriterion`] by wire name, each a [`Field<RubricCriterion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricCriterion::set_null`].
-pub enum RubricCriterionField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl RubricCriterionField {
-    /// `description`
-    pub const Description: model::Field<RubricCriterion> = model::Field::new(
-        "description",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RubricCriterion>] = &[Self::Description];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.rubricQuality`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RubricQuality {
-    /// Property `criteria`: `Collection(microsoft.graph.rubricCriterion)`.
-    pub criteria: Option<Vec<RubricCriterion>>,
-    /// Property `description`: `microsoft.graph.educationItemBody`.
-    pub description: Option<EducationItemBody>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `qualityId`: `Edm.String`.
-    pub quality_id: Option<String>,
-    /// Property `weight`: `Edm.Single`.
-    pub weight: Option<f32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for RubricQuality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl RubricQuality {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricQuality";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("criteria", &self.criteria);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("qualityId", &self.quality_id);
-        object.property("weight", &self.weight);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for RubricQuality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for RubricQuality {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "criteria" => read_nullable(map, key, &mut self.criteria, extra),
-            "description" => read_nullable(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "qualityId" => read_lenient(map, key, &mut self.quality_id, extra),
-            "weight" => read_lenient(map, key, &mut self.weight, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl RubricQuality {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`RubricQuality`] by wire name, each a [`Field<RubricQuality>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricQuality::set_null`].
-pub enum RubricQualityField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl RubricQualityField {
-    /// `criteria`
-    pub const Criteria: model::Field<RubricQuality> = model::Field::new("criteria");
-    /// `description`
-    pub const Description: model::Field<RubricQuality> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<RubricQuality> = model::Field::new(
-        "displayName",
-    );
-    /// `qualityId`
-    pub const QualityId: model::Field<RubricQuality> = model::Field::new("qualityId");
-    /// `weight`
-    pub const Weight: model::Field<RubricQuality> = model::Field::new("weight");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RubricQuality>] = &[
-        Self::Criteria,
-        Self::Description,
-        Self::DisplayName,
-        Self::QualityId,
-        Self::Weight,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.serviceHealthIssuePost`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceHealthIssuePost {
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `microsoft.graph.itemBody`.
-    pub description: Option<ItemBody>,
-    /// Property `postType`: `microsoft.graph.postType`.
-    pub post_type: Option<PostType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceHealthIssuePost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceHealthIssuePost {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealthIssuePost";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("postType", &self.post_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceHealthIssuePost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceHealthIssuePost {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_nullable(map, key, &mut self.description, extra),
-            "postType" => read_nullable(map, key, &mut self.post_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceHealthIssuePost {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ServiceHealthIssuePost`] by wire name, each a [`Field<ServiceHealthIssuePost>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealthIssuePost::set_null`].
-pub enum ServiceHealthIssuePostField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ServiceHealthIssuePostField {
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ServiceHealthIssuePost> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<ServiceHealthIssuePost> = model::Field::new(
-        "description",
-    );
-    /// `postType`
-    pub const PostType: model::Field<ServiceHealthIssuePost> = model::Field::new(
-        "postType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceHealthIssuePost>] = &[
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::PostType,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.serviceHostedMediaConfig`; base type `microsoft.graph.mediaConfig`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceHostedMediaConfig {
-    /// Property `preFetchMedia`: `Collection(microsoft.graph.mediaInfo)`.
-    pub pre_fetch_media: Option<Vec<MediaInfo>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for ServiceHostedMediaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl ServiceHostedMediaConfig {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHostedMediaConfig";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("preFetchMedia", &self.pre_fetch_media);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for ServiceHostedMediaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for ServiceHostedMediaConfig {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "preFetchMedia" => read_nullable(map, key, &mut self.pre_fetch_media, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl ServiceHostedMediaConfig {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`ServiceHostedMediaConfig`] by wire name, each a [`Field<ServiceHostedMediaConfig>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHostedMediaConfig::set_null`].
-pub enum ServiceHostedMediaConfigField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl ServiceHostedMediaConfigField {
-    /// `preFetchMedia`
-    pub const PreFetchMedia: model::Field<ServiceHostedMediaConfig> = model::Field::new(
-        "preFetchMedia",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceHostedMediaConfig>] = &[
-        Self::PreFetchMedia,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.serviceUpdateMessageViewpoint`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceUpdateMessageViewpoint {
-    /// Property `isArchived`: `Edm.Boolean`.
-    pub is_archived: Option<bool>,
-    /// Property `isFavorited`: `Edm.Boolean`.
-    pub is_favorited: Option<bool>,
-    /// Property `isRead`: `Edm.Boolean`.
-    pub is_read: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceUpdateMessageViewpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceUpdateMessageViewpoint {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceUpdateMessageViewpoint";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isArchived", &self.is_archived);
-        object.property("isFavorited", &self.is_favorited);
-        object.property("isRead", &self.is_read);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceUpdateMessageViewpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessageViewpoint {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isArchived" => read_lenient(map, key, &mut self.is_archived, extra),
-            "isFavorited" => read_lenient(map, key, &mut self.is_favorited, extra),
-            "isRead" => read_lenient(map, key, &mut self.is_read, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceUpdateMessageViewpoint {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ServiceUpdateMessageViewpoint`] by wire name, each a [`Field<ServiceUpdateMessageViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceUpdateMessageViewpoint::set_null`].
-pub enum ServiceUpdateMessageViewpointField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ServiceUpdateMessageViewpointField {
-    /// `isArchived`
-    pub const IsArchived: model::Field<ServiceUpdateMessageViewpoint> = model::Field::new(
-        "isArchived",
-    );
-    /// `isFavorited`
-    pub const IsFavorited: model::Field<ServiceUpdateMessageViewpoint> = model::Field::new(
-        "isFavorited",
-    );
-    /// `isRead`
-    pub const IsRead: model::Field<ServiceUpdateMessageViewpoint> = model::Field::new(
-        "isRead",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceUpdateMessageViewpoint>] = &[
-        Self::IsArchived,
-        Self::IsFavorited,
-        Self::IsRead,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL complex type `microsoft.graph.shiftAvailability`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShiftAvailability {
-    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
-    pub recurrence: Option<PatternedRecurrence>,
-    /// Property `timeSlots`: `Collection(microsoft.graph.timeRange)`.
-    pub time_slots: Option<Vec<TimeRange>>,
-    /// Property `timeZone`: `Edm.String`.
-    pub time_zone: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for ShiftAvailability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ShiftAvailability {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shiftAvailability";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("recurrence", &self.recurrence);
-        object.property("timeSlots", &self.time_slots);
-        object.property("timeZone", &self.time_zone);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for ShiftAvailability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for ShiftAvailability {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
-            "timeSlots" => read_nullable(map, key, &mut self.time_slots, extra),
-            "timeZone" => read_lenient(map, key, &mut self.time_zone, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl ShiftAvailability {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`ShiftAvailability`] by wire name, each a [`Field<ShiftAvailability>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShiftAvailability::set_null`].
-pub enum ShiftAvailabilityField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl ShiftAvailabilityField {
-    /// `recurrence`
-    pub const Recurrence: model::Field<ShiftAvailability> = model::Field::new(
-        "recurrence",
-    );
-    /// `timeSlots`
-    pub const TimeSlots: model::Field<ShiftAvailability> = model::Field::new(
-        "timeSlots",
-    );
-    /// `timeZone`
-    pub const TimeZone: model::Field<ShiftAvailability> = model::Field::new("timeZone");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ShiftAvailability>] = &[
-        Self::Recurrence,
-        Self::TimeSlots,
-        Self::TimeZone,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL complex type `microsoft.graph.sizeRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SizeRange {
-    /// Property `maximumSize`: `Edm.Int32`.
-    pub maximum_size: Option<i32>,
-    /// Property `minimumSize`: `Edm.Int32`.
-    pub minimum_size: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for SizeRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl SizeRange {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sizeRange";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("maximumSize", &self.maximum_size);
-        object.property("minimumSize", &self.minimum_size);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for SizeRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for SizeRange {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "maximumSize" => read_lenient(map, key, &mut self.maximum_size, extra),
-            "minimumSize" => read_lenient(map, key, &mut self.minimum_size, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl SizeRange {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`SizeRange`] by wire name, each a [`Field<SizeRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SizeRange::set_null`].
-pub enum SizeRangeField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl SizeRangeField {
-    /// `maximumSize`
-    pub const MaximumSize: model::Field<SizeRange> = model::Field::new("maximumSize");
-    /// `minimumSize`
-    pub const MinimumSize: model::Field<SizeRange> = model::Field::new("minimumSize");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SizeRange>] = &[
-        Self::MaximumSize,
-        Self::MinimumSize,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.stringKeyLongValuePair`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StringKeyLongValuePair {
-    /// Property `key`: `Edm.String`.
-    pub key: Option<String>,
-    /// Property `value`: `Edm.Int64`, not nullable.
-    pub value: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for StringKeyLongValuePair {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyLongValuePair {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyLongValuePair";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for StringKeyLongValuePair {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl StringKeyLongValuePair {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`StringKeyLongValuePair`] by wire name, each a [`Field<StringKeyLongValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
-pub enum StringKeyLongValuePairField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl StringKeyLongValuePairField {
-    /// `key`
-    pub const Key: model::Field<StringKeyLongValuePair> = model::Field::new("key");
-    /// `value`
-    pub const Value: model::Field<StringKeyLongValuePair> = model::Field::new("value");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StringKeyLongValuePair>] = &[
-        Self::Key,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationMetadataEntry {
-    /// Property `key`: `microsoft.graph.synchronizationMetadata`.
-    pub key: Option<SynchronizationMetadata>,
-    /// Property `value`: `Edm.String`.
-    pub value: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationMetadataEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationMetadataEntry {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationMetadataEntry";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("key", &self.key);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationMetadataEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "key" => read_nullable(map, key, &mut self.key, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationMetadataEntry {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationMetadataEntry`] by wire name, each a [`Field<SynchronizationMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
-pub enum SynchronizationMetadataEntryField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationMetadataEntryField {
-    /// `key`
-    pub const Key: model::Field<SynchronizationMetadataEntry> = model::Field::new("key");
-    /// `value`
-    pub const Value: model::Field<SynchronizationMetadataEntry> = model::Field::new(
-        "value",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationMetadataEntry>] = &[
-        Self::Key,
-        Self::Value,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationProgress`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationProgress {
-    /// Property `completedUnits`: `Edm.Int64`, not nullable.
-    pub completed_units: Option<i64>,
-    /// Property `progressObservationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub progress_observation_date_time: Option<edm::DateTimeOffset>,
-    /// Property `totalUnits`: `Edm.Int64`, not nullable.
-    pub total_units: Option<i64>,
-    /// Property `units`: `Edm.String`.
-    pub units: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationProgress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationProgress {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationProgress";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("completedUnits", &self.completed_units);
-        object
-            .property(
-                "progressObservationDateTime",
-                &self.progress_observation_date_time,
-            );
-        object.property("totalUnits", &self.total_units);
-        object.property("units", &self.units);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "completedUnits" => read_lenient(map, key, &mut self.completed_units, extra),
-            "progressObservationDateTime" => {
-                read_lenient(map, key, &mut self.progress_observation_date_time, extra)
-            }
-            "totalUnits" => read_lenient(map, key, &mut self.total_units, extra),
-            "units" => read_lenient(map, key, &mut self.units, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationProgress {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationProgress`] by wire name, each a [`Field<SynchronizationProgress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationProgress::set_null`].
-pub enum SynchronizationProgressField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationProgressField {
-    /// `completedUnits`
-    pub const CompletedUnits: model::Field<SynchronizationProgress> = model::Field::new(
-        "completedUnits",
-    );
-    /// `progressObservationDateTime`
-    pub const ProgressObservationDateTime: model::Field<SynchronizationProgress> = model::Field::new(
-        "progressObservationDateTime",
-    );
-    /// `totalUnits`
-    pub const TotalUnits: model::Field<SynchronizationProgress> = model::Field::new(
-        "totalUnits",
-    );
-    /// `units`
-    pub const Units: model::Field<SynchronizationProgress> = model::Field::new("units");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationProgress>] = &[
-        Self::CompletedUnits,
-        Self::ProgressObservationDateTime,
-        Self::TotalUnits,
-        Self::Units,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationQuarantine`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationQuarantine {
-    /// Property `currentBegan`: `Edm.DateTimeOffset`, not nullable.
-    pub current_began: Option<edm::DateTimeOffset>,
-    /// Property `error`: `microsoft.graph.synchronizationError`.
-    pub error: Option<SynchronizationError>,
-    /// Property `nextAttempt`: `Edm.DateTimeOffset`, not nullable.
-    pub next_attempt: Option<edm::DateTimeOffset>,
-    /// Property `reason`: `microsoft.graph.quarantineReason`, not nullable.
-    pub reason: Option<QuarantineReason>,
-    /// Property `seriesBegan`: `Edm.DateTimeOffset`, not nullable.
-    pub series_began: Option<edm::DateTimeOffset>,
-    /// Property `seriesCount`: `Edm.Int64`, not nullable.
-    pub series_count: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationQuarantine {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationQuarantine {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationQuarantine";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("currentBegan", &self.current_began);
-        object.property("error", &self.error);
-        object.property("nextAttempt", &self.next_attempt);
-        object.property("reason", &self.reason);
-        object.property("seriesBegan", &self.series_began);
-        object.property("seriesCount", &self.series_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationQuarantine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "currentBegan" => read_lenient(map, key, &mut self.current_began, extra),
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "nextAttempt" => read_lenient(map, key, &mut self.next_attempt, extra),
-            "reason" => read_nullable(map, key, &mut self.reason, extra),
-            "seriesBegan" => read_lenient(map, key, &mut self.series_began, extra),
-            "seriesCount" => read_lenient(map, key, &mut self.series_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationQuarantine {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationQuarantine`] by wire name, each a [`Field<SynchronizationQuarantine>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationQuarantine::set_null`].
-pub enum SynchronizationQuarantineField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationQuarantineField {
-    /// `currentBegan`
-    pub const CurrentBegan: model::Field<SynchronizationQuarantine> = model::Field::new(
-        "currentBegan",
-    );
-    /// `error`
-    pub const Error: model::Field<SynchronizationQuarantine> = model::Field::new(
-        "error",
-    );
-    /// `nextAttempt`
-    pub const NextAttempt: model::Field<SynchronizationQuarantine> = model::Field::new(
-        "nextAttempt",
-    );
-    /// `reason`
-    pub const Reason: model::Field<SynchronizationQuarantine> = model::Field::new(
-        "reason",
-    );
-    /// `seriesBegan`
-    pub const SeriesBegan: model::Field<SynchronizationQuarantine> = model::Field::new(
-        "seriesBegan",
-    );
-    /// `seriesCount`
-    pub const SeriesCount: model::Field<SynchronizationQuarantine> = model::Field::new(
-        "seriesCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationQuarantine>] = &[
-        Self::CurrentBegan,
-        Self::Error,
-        Self::NextAttempt,
-        Self::Reason,
-        Self::SeriesBegan,
-        Self::SeriesCount,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationStatus`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationStatus {
-    /// Property `code`: `microsoft.graph.synchronizationStatusCode`, not nullable.
-    pub code: Option<SynchronizationStatusCode>,
-    /// Property `countSuccessiveCompleteFailures`: `Edm.Int64`, not nullable.
-    pub count_successive_complete_failures: Option<i64>,
-    /// Property `escrowsPruned`: `Edm.Boolean`, not nullable.
-    pub escrows_pruned: Option<bool>,
-    /// Property `lastExecution`: `microsoft.graph.synchronizationTaskExecution`.
-    pub last_execution: Option<SynchronizationTaskExecution>,
-    /// Property `lastSuccessfulExecution`: `microsoft.graph.synchronizationTaskExecution`.
-    pub last_successful_execution: Option<SynchronizationTaskExecution>,
-    /// Property `lastSuccessfulExecutionWithExports`: `microsoft.graph.synchronizationTaskExecution`.
-    pub last_successful_execution_with_exports: Option<SynchronizationTaskExecution>,
-    /// Property `progress`: `Collection(microsoft.graph.synchronizationProgress)`.
-    pub progress: Option<Vec<SynchronizationProgress>>,
-    /// Property `quarantine`: `microsoft.graph.synchronizationQuarantine`.
-    pub quarantine: Option<SynchronizationQuarantine>,
-    /// Property `steadyStateFirstAchievedTime`: `Edm.DateTimeOffset`, not nullable.
-    pub steady_state_first_achieved_time: Option<edm::DateTimeOffset>,
-    /// Property `steadyStateLastAchievedTime`: `Edm.DateTimeOffset`, not nullable.
-    pub steady_state_last_achieved_time: Option<edm::DateTimeOffset>,
-    /// Property `synchronizedEntryCountByType`: `Collection(microsoft.graph.stringKeyLongValuePair)`.
-    pub synchronized_entry_count_by_type: Option<Vec<StringKeyLongValuePair>>,
-    /// Property `troubleshootingUrl`: `Edm.String`.
-    pub troubleshooting_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object
-            .property(
-                "countSuccessiveCompleteFailures",
-                &self.count_successive_complete_failures,
-            );
-        object.property("escrowsPruned", &self.escrows_pruned);
-        object.property("lastExecution", &self.last_execution);
-        object.property("lastSuccessfulExecution", &self.last_successful_execution);
-        object
-            .property(
-                "lastSuccessfulExecutionWithExports",
-                &self.last_successful_execution_with_exports,
-            );
-        object.property("progress", &self.progress);
-        object.property("quarantine", &self.quarantine);
-        object
-            .property(
-                "steadyStateFirstAchievedTime",
-                &self.steady_state_first_achieved_time,
-            );
-        object
-            .property(
-                "steadyStateLastAchievedTime",
-                &self.steady_state_last_achieved_time,
-            );
-        object
-            .property(
-                "synchronizedEntryCountByType",
-                &self.synchronized_entry_count_by_type,
-            );
-        object.property("troubleshootingUrl", &self.troubleshooting_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_nullable(map, key, &mut self.code, extra),
-            "countSuccessiveCompleteFailures" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.count_successive_complete_failures,
-                    extra,
-                )
-            }
-            "escrowsPruned" => read_lenient(map, key, &mut self.escrows_pruned, extra),
-            "lastExecution" => read_nullable(map, key, &mut self.last_execution, extra),
-            "lastSuccessfulExecution" => {
-                read_nullable(map, key, &mut self.last_successful_execution, extra)
-            }
-            "lastSuccessfulExecutionWithExports" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.last_successful_execution_with_exports,
-                    extra,
-                )
-            }
-            "progress" => read_nullable(map, key, &mut self.progress, extra),
-            "quarantine" => read_nullable(map, key, &mut self.quarantine, extra),
-            "steadyStateFirstAchievedTime" => {
-                read_lenient(map, key, &mut self.steady_state_first_achieved_time, extra)
-            }
-            "steadyStateLastAchievedTime" => {
-                read_lenient(map, key, &mut self.steady_state_last_achieved_time, extra)
-            }
-            "synchronizedEntryCountByType" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.synchronized_entry_count_by_type,
-                    extra,
-                )
-            }
-            "troubleshootingUrl" => {
-                read_lenient(map, key, &mut self.troubleshooting_url, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationStatus`] by wire name, each a [`Field<SynchronizationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
-pub enum SynchronizationStatusField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationStatusField {
-    /// `code`
-    pub const Code: model::Field<SynchronizationStatus> = model::Field::new("code");
-    /// `countSuccessiveCompleteFailures`
-    pub const CountSuccessiveCompleteFailures: model::Field<SynchronizationStatus> = model::Field::new(
-        "countSuccessiveCompleteFailures",
-    );
-    /// `escrowsPruned`
-    pub const EscrowsPruned: model::Field<SynchronizationStatus> = model::Field::new(
-        "escrowsPruned",
-    );
-    /// `lastExecution`
-    pub const LastExecution: model::Field<SynchronizationStatus> = model::Field::new(
-        "lastExecution",
-    );
-    /// `lastSuccessfulExecution`
-    pub const LastSuccessfulExecution: model::Field<SynchronizationStatus> = model::Field::new(
-        "lastSuccessfulExecution",
-    );
-    /// `lastSuccessfulExecutionWithExports`
-    pub const LastSuccessfulExecutionWithExports: model::Field<SynchronizationStatus> = model::Field::new(
-        "lastSuccessfulExecutionWithExports",
-    );
-    /// `progress`
-    pub const Progress: model::Field<SynchronizationStatus> = model::Field::new(
-        "progress",
-    );
-    /// `quarantine`
-    pub const Quarantine: model::Field<SynchronizationStatus> = model::Field::new(
-        "quarantine",
-    );
-    /// `steadyStateFirstAchievedTime`
-    pub const SteadyStateFirstAchievedTime: model::Field<SynchronizationStatus> = model::Field::new(
-        "steadyStateFirstAchievedTime",
-    );
-    /// `steadyStateLastAchievedTime`
-    pub const SteadyStateLastAchievedTime: model::Field<SynchronizationStatus> = model::Field::new(
-        "steadyStateLastAchievedTime",
-    );
-    /// `synchronizedEntryCountByType`
-    pub const SynchronizedEntryCountByType: model::Field<SynchronizationStatus> = model::Field::new(
-        "synchronizedEntryCountByType",
-    );
-    /// `troubleshootingUrl`
-    pub const TroubleshootingUrl: model::Field<SynchronizationStatus> = model::Field::new(
-        "troubleshootingUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationStatus>] = &[
-        Self::Code,
-        Self::CountSuccessiveCompleteFailures,
-        Self::EscrowsPruned,
-        Self::LastExecution,
-        Self::LastSuccessfulExecution,
-        Self::LastSuccessfulExecutionWithExports,
-        Self::Progress,
-        Self::Quarantine,
-        Self::SteadyStateFirstAchievedTime,
-        Self::SteadyStateLastAchievedTime,
-        Self::SynchronizedEntryCountByType,
-        Self::TroubleshootingUrl,
-    ];
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationTaskExecution`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationTaskExecution {
-    /// Property `activityIdentifier`: `Edm.String`.
-    pub activity_identifier: Option<String>,
-    /// Property `countEntitled`: `Edm.Int64`, not nullable.
-    pub count_entitled: Option<i64>,
-    /// Property `countEntitledForProvisioning`: `Edm.Int64`, not nullable.
-    pub count_entitled_for_provisioning: Option<i64>,
-    /// Property `countEscrowed`: `Edm.Int64`, not nullable.
-    pub count_escrowed: Option<i64>,
-    /// Property `countEscrowedRaw`: `Edm.Int64`, not nullable.
-    pub count_escrowed_raw: Option<i64>,
-    /// Property `countExported`: `Edm.Int64`, not nullable.
-    pub count_exported: Option<i64>,
-    /// Property `countExports`: `Edm.Int64`, not nullable.
-    pub count_exports: Option<i64>,
-    /// Property `countImported`: `Edm.Int64`, not nullable.
-    pub count_imported: Option<i64>,
-    /// Property `countImportedDeltas`: `Edm.Int64`, not nullable.
-    pub count_imported_deltas: Option<i64>,
-    /// Property `countImportedReferenceDeltas`: `Edm.Int64`, not nullable.
-    pub count_imported_reference_deltas: Option<i64>,
-    /// Property `error`: `microsoft.graph.synchronizationError`.
-    pub error: Option<SynchronizationError>,
-    /// Property `state`: `microsoft.graph.synchronizationTaskExecutionResult`, not nullable.
-    pub state: Option<SynchronizationTaskExecutionResult>,
-    /// Property `timeBegan`: `Edm.DateTimeOffset`, not nullable.
-    pub time_began: Option<edm::DateTimeOffset>,
-    /// Property `timeEnded`: `Edm.DateTimeOffset`, not nullable.
-    pub time_ended: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationTaskExecution {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationTaskExecution {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationTaskExecution";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("activityIdentifier", &self.activity_identifier);
-        object.property("countEntitled", &self.count_entitled);
-        object
-            .property(
-                "countEntitledForProvisioning",
-                &self.count_entitled_for_provisioning,
-            );
-        object.property("countEscrowed", &self.count_escrowed);
-        object.property("countEscrowedRaw", &self.count_escrowed_raw);
-        object.property("countExported", &self.count_exported);
-        object.property("countExports", &self.count_exports);
-        object.property("countImported", &self.count_imported);
-        object.property("countImportedDeltas", &self.count_imported_deltas);
-        object
-            .property(
-                "countImportedReferenceDeltas",
-                &self.count_imported_reference_deltas,
-            );
-        object.property("error", &self.error);
-        object.property("state", &self.state);
-        object.property("timeBegan", &self.time_began);
-        object.property("timeEnded", &self.time_ended);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "activityIdentifier" => {
-                read_lenient(map, key, &mut self.activity_identifier, extra)
-            }
-            "countEntitled" => read_lenient(map, key, &mut self.count_entitled, extra),
-            "countEntitledForProvisioning" => {
-                read_lenient(map, key, &mut self.count_entitled_for_provisioning, extra)
-            }
-            "countEscrowed" => read_lenient(map, key, &mut self.count_escrowed, extra),
-            "countEscrowedRaw" => {
-                read_lenient(map, key, &mut self.count_escrowed_raw, extra)
-            }
-            "countExported" => read_lenient(map, key, &mut self.count_exported, extra),
-            "countExports" => read_lenient(map, key, &mut self.count_exports, extra),
-            "countImported" => read_lenient(map, key, &mut self.count_imported, extra),
-            "countImportedDeltas" => {
-                read_lenient(map, key, &mut self.count_imported_deltas, extra)
-            }
-            "countImportedReferenceDeltas" => {
-                read_lenient(map, key, &mut self.count_imported_reference_deltas, extra)
-            }
-            "error" => read_nullable(map, key, &mut self.error, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "timeBegan" => read_lenient(map, key, &mut self.time_began, extra),
-            "timeEnded" => read_lenient(map, key, &mut self.time_ended, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationTaskExecution {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationTaskExecution`] by wire name, each a [`Field<SynchronizationTaskExecution>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationTaskExecution::set_null`].
-pub enum SynchronizationTaskExecutionField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl SynchronizationTaskExecutionField {
-    /// `activityIdentifier`
-    pub const ActivityIdentifier: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "activityIdentifier",
-    );
-    /// `countEntitled`
-    pub const CountEntitled: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countEntitled",
-    );
-    /// `countEntitledForProvisioning`
-    pub const CountEntitledForProvisioning: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countEntitledForProvisioning",
-    );
-    /// `countEscrowed`
-    pub const CountEscrowed: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countEscrowed",
-    );
-    /// `countEscrowedRaw`
-    pub const CountEscrowedRaw: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countEscrowedRaw",
-    );
-    /// `countExported`
-    pub const CountExported: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countExported",
-    );
-    /// `countExports`
-    pub const CountExports: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countExports",
-    );
-    /// `countImported`
-    pub const CountImported: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countImported",
-    );
-    /// `countImportedDeltas`
-    pub const CountImportedDeltas: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countImportedDeltas",
-    );
-    /// `countImportedReferenceDeltas`
-    pub const CountImportedReferenceDeltas: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "countImportedReferenceDeltas",
-    );
-    /// `error`
-    pub const Error: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "error",
-    );
-    /// `state`
-    pub const State: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "state",
-    );
-    /// `timeBegan`
-    pub const TimeBegan: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "timeBegan",
-    );
-    /// `timeEnded`
-    pub const TimeEnded: model::Field<SynchronizationTaskExecution> = model::Field::new(
-        "timeEnded",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationTaskExecution>] = &[
-        Self::ActivityIdentifier,
-        Self::CountEntitled,
-        Self::CountEntitledForProvisioning,
-        Self::CountEscrowed,
-        Self::CountEscrowedRaw,
-        Self::CountExported,
-        Self::CountExports,
-        Self::CountImported,
-        Self::CountImportedDeltas,
-        Self::CountImportedReferenceDeltas,
-        Self::Error,
-        Self::State,
-        Self::TimeBegan,
-        Self::TimeEnded,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL complex type `microsoft.graph.timeOffDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeOffDetails {
-    /// Property `isAllDay`: `Edm.Boolean`, not nullable.
-    pub is_all_day: Option<bool>,
-    /// Property `subject`: `Edm.String`.
-    pub subject: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for TimeOffDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl TimeOffDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isAllDay", &self.is_all_day);
-        object.property("subject", &self.subject);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for TimeOffDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for TimeOffDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isAllDay" => read_lenient(map, key, &mut self.is_all_day, extra),
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl TimeOffDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`TimeOffDetails`] by wire name, each a [`Field<TimeOffDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffDetails::set_null`].
-pub enum TimeOffDetailsField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl TimeOffDetailsField {
-    /// `isAllDay`
-    pub const IsAllDay: model::Field<TimeOffDetails> = model::Field::new("isAllDay");
-    /// `subject`
-    pub const Subject: model::Field<TimeOffDetails> = model::Field::new("subject");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeOffDetails>] = &[
-        Self::IsAllDay,
-        Self::Subject,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL complex type `microsoft.graph.timeRange`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeRange {
-    /// Property `endTime`: `Edm.TimeOfDay`.
-    pub end_time: Option<edm::TimeOfDay>,
-    /// Property `startTime`: `Edm.TimeOfDay`.
-    pub start_time: Option<edm::TimeOfDay>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for TimeRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl TimeRange {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeRange";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("endTime", &self.end_time);
-        object.property("startTime", &self.start_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for TimeRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for TimeRange {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "endTime" => read_lenient(map, key, &mut self.end_time, extra),
-            "startTime" => read_lenient(map, key, &mut self.start_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl TimeRange {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`TimeRange`] by wire name, each a [`Field<TimeRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeRange::set_null`].
-pub enum TimeRangeField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl TimeRangeField {
-    /// `endTime`
-    pub const EndTime: model::Field<TimeRange> = model::Field::new("endTime");
-    /// `startTime`
-    pub const StartTime: model::Field<TimeRange> = model::Field::new("startTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeRange>] = &[
-        Self::EndTime,
-        Self::StartTime,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.tokenMeetingInfo`; base type `microsoft.graph.meetingInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TokenMeetingInfo {
-    /// Property `token`: `Edm.String`, not nullable.
-    pub token: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for TokenMeetingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl TokenMeetingInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenMeetingInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("token", &self.token);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for TokenMeetingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for TokenMeetingInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "token" => read_lenient(map, key, &mut self.token, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl TokenMeetingInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`TokenMeetingInfo`] by wire name, each a [`Field<TokenMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenMeetingInfo::set_null`].
-pub enum TokenMeetingInfoField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl TokenMeetingInfoField {
-    /// `token`
-    pub const Token: model::Field<TokenMeetingInfo> = model::Field::new("token");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TokenMeetingInfo>] = &[Self::Token];
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL complex type `microsoft.graph.unifiedRole`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnifiedRole {
-    /// Property `roleDefinitionId`: `Edm.String`, not nullable.
-    pub role_definition_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for UnifiedRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl UnifiedRole {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRole";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("roleDefinitionId", &self.role_definition_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for UnifiedRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject for UnifiedRole {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "roleDefinitionId" => {
-                read_lenient(map, key, &mut self.role_definition_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl UnifiedRole {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`UnifiedRole`] by wire name, each a [`Field<UnifiedRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRole::set_null`].
-pub enum UnifiedRoleField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl UnifiedRoleField {
-    /// `roleDefinitionId`
-    pub const RoleDefinitionId: model::Field<UnifiedRole> = model::Field::new(
-        "roleDefinitionId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnifiedRole>] = &[Self::RoleDefinitionId];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.userSimulationDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserSimulationDetails {
-    /// Property `assignedTrainingsCount`: `Edm.Int32`.
-    pub assigned_trainings_count: Option<i32>,
-    /// Property `completedTrainingsCount`: `Edm.Int32`.
-    pub completed_trainings_count: Option<i32>,
-    /// Property `compromisedDateTime`: `Edm.DateTimeOffset`.
-    pub compromised_date_time: Option<edm::DateTimeOffset>,
-    /// Property `inProgressTrainingsCount`: `Edm.Int32`.
-    pub in_progress_trainings_count: Option<i32>,
-    /// Property `isCompromised`: `Edm.Boolean`.
-    pub is_compromised: Option<bool>,
-    /// Property `reportedPhishDateTime`: `Edm.DateTimeOffset`.
-    pub reported_phish_date_time: Option<edm::DateTimeOffset>,
-    /// Property `simulationEvents`: `Collection(microsoft.graph.userSimulationEventInfo)`.
-    pub simulation_events: Option<Vec<UserSimulationEventInfo>>,
-    /// Property `simulationUser`: `microsoft.graph.attackSimulationUser`.
-    pub simulation_user: Option<AttackSimulationUser>,
-    /// Property `trainingEvents`: `Collection(microsoft.graph.userTrainingEventInfo)`.
-    pub training_events: Option<Vec<UserTrainingEventInfo>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for UserSimulationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl UserSimulationDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSimulationDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("assignedTrainingsCount", &self.assigned_trainings_count);
-        object.property("completedTrainingsCount", &self.completed_trainings_count);
-        object.property("compromisedDateTime", &self.compromised_date_time);
-        object.property("inProgressTrainingsCount", &self.in_progress_trainings_count);
-        object.property("isCompromised", &self.is_compromised);
-        object.property("reportedPhishDateTime", &self.reported_phish_date_time);
-        object.property("simulationEvents", &self.simulation_events);
-        object.property("simulationUser", &self.simulation_user);
-        object.property("trainingEvents", &self.training_events);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for UserSimulationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for UserSimulationDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "assignedTrainingsCount" => {
-                read_lenient(map, key, &mut self.assigned_trainings_count, extra)
-            }
-            "completedTrainingsCount" => {
-                read_lenient(map, key, &mut self.completed_trainings_count, extra)
-            }
-            "compromisedDateTime" => {
-                read_lenient(map, key, &mut self.compromised_date_time, extra)
-            }
-            "inProgressTrainingsCount" => {
-                read_lenient(map, key, &mut self.in_progress_trainings_count, extra)
-            }
-            "isCompromised" => read_lenient(map, key, &mut self.is_compromised, extra),
-            "reportedPhishDateTime" => {
-                read_lenient(map, key, &mut self.reported_phish_date_time, extra)
-            }
-            "simulationEvents" => {
-                read_nullable(map, key, &mut self.simulation_events, extra)
-            }
-            "simulationUser" => read_nullable(map, key, &mut self.simulation_user, extra),
-            "trainingEvents" => read_nullable(map, key, &mut self.training_events, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl UserSimulationDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`UserSimulationDetails`] by wire name, each a [`Field<UserSimulationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSimulationDetails::set_null`].
-pub enum UserSimulationDetailsField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl UserSimulationDetailsField {
-    /// `assignedTrainingsCount`
-    pub const AssignedTrainingsCount: model::Field<UserSimulationDetails> = model::Field::new(
-        "assignedTrainingsCount",
-    );
-    /// `completedTrainingsCount`
-    pub const CompletedTrainingsCount: model::Field<UserSimulationDetails> = model::Field::new(
-        "completedTrainingsCount",
-    );
-    /// `compromisedDateTime`
-    pub const CompromisedDateTime: model::Field<UserSimulationDetails> = model::Field::new(
-        "compromisedDateTime",
-    );
-    /// `inProgressTrainingsCount`
-    pub const InProgressTrainingsCount: model::Field<UserSimulationDetails> = model::Field::new(
-        "inProgressTrainingsCount",
-    );
-    /// `isCompromised`
-    pub const IsCompromised: model::Field<UserSimulationDetails> = model::Field::new(
-        "isCompromised",
-    );
-    /// `reportedPhishDateTime`
-    pub const ReportedPhishDateTime: model::Field<UserSimulationDetails> = model::Field::new(
-        "reportedPhishDateTime",
-    );
-    /// `simulationEvents`
-    pub const SimulationEvents: model::Field<UserSimulationDetails> = model::Field::new(
-        "simulationEvents",
-    );
-    /// `simulationUser`
-    pub const SimulationUser: model::Field<UserSimulationDetails> = model::Field::new(
-        "simulationUser",
-    );
-    /// `trainingEvents`
-    pub const TrainingEvents: model::Field<UserSimulationDetails> = model::Field::new(
-        "trainingEvents",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserSimulationDetails>] = &[
-        Self::AssignedTrainingsCount,
-        Self::CompletedTrainingsCount,
-        Self::CompromisedDateTime,
-        Self::InProgressTrainingsCount,
-        Self::IsCompromised,
-        Self::ReportedPhishDateTime,
-        Self::SimulationEvents,
-        Self::SimulationUser,
-        Self::TrainingEvents,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.userSimulationEventInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserSimulationEventInfo {
-    /// Property `browser`: `Edm.String`.
-    pub browser: Option<String>,
-    /// Property `clickSource`: `microsoft.graph.clickSource`.
-    pub click_source: Option<ClickSource>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `eventName`: `Edm.String`.
-    pub event_name: Option<String>,
-    /// Property `ipAddress`: `Edm.String`.
-    pub ip_address: Option<String>,
-    /// Property `osPlatformDeviceDetails`: `Edm.String`.
-    pub os_platform_device_details: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for UserSimulationEventInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl UserSimulationEventInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSimulationEventInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("browser", &self.browser);
-        object.property("clickSource", &self.click_source);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("eventName", &self.event_name);
-        object.property("ipAddress", &self.ip_address);
-        object.property("osPlatformDeviceDetails", &self.os_platform_device_details);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for UserSimulationEventInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for UserSimulationEventInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "browser" => read_lenient(map, key, &mut self.browser, extra),
-            "clickSource" => read_nullable(map, key, &mut self.click_source, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "eventName" => read_lenient(map, key, &mut self.event_name, extra),
-            "ipAddress" => read_lenient(map, key, &mut self.ip_address, extra),
-            "osPlatformDeviceDetails" => {
-                read_lenient(map, key, &mut self.os_platform_device_details, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl UserSimulationEventInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`UserSimulationEventInfo`] by wire name, each a [`Field<UserSimulationEventInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSimulationEventInfo::set_null`].
-pub enum UserSimulationEventInfoField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl UserSimulationEventInfoField {
-    /// `browser`
-    pub const Browser: model::Field<UserSimulationEventInfo> = model::Field::new(
-        "browser",
-    );
-    /// `clickSource`
-    pub const ClickSource: model::Field<UserSimulationEventInfo> = model::Field::new(
-        "clickSource",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<UserSimulationEventInfo> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `eventName`
-    pub const EventName: model::Field<UserSimulationEventInfo> = model::Field::new(
-        "eventName",
-    );
-    /// `ipAddress`
-    pub const IpAddress: model::Field<UserSimulationEventInfo> = model::Field::new(
-        "ipAddress",
-    );
-    /// `osPlatformDeviceDetails`
-    pub const OsPlatformDeviceDetails: model::Field<UserSimulationEventInfo> = model::Field::new(
-        "osPlatformDeviceDetails",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserSimulationEventInfo>] = &[
-        Self::Browser,
-        Self::ClickSource,
-        Self::EventDateTime,
-        Self::EventName,
-        Self::IpAddress,
-        Self::OsPlatformDeviceDetails,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.userTrainingEventInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserTrainingEventInfo {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `latestTrainingStatus`: `microsoft.graph.trainingStatus`.
-    pub latest_training_status: Option<TrainingStatus>,
-    /// Property `trainingAssignedProperties`: `microsoft.graph.userTrainingContentEventInfo`.
-    pub training_assigned_properties: Option<UserTrainingContentEventInfo>,
-    /// Property `trainingCompletedProperties`: `microsoft.graph.userTrainingContentEventInfo`.
-    pub training_completed_properties: Option<UserTrainingContentEventInfo>,
-    /// Property `trainingUpdatedProperties`: `microsoft.graph.userTrainingContentEventInfo`.
-    pub training_updated_properties: Option<UserTrainingContentEventInfo>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for UserTrainingEventInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl UserTrainingEventInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userTrainingEventInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("latestTrainingStatus", &self.latest_training_status);
-        object
-            .property("trainingAssignedProperties", &self.training_assigned_properties);
-        object
-            .property(
-                "trainingCompletedProperties",
-                &self.training_completed_properties,
-            );
-        object.property("trainingUpdatedProperties", &self.training_updated_properties);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for UserTrainingEventInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for UserTrainingEventInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "latestTrainingStatus" => {
-                read_nullable(map, key, &mut self.latest_training_status, extra)
-            }
-            "trainingAssignedProperties" => {
-                read_nullable(map, key, &mut self.training_assigned_properties, extra)
-            }
-            "trainingCompletedProperties" => {
-                read_nullable(map, key, &mut self.training_completed_properties, extra)
-            }
-            "trainingUpdatedProperties" => {
-                read_nullable(map, key, &mut self.training_updated_properties, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl UserTrainingEventInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`UserTrainingEventInfo`] by wire name, each a [`Field<UserTrainingEventInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserTrainingEventInfo::set_null`].
-pub enum UserTrainingEventInfoField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl UserTrainingEventInfoField {
-    /// `displayName`
-    pub const DisplayName: model::Field<UserTrainingEventInfo> = model::Field::new(
-        "displayName",
-    );
-    /// `latestTrainingStatus`
-    pub const LatestTrainingStatus: model::Field<UserTrainingEventInfo> = model::Field::new(
-        "latestTrainingStatus",
-    );
-    /// `trainingAssignedProperties`
-    pub const TrainingAssignedProperties: model::Field<UserTrainingEventInfo> = model::Field::new(
-        "trainingAssignedProperties",
-    );
-    /// `trainingCompletedProperties`
-    pub const TrainingCompletedProperties: model::Field<UserTrainingEventInfo> = model::Field::new(
-        "trainingCompletedProperties",
-    );
-    /// `trainingUpdatedProperties`
-    pub const TrainingUpdatedProperties: model::Field<UserTrainingEventInfo> = model::Field::new(
-        "trainingUpdatedProperties",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserTrainingEventInfo>] = &[
-        Self::DisplayName,
-        Self::LatestTrainingStatus,
-        Self::TrainingAssignedProperties,
-        Self::TrainingCompletedProperties,
-        Self::TrainingUpdatedProperties,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL complex type `microsoft.graph.x509CertificateAuthenticationModeConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct X509CertificateAuthenticationModeConfiguration {
-    /// Property `rules`: `Collection(microsoft.graph.x509CertificateRule)`.
-    pub rules: Option<Vec<X509CertificateRule>>,
-    /// Property `x509CertificateAuthenticationDefaultMode`: `microsoft.graph.x509CertificateAuthenticationMode`.
-    pub x509_certificate_authentication_default_mode: Option<
-        X509CertificateAuthenticationMode,
-    >,
-    /// Property `x509CertificateDefaultRequiredAffinityLevel`: `microsoft.graph.x509CertificateAffinityLevel`.
-    pub x509_certificate_default_required_affinity_level: Option<
-        X509CertificateAffinityLevel,
-    >,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateAuthenticationModeConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateAuthenticationModeConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateAuthenticationModeConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("rules", &self.rules);
-        object
-            .property(
-                "x509CertificateAuthenticationDefaultMode",
-                &self.x509_certificate_authentication_default_mode,
-            );
-        object
-            .property(
-                "x509CertificateDefaultRequiredAffinityLevel",
-                &self.x509_certificate_default_required_affinity_level,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationModeConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject
-for X509CertificateAuthenticationModeConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "rules" => read_nullable(map, key, &mut self.rules, extra),
-            "x509CertificateAuthenticationDefaultMode" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.x509_certificate_authentication_default_mode,
-                    extra,
-                )
-            }
-            "x509CertificateDefaultRequiredAffinityLevel" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.x509_certificate_default_required_affinity_level,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateAuthenticationModeConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`X509CertificateAuthenticationModeConfiguration`] by wire name, each a [`Field<X509CertificateAuthenticationModeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateAuthenticationModeConfiguration::set_null`].
-pub enum X509CertificateAuthenticationModeConfigurationField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl X509CertificateAuthenticationModeConfigurationField {
-    /// `rules`
-    pub const Rules: model::Field<X509CertificateAuthenticationModeConfiguration> = model::Field::new(
-        "rules",
-    );
-    /// `x509CertificateAuthenticationDefaultMode`
-    pub const X509CertificateAuthenticationDefaultMode: model::Field<
-        X509CertificateAuthenticationModeConfiguration,
-    > = model::Field::new("x509CertificateAuthenticationDefaultMode");
-    /// `x509CertificateDefaultRequiredAffinityLevel`
-    pub const X509CertificateDefaultRequiredAffinityLevel: model::Field<
-        X509CertificateAuthenticationModeConfiguration,
-    > = model::Field::new("x509CertificateDefaultRequiredAffinityLevel");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        X509CertificateAuthenticationModeConfiguration,
-    >] = &[
-        Self::Rules,
-        Self::X509CertificateAuthenticationDefaultMode,
-        Self::X509CertificateDefaultRequiredAffinityLevel,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL complex type `microsoft.graph.x509CertificateAuthorityScope`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct X509CertificateAuthorityScope {
-    /// Property `includeTargets`: `Collection(microsoft.graph.includeTarget)`.
-    pub include_targets: Option<Vec<IncludeTarget>>,
-    /// Property `publicKeyInfrastructureIdentifier`: `Edm.String`.
-    pub public_key_infrastructure_identifier: Option<String>,
-    /// Property `subjectKeyIdentifier`: `Edm.String`.
-    pub subject_key_identifier: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateAuthorityScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateAuthorityScope {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateAuthorityScope";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("includeTargets", &self.include_targets);
-        object
-            .property(
-                "publicKeyInfrastructureIdentifier",
-                &self.public_key_infrastructure_identifier,
-            );
-        object.property("subjectKeyIdentifier", &self.subject_key_identifier);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateAuthorityScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject for X509CertificateAuthorityScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
-            "publicKeyInfrastructureIdentifier" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.public_key_infrastructure_identifier,
-                    extra,
-                )
-            }
-            "subjectKeyIdentifier" => {
-                read_lenient(map, key, &mut self.subject_key_identifier, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateAuthorityScope {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`X509CertificateAuthorityScope`] by wire name, each a [`Field<X509CertificateAuthorityScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateAuthorityScope::set_null`].
-pub enum X509CertificateAuthorityScopeField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl X509CertificateAuthorityScopeField {
-    /// `includeTargets`
-    pub const IncludeTargets: model::Field<X509CertificateAuthorityScope> = model::Field::new(
-        "includeTargets",
-    );
-    /// `publicKeyInfrastructureIdentifier`
-    pub const PublicKeyInfrastructureIdentifier: model::Field<
-        X509CertificateAuthorityScope,
-    > = model::Field::new("publicKeyInfrastructureIdentifier");
-    /// `subjectKeyIdentifier`
-    pub const SubjectKeyIdentifier: model::Field<X509CertificateAuthorityScope> = model::Field::new(
-        "subjectKeyIdentifier",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<X509CertificateAuthorityScope>] = &[
-        Self::IncludeTargets,
-        Self::PublicKeyInfrastructureIdentifier,
-        Self::SubjectKeyIdentifier,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL complex type `microsoft.graph.x509CertificateCRLValidationConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct X509CertificateCrlValidationConfiguration {
-    /// Property `exemptedCertificateAuthoritiesSubjectKeyIdentifiers`: `Collection(Edm.String)`.
-    pub exempted_certificate_authorities_subject_key_identifiers: Option<Vec<String>>,
-    /// Property `state`: `microsoft.graph.x509CertificateCRLValidationConfigurationState`, not nullable.
-    pub state: Option<X509CertificateCrlValidationConfigurationState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateCrlValidationConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateCrlValidationConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateCRLValidationConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "exemptedCertificateAuthoritiesSubjectKeyIdentifiers",
-                &self.exempted_certificate_authorities_subject_key_identifiers,
-            );
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateCrlValidationConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject
-for X509CertificateCrlValidationConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "exemptedCertificateAuthoritiesSubjectKeyIdentifiers" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.exempted_certificate_authorities_subject_key_identifiers,
-                    extra,
-                )
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateCrlValidationConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`X509CertificateCrlValidationConfiguration`] by wire name, each a [`Field<X509CertificateCrlValidationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateCrlValidationConfiguration::set_null`].
-pub enum X509CertificateCrlValidationConfigurationField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl X509CertificateCrlValidationConfigurationField {
-    /// `exemptedCertificateAuthoritiesSubjectKeyIdentifiers`
-    pub const ExemptedCertificateAuthoritiesSubjectKeyIdentifiers: model::Field<
-        X509CertificateCrlValidationConfiguration,
-    > = model::Field::new("exemptedCertificateAuthoritiesSubjectKeyIdentifiers");
-    /// `state`
-    pub const State: model::Field<X509CertificateCrlValidationConfiguration> = model::Field::new(
-        "state",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<X509CertificateCrlValidationConfiguration>] = &[
-        Self::ExemptedCertificateAuthoritiesSubjectKeyIdentifiers,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL complex type `microsoft.graph.x509CertificateIssuerHintsConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct X509CertificateIssuerHintsConfiguration {
-    /// Property `state`: `microsoft.graph.x509CertificateIssuerHintsState`.
-    pub state: Option<X509CertificateIssuerHintsState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateIssuerHintsConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateIssuerHintsConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateIssuerHintsConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject
-for X509CertificateIssuerHintsConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateIssuerHintsConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`X509CertificateIssuerHintsConfiguration`] by wire name, each a [`Field<X509CertificateIssuerHintsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateIssuerHintsConfiguration::set_null`].
-pub enum X509CertificateIssuerHintsConfigurationField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl X509CertificateIssuerHintsConfigurationField {
-    /// `state`
-    pub const State: model::Field<X509CertificateIssuerHintsConfiguration> = model::Field::new(
-        "state",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<X509CertificateIssuerHintsConfiguration>] = &[
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL complex type `microsoft.graph.x509CertificateUserBinding`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct X509CertificateUserBinding {
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    pub priority: Option<i32>,
-    /// Property `trustAffinityLevel`: `microsoft.graph.x509CertificateAffinityLevel`.
-    pub trust_affinity_level: Option<X509CertificateAffinityLevel>,
-    /// Property `userProperty`: `Edm.String`.
-    pub user_property: Option<String>,
-    /// Property `x509CertificateField`: `Edm.String`.
-    pub x509_certificate_field: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for X509CertificateUserBinding {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateUserBinding {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateUserBinding";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("priority", &self.priority);
-        object.property("trustAffinityLevel", &self.trust_affinity_level);
-        object.property("userProperty", &self.user_property);
-        object.property("x509CertificateField", &self.x509_certificate_field);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for X509CertificateUserBinding {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject for X509CertificateUserBinding {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "trustAffinityLevel" => {
-                read_nullable(map, key, &mut self.trust_affinity_level, extra)
-            }
-            "userProperty" => read_lenient(map, key, &mut self.user_property, extra),
-            "x509CertificateField" => {
-                read_lenient(map, key, &mut self.x509_certificate_field, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl X509CertificateUserBinding {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`X509CertificateUserBinding`] by wire name, each a [`Field<X509CertificateUserBinding>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateUserBinding::set_null`].
-pub enum X509CertificateUserBindingField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl X509CertificateUserBindingField {
-    /// `priority`
-    pub const Priority: model::Field<X509CertificateUserBinding> = model::Field::new(
-        "priority",
-    );
-    /// `trustAffinityLevel`
-    pub const TrustAffinityLevel: model::Field<X509CertificateUserBinding> = model::Field::new(
-        "trustAffinityLevel",
-    );
-    /// `userProperty`
-    pub const UserProperty: model::Field<X509CertificateUserBinding> = model::Field::new(
-        "userProperty",
-    );
-    /// `x509CertificateField`
-    pub const X509CertificateField: model::Field<X509CertificateUserBinding> = model::Field::new(
-        "x509CertificateField",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<X509CertificateUserBinding>] = &[
-        Self::Priority,
-        Self::TrustAffinityLevel,
-        Self::UserProperty,
-        Self::X509CertificateField,
-    ];
 }

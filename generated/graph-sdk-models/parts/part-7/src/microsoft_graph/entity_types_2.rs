@@ -12,48 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_activities_container")]
-impl From<TaskFileAttachment> for AnyAttachmentBase {
-    fn from(value: TaskFileAttachment) -> Self {
-        Self::TaskFileAttachment(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for AnyAttachmentBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AttachmentBase(value) => value.serialize_with_type(serializer, None),
-            Self::TaskFileAttachment(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TaskFileAttachment::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for AnyAttachmentBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.taskFileAttachment" | "graph.taskFileAttachment" => {
-                serde_json::from_value(value).map(Self::TaskFileAttachment)
-            }
-            _ => serde_json::from_value(value).map(Self::AttachmentBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.attachmentSession`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachmentSession {
@@ -179,128 +137,6 @@ impl AttachmentSessionField {
     ];
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL entity type `microsoft.graph.audioRoutingGroup`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AudioRoutingGroup {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `receivers`: `Collection(Edm.String)`.
-    pub receivers: Option<Vec<String>>,
-    /// Property `routingMode`: `microsoft.graph.routingMode`, not nullable.
-    pub routing_mode: Option<RoutingMode>,
-    /// Property `sources`: `Collection(Edm.String)`.
-    pub sources: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for AudioRoutingGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl AudioRoutingGroup {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.audioRoutingGroup";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("receivers", &self.receivers);
-        object.property("routingMode", &self.routing_mode);
-        object.property("sources", &self.sources);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for AudioRoutingGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for AudioRoutingGroup {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "receivers" => read_lenient(map, key, &mut self.receivers, extra),
-            "routingMode" => read_nullable(map, key, &mut self.routing_mode, extra),
-            "sources" => read_lenient(map, key, &mut self.sources, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl AudioRoutingGroup {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`AudioRoutingGroup`] by wire name, each a [`Field<AudioRoutingGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AudioRoutingGroup::set_null`].
-pub enum AudioRoutingGroupField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl AudioRoutingGroupField {
-    /// `id`
-    pub const Id: model::Field<AudioRoutingGroup> = model::Field::new("id");
-    /// `receivers`
-    pub const Receivers: model::Field<AudioRoutingGroup> = model::Field::new(
-        "receivers",
-    );
-    /// `routingMode`
-    pub const RoutingMode: model::Field<AudioRoutingGroup> = model::Field::new(
-        "routingMode",
-    );
-    /// `sources`
-    pub const Sources: model::Field<AudioRoutingGroup> = model::Field::new("sources");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AudioRoutingGroup>] = &[
-        Self::Id,
-        Self::Receivers,
-        Self::RoutingMode,
-        Self::Sources,
-    ];
-}
-
 #[cfg(feature = "_advanced_config_state")]
 /// CSDL entity type `microsoft.graph.authenticationMethodConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -415,123 +251,6 @@ impl AuthenticationMethodConfigurationField {
         Self::Id,
         Self::ExcludeTargets,
         Self::State,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.authenticationMethodModeDetail`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationMethodModeDetail {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationMethod`: `microsoft.graph.baseAuthenticationMethod`, not nullable.
-    pub authentication_method: Option<BaseAuthenticationMethod>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AuthenticationMethodModeDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthenticationMethodModeDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodModeDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("authenticationMethod", &self.authentication_method);
-        object.property("displayName", &self.display_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodModeDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for AuthenticationMethodModeDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationMethod" => {
-                read_nullable(map, key, &mut self.authentication_method, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthenticationMethodModeDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`AuthenticationMethodModeDetail`] by wire name, each a [`Field<AuthenticationMethodModeDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodModeDetail::set_null`].
-pub enum AuthenticationMethodModeDetailField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationMethodModeDetailField {
-    /// `id`
-    pub const Id: model::Field<AuthenticationMethodModeDetail> = model::Field::new("id");
-    /// `authenticationMethod`
-    pub const AuthenticationMethod: model::Field<AuthenticationMethodModeDetail> = model::Field::new(
-        "authenticationMethod",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<AuthenticationMethodModeDetail> = model::Field::new(
-        "displayName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationMethodModeDetail>] = &[
-        Self::Id,
-        Self::AuthenticationMethod,
-        Self::DisplayName,
     ];
 }
 
@@ -744,137 +463,6 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodTarget {
         };
         read.map_err(D::Error::custom)
     }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.authenticationStrengthRoot`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationStrengthRoot {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `combinations`: `Collection(microsoft.graph.authenticationMethodModes)`, not nullable.
-    pub combinations: Option<Vec<AuthenticationMethodModes>>,
-    /// Navigation property `authenticationMethodModes`: `Collection(microsoft.graph.authenticationMethodModeDetail)`, contained; present when expanded (`$expand`).
-    pub authentication_method_modes: Option<Vec<AuthenticationMethodModeDetail>>,
-    /// Navigation property `policies`: `Collection(microsoft.graph.authenticationStrengthPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_application_enforced_restrictions_session_control")]
-    pub policies: Option<Vec<AuthenticationStrengthPolicy>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AuthenticationStrengthRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl AuthenticationStrengthRoot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationStrengthRoot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("combinations", &self.combinations);
-        object.property("authenticationMethodModes", &self.authentication_method_modes);
-        #[cfg(feature = "_application_enforced_restrictions_session_control")]
-        object.property("policies", &self.policies);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AuthenticationStrengthRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for AuthenticationStrengthRoot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "combinations" => read_nullable(map, key, &mut self.combinations, extra),
-            "authenticationMethodModes" => {
-                read_nullable(map, key, &mut self.authentication_method_modes, extra)
-            }
-            #[cfg(feature = "_application_enforced_restrictions_session_control")]
-            "policies" => read_nullable(map, key, &mut self.policies, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AuthenticationStrengthRoot {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`AuthenticationStrengthRoot`] by wire name, each a [`Field<AuthenticationStrengthRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationStrengthRoot::set_null`].
-pub enum AuthenticationStrengthRootField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl AuthenticationStrengthRootField {
-    /// `id`
-    pub const Id: model::Field<AuthenticationStrengthRoot> = model::Field::new("id");
-    /// `combinations`
-    pub const Combinations: model::Field<AuthenticationStrengthRoot> = model::Field::new(
-        "combinations",
-    );
-    /// `authenticationMethodModes`
-    pub const AuthenticationMethodModes: model::Field<AuthenticationStrengthRoot> = model::Field::new(
-        "authenticationMethodModes",
-    );
-    /// `policies`
-    pub const Policies: model::Field<AuthenticationStrengthRoot> = model::Field::new(
-        "policies",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuthenticationStrengthRoot>] = &[
-        Self::Id,
-        Self::Combinations,
-        Self::AuthenticationMethodModes,
-        Self::Policies,
-    ];
 }
 
 #[cfg(feature = "_solutions")]
@@ -1183,607 +771,6 @@ impl BookingStaffMemberField {
         Self::TimeZone,
         Self::UseBusinessHours,
         Self::WorkingHours,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.browserSharedCookie`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BrowserSharedCookie {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `comment`: `Edm.String`, not nullable.
-    pub comment: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `history`: `Collection(microsoft.graph.browserSharedCookieHistory)`, not nullable.
-    pub history: Option<Vec<BrowserSharedCookieHistory>>,
-    /// Property `hostOnly`: `Edm.Boolean`, not nullable.
-    pub host_only: Option<bool>,
-    /// Property `hostOrDomain`: `Edm.String`, not nullable.
-    pub host_or_domain: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `path`: `Edm.String`, not nullable.
-    pub path: Option<String>,
-    /// Property `sourceEnvironment`: `microsoft.graph.browserSharedCookieSourceEnvironment`, not nullable.
-    pub source_environment: Option<BrowserSharedCookieSourceEnvironment>,
-    /// Property `status`: `microsoft.graph.browserSharedCookieStatus`, not nullable.
-    pub status: Option<BrowserSharedCookieStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for BrowserSharedCookie {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BrowserSharedCookie {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSharedCookie";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("comment", &self.comment);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("displayName", &self.display_name);
-        object.property("history", &self.history);
-        object.property("hostOnly", &self.host_only);
-        object.property("hostOrDomain", &self.host_or_domain);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("path", &self.path);
-        object.property("sourceEnvironment", &self.source_environment);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for BrowserSharedCookie {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for BrowserSharedCookie {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "comment" => read_lenient(map, key, &mut self.comment, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "history" => read_nullable(map, key, &mut self.history, extra),
-            "hostOnly" => read_lenient(map, key, &mut self.host_only, extra),
-            "hostOrDomain" => read_lenient(map, key, &mut self.host_or_domain, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "path" => read_lenient(map, key, &mut self.path, extra),
-            "sourceEnvironment" => {
-                read_nullable(map, key, &mut self.source_environment, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BrowserSharedCookie {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`BrowserSharedCookie`] by wire name, each a [`Field<BrowserSharedCookie>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSharedCookie::set_null`].
-pub enum BrowserSharedCookieField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl BrowserSharedCookieField {
-    /// `id`
-    pub const Id: model::Field<BrowserSharedCookie> = model::Field::new("id");
-    /// `comment`
-    pub const Comment: model::Field<BrowserSharedCookie> = model::Field::new("comment");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BrowserSharedCookie> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<BrowserSharedCookie> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<BrowserSharedCookie> = model::Field::new(
-        "displayName",
-    );
-    /// `history`
-    pub const History: model::Field<BrowserSharedCookie> = model::Field::new("history");
-    /// `hostOnly`
-    pub const HostOnly: model::Field<BrowserSharedCookie> = model::Field::new(
-        "hostOnly",
-    );
-    /// `hostOrDomain`
-    pub const HostOrDomain: model::Field<BrowserSharedCookie> = model::Field::new(
-        "hostOrDomain",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<BrowserSharedCookie> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<BrowserSharedCookie> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `path`
-    pub const Path: model::Field<BrowserSharedCookie> = model::Field::new("path");
-    /// `sourceEnvironment`
-    pub const SourceEnvironment: model::Field<BrowserSharedCookie> = model::Field::new(
-        "sourceEnvironment",
-    );
-    /// `status`
-    pub const Status: model::Field<BrowserSharedCookie> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BrowserSharedCookie>] = &[
-        Self::Id,
-        Self::Comment,
-        Self::CreatedDateTime,
-        Self::DeletedDateTime,
-        Self::DisplayName,
-        Self::History,
-        Self::HostOnly,
-        Self::HostOrDomain,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Path,
-        Self::SourceEnvironment,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.browserSite`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BrowserSite {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowRedirect`: `Edm.Boolean`, not nullable.
-    pub allow_redirect: Option<bool>,
-    /// Property `comment`: `Edm.String`, not nullable.
-    pub comment: Option<String>,
-    /// Property `compatibilityMode`: `microsoft.graph.browserSiteCompatibilityMode`, not nullable.
-    pub compatibility_mode: Option<BrowserSiteCompatibilityMode>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `history`: `Collection(microsoft.graph.browserSiteHistory)`, not nullable.
-    pub history: Option<Vec<BrowserSiteHistory>>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `mergeType`: `microsoft.graph.browserSiteMergeType`, not nullable.
-    pub merge_type: Option<BrowserSiteMergeType>,
-    /// Property `status`: `microsoft.graph.browserSiteStatus`, not nullable.
-    pub status: Option<BrowserSiteStatus>,
-    /// Property `targetEnvironment`: `microsoft.graph.browserSiteTargetEnvironment`, not nullable.
-    pub target_environment: Option<BrowserSiteTargetEnvironment>,
-    /// Property `webUrl`: `Edm.String`, not nullable.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for BrowserSite {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BrowserSite {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSite";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowRedirect", &self.allow_redirect);
-        object.property("comment", &self.comment);
-        object.property("compatibilityMode", &self.compatibility_mode);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("history", &self.history);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("mergeType", &self.merge_type);
-        object.property("status", &self.status);
-        object.property("targetEnvironment", &self.target_environment);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for BrowserSite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for BrowserSite {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowRedirect" => read_lenient(map, key, &mut self.allow_redirect, extra),
-            "comment" => read_lenient(map, key, &mut self.comment, extra),
-            "compatibilityMode" => {
-                read_nullable(map, key, &mut self.compatibility_mode, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "history" => read_nullable(map, key, &mut self.history, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "mergeType" => read_nullable(map, key, &mut self.merge_type, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "targetEnvironment" => {
-                read_nullable(map, key, &mut self.target_environment, extra)
-            }
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BrowserSite {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`BrowserSite`] by wire name, each a [`Field<BrowserSite>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSite::set_null`].
-pub enum BrowserSiteField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl BrowserSiteField {
-    /// `id`
-    pub const Id: model::Field<BrowserSite> = model::Field::new("id");
-    /// `allowRedirect`
-    pub const AllowRedirect: model::Field<BrowserSite> = model::Field::new(
-        "allowRedirect",
-    );
-    /// `comment`
-    pub const Comment: model::Field<BrowserSite> = model::Field::new("comment");
-    /// `compatibilityMode`
-    pub const CompatibilityMode: model::Field<BrowserSite> = model::Field::new(
-        "compatibilityMode",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BrowserSite> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<BrowserSite> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `history`
-    pub const History: model::Field<BrowserSite> = model::Field::new("history");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<BrowserSite> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<BrowserSite> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `mergeType`
-    pub const MergeType: model::Field<BrowserSite> = model::Field::new("mergeType");
-    /// `status`
-    pub const Status: model::Field<BrowserSite> = model::Field::new("status");
-    /// `targetEnvironment`
-    pub const TargetEnvironment: model::Field<BrowserSite> = model::Field::new(
-        "targetEnvironment",
-    );
-    /// `webUrl`
-    pub const WebUrl: model::Field<BrowserSite> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BrowserSite>] = &[
-        Self::Id,
-        Self::AllowRedirect,
-        Self::Comment,
-        Self::CompatibilityMode,
-        Self::CreatedDateTime,
-        Self::DeletedDateTime,
-        Self::History,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::MergeType,
-        Self::Status,
-        Self::TargetEnvironment,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.browserSiteList`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BrowserSiteList {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `publishedBy`: `microsoft.graph.identitySet`.
-    pub published_by: Option<AnyIdentitySet>,
-    /// Property `publishedDateTime`: `Edm.DateTimeOffset`.
-    pub published_date_time: Option<edm::DateTimeOffset>,
-    /// Property `revision`: `Edm.String`, not nullable.
-    pub revision: Option<String>,
-    /// Property `status`: `microsoft.graph.browserSiteListStatus`, not nullable.
-    pub status: Option<BrowserSiteListStatus>,
-    /// Navigation property `sharedCookies`: `Collection(microsoft.graph.browserSharedCookie)`, contained; present when expanded (`$expand`).
-    pub shared_cookies: Option<Vec<BrowserSharedCookie>>,
-    /// Navigation property `sites`: `Collection(microsoft.graph.browserSite)`, contained; present when expanded (`$expand`).
-    pub sites: Option<Vec<BrowserSite>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for BrowserSiteList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BrowserSiteList {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSiteList";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("publishedBy", &self.published_by);
-        object.property("publishedDateTime", &self.published_date_time);
-        object.property("revision", &self.revision);
-        object.property("status", &self.status);
-        object.property("sharedCookies", &self.shared_cookies);
-        object.property("sites", &self.sites);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for BrowserSiteList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for BrowserSiteList {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "publishedBy" => read_nullable(map, key, &mut self.published_by, extra),
-            "publishedDateTime" => {
-                read_lenient(map, key, &mut self.published_date_time, extra)
-            }
-            "revision" => read_lenient(map, key, &mut self.revision, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "sharedCookies" => read_nullable(map, key, &mut self.shared_cookies, extra),
-            "sites" => read_nullable(map, key, &mut self.sites, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl BrowserSiteList {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`BrowserSiteList`] by wire name, each a [`Field<BrowserSiteList>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSiteList::set_null`].
-pub enum BrowserSiteListField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl BrowserSiteListField {
-    /// `id`
-    pub const Id: model::Field<BrowserSiteList> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<BrowserSiteList> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<BrowserSiteList> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<BrowserSiteList> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<BrowserSiteList> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `publishedBy`
-    pub const PublishedBy: model::Field<BrowserSiteList> = model::Field::new(
-        "publishedBy",
-    );
-    /// `publishedDateTime`
-    pub const PublishedDateTime: model::Field<BrowserSiteList> = model::Field::new(
-        "publishedDateTime",
-    );
-    /// `revision`
-    pub const Revision: model::Field<BrowserSiteList> = model::Field::new("revision");
-    /// `status`
-    pub const Status: model::Field<BrowserSiteList> = model::Field::new("status");
-    /// `sharedCookies`
-    pub const SharedCookies: model::Field<BrowserSiteList> = model::Field::new(
-        "sharedCookies",
-    );
-    /// `sites`
-    pub const Sites: model::Field<BrowserSiteList> = model::Field::new("sites");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BrowserSiteList>] = &[
-        Self::Id,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::PublishedBy,
-        Self::PublishedDateTime,
-        Self::Revision,
-        Self::Status,
-        Self::SharedCookies,
-        Self::Sites,
     ];
 }
 
@@ -3378,4 +2365,2369 @@ impl From<UpdateRecordingStatusOperation> for AnyCommsOperation {
     fn from(value: UpdateRecordingStatusOperation) -> Self {
         Self::UpdateRecordingStatusOperation(Box::new(value))
     }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AnyCommsOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CommsOperation(value) => value.serialize_with_type(serializer, None),
+            Self::AddLargeGalleryViewOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AddLargeGalleryViewOperation::ODATA_TYPE),
+                    )
+            }
+            Self::CancelMediaProcessingOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CancelMediaProcessingOperation::ODATA_TYPE),
+                    )
+            }
+            Self::InviteParticipantsOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(InviteParticipantsOperation::ODATA_TYPE),
+                    )
+            }
+            Self::MuteParticipantOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MuteParticipantOperation::ODATA_TYPE),
+                    )
+            }
+            Self::PlayPromptOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(PlayPromptOperation::ODATA_TYPE),
+                    )
+            }
+            Self::RecordOperation(value) => {
+                value.serialize_with_type(serializer, Some(RecordOperation::ODATA_TYPE))
+            }
+            Self::SendDtmfTonesOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SendDtmfTonesOperation::ODATA_TYPE),
+                    )
+            }
+            Self::StartHoldMusicOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(StartHoldMusicOperation::ODATA_TYPE),
+                    )
+            }
+            Self::StopHoldMusicOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(StopHoldMusicOperation::ODATA_TYPE),
+                    )
+            }
+            Self::SubscribeToToneOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SubscribeToToneOperation::ODATA_TYPE),
+                    )
+            }
+            Self::UnmuteParticipantOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UnmuteParticipantOperation::ODATA_TYPE),
+                    )
+            }
+            Self::UpdateRecordingStatusOperation(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(UpdateRecordingStatusOperation::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AnyCommsOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.addLargeGalleryViewOperation"
+            | "graph.addLargeGalleryViewOperation" => {
+                serde_json::from_value(value).map(Self::AddLargeGalleryViewOperation)
+            }
+            "microsoft.graph.cancelMediaProcessingOperation"
+            | "graph.cancelMediaProcessingOperation" => {
+                serde_json::from_value(value).map(Self::CancelMediaProcessingOperation)
+            }
+            "microsoft.graph.inviteParticipantsOperation"
+            | "graph.inviteParticipantsOperation" => {
+                serde_json::from_value(value).map(Self::InviteParticipantsOperation)
+            }
+            "microsoft.graph.muteParticipantOperation"
+            | "graph.muteParticipantOperation" => {
+                serde_json::from_value(value).map(Self::MuteParticipantOperation)
+            }
+            "microsoft.graph.playPromptOperation" | "graph.playPromptOperation" => {
+                serde_json::from_value(value).map(Self::PlayPromptOperation)
+            }
+            "microsoft.graph.recordOperation" | "graph.recordOperation" => {
+                serde_json::from_value(value).map(Self::RecordOperation)
+            }
+            "microsoft.graph.sendDtmfTonesOperation" | "graph.sendDtmfTonesOperation" => {
+                serde_json::from_value(value).map(Self::SendDtmfTonesOperation)
+            }
+            "microsoft.graph.startHoldMusicOperation"
+            | "graph.startHoldMusicOperation" => {
+                serde_json::from_value(value).map(Self::StartHoldMusicOperation)
+            }
+            "microsoft.graph.stopHoldMusicOperation" | "graph.stopHoldMusicOperation" => {
+                serde_json::from_value(value).map(Self::StopHoldMusicOperation)
+            }
+            "microsoft.graph.subscribeToToneOperation"
+            | "graph.subscribeToToneOperation" => {
+                serde_json::from_value(value).map(Self::SubscribeToToneOperation)
+            }
+            "microsoft.graph.unmuteParticipantOperation"
+            | "graph.unmuteParticipantOperation" => {
+                serde_json::from_value(value).map(Self::UnmuteParticipantOperation)
+            }
+            "microsoft.graph.updateRecordingStatusOperation"
+            | "graph.updateRecordingStatusOperation" => {
+                serde_json::from_value(value).map(Self::UpdateRecordingStatusOperation)
+            }
+            _ => serde_json::from_value(value).map(Self::CommsOperation),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.conditionalAccessTemplate`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConditionalAccessTemplate {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`, not nullable.
+    pub description: Option<String>,
+    /// Property `details`: `microsoft.graph.conditionalAccessPolicyDetail`, not nullable.
+    pub details: Option<ConditionalAccessPolicyDetail>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `scenarios`: `microsoft.graph.templateScenarios`, not nullable.
+    pub scenarios: Option<TemplateScenarios>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for ConditionalAccessTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl ConditionalAccessTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("details", &self.details);
+        object.property("name", &self.name);
+        object.property("scenarios", &self.scenarios);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for ConditionalAccessTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "scenarios" => read_nullable(map, key, &mut self.scenarios, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl ConditionalAccessTemplate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`ConditionalAccessTemplate`] by wire name, each a [`Field<ConditionalAccessTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessTemplate::set_null`].
+pub enum ConditionalAccessTemplateField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl ConditionalAccessTemplateField {
+    /// `id`
+    pub const Id: model::Field<ConditionalAccessTemplate> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<ConditionalAccessTemplate> = model::Field::new(
+        "description",
+    );
+    /// `details`
+    pub const Details: model::Field<ConditionalAccessTemplate> = model::Field::new(
+        "details",
+    );
+    /// `name`
+    pub const Name: model::Field<ConditionalAccessTemplate> = model::Field::new("name");
+    /// `scenarios`
+    pub const Scenarios: model::Field<ConditionalAccessTemplate> = model::Field::new(
+        "scenarios",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConditionalAccessTemplate>] = &[
+        Self::Id,
+        Self::Description,
+        Self::Details,
+        Self::Name,
+        Self::Scenarios,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.contact`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contact {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub categories: Option<Vec<String>>,
+    /// Property `changeKey`: `Edm.String`.
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub change_key: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `assistantName`: `Edm.String`.
+    pub assistant_name: Option<String>,
+    /// Property `birthday`: `Edm.DateTimeOffset`.
+    pub birthday: Option<edm::DateTimeOffset>,
+    /// Property `businessAddress`: `microsoft.graph.physicalAddress`.
+    pub business_address: Option<PhysicalAddress>,
+    /// Property `businessHomePage`: `Edm.String`.
+    pub business_home_page: Option<String>,
+    /// Property `businessPhones`: `Collection(Edm.String)`.
+    pub business_phones: Option<Vec<String>>,
+    /// Property `children`: `Collection(Edm.String)`.
+    pub children: Option<Vec<String>>,
+    /// Property `companyName`: `Edm.String`.
+    pub company_name: Option<String>,
+    /// Property `department`: `Edm.String`.
+    pub department: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `emailAddresses`: `Collection(microsoft.graph.emailAddress)`.
+    pub email_addresses: Option<Vec<EmailAddress>>,
+    /// Property `fileAs`: `Edm.String`.
+    pub file_as: Option<String>,
+    /// Property `generation`: `Edm.String`.
+    pub generation: Option<String>,
+    /// Property `givenName`: `Edm.String`.
+    pub given_name: Option<String>,
+    /// Property `homeAddress`: `microsoft.graph.physicalAddress`.
+    pub home_address: Option<PhysicalAddress>,
+    /// Property `homePhones`: `Collection(Edm.String)`.
+    pub home_phones: Option<Vec<String>>,
+    /// Property `imAddresses`: `Collection(Edm.String)`.
+    pub im_addresses: Option<Vec<String>>,
+    /// Property `initials`: `Edm.String`.
+    pub initials: Option<String>,
+    /// Property `jobTitle`: `Edm.String`.
+    pub job_title: Option<String>,
+    /// Property `manager`: `Edm.String`.
+    pub manager: Option<String>,
+    /// Property `middleName`: `Edm.String`.
+    pub middle_name: Option<String>,
+    /// Property `mobilePhone`: `Edm.String`.
+    pub mobile_phone: Option<String>,
+    /// Property `nickName`: `Edm.String`.
+    pub nick_name: Option<String>,
+    /// Property `officeLocation`: `Edm.String`.
+    pub office_location: Option<String>,
+    /// Property `otherAddress`: `microsoft.graph.physicalAddress`.
+    pub other_address: Option<PhysicalAddress>,
+    /// Property `parentFolderId`: `Edm.String`.
+    pub parent_folder_id: Option<String>,
+    /// Property `personalNotes`: `Edm.String`.
+    pub personal_notes: Option<String>,
+    /// Property `primaryEmailAddress`: `microsoft.graph.emailAddress`.
+    pub primary_email_address: Option<EmailAddress>,
+    /// Property `profession`: `Edm.String`.
+    pub profession: Option<String>,
+    /// Property `secondaryEmailAddress`: `microsoft.graph.emailAddress`.
+    pub secondary_email_address: Option<EmailAddress>,
+    /// Property `spouseName`: `Edm.String`.
+    pub spouse_name: Option<String>,
+    /// Property `surname`: `Edm.String`.
+    pub surname: Option<String>,
+    /// Property `tertiaryEmailAddress`: `microsoft.graph.emailAddress`.
+    pub tertiary_email_address: Option<EmailAddress>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
+    /// Property `yomiCompanyName`: `Edm.String`.
+    pub yomi_company_name: Option<String>,
+    /// Property `yomiGivenName`: `Edm.String`.
+    pub yomi_given_name: Option<String>,
+    /// Property `yomiSurname`: `Edm.String`.
+    pub yomi_surname: Option<String>,
+    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_extension")]
+    pub extensions: Option<Vec<AnyExtension>>,
+    /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
+    pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
+    /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_profile_photo")]
+    pub photo: Option<ProfilePhoto>,
+    /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
+    pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl Contact {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contact";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("categories", &self.categories);
+        object.property("changeKey", &self.change_key);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("assistantName", &self.assistant_name);
+        object.property("birthday", &self.birthday);
+        object.property("businessAddress", &self.business_address);
+        object.property("businessHomePage", &self.business_home_page);
+        object.property("businessPhones", &self.business_phones);
+        object.property("children", &self.children);
+        object.property("companyName", &self.company_name);
+        object.property("department", &self.department);
+        object.property("displayName", &self.display_name);
+        object.property("emailAddresses", &self.email_addresses);
+        object.property("fileAs", &self.file_as);
+        object.property("generation", &self.generation);
+        object.property("givenName", &self.given_name);
+        object.property("homeAddress", &self.home_address);
+        object.property("homePhones", &self.home_phones);
+        object.property("imAddresses", &self.im_addresses);
+        object.property("initials", &self.initials);
+        object.property("jobTitle", &self.job_title);
+        object.property("manager", &self.manager);
+        object.property("middleName", &self.middle_name);
+        object.property("mobilePhone", &self.mobile_phone);
+        object.property("nickName", &self.nick_name);
+        object.property("officeLocation", &self.office_location);
+        object.property("otherAddress", &self.other_address);
+        object.property("parentFolderId", &self.parent_folder_id);
+        object.property("personalNotes", &self.personal_notes);
+        object.property("primaryEmailAddress", &self.primary_email_address);
+        object.property("profession", &self.profession);
+        object.property("secondaryEmailAddress", &self.secondary_email_address);
+        object.property("spouseName", &self.spouse_name);
+        object.property("surname", &self.surname);
+        object.property("tertiaryEmailAddress", &self.tertiary_email_address);
+        object.property("title", &self.title);
+        object.property("yomiCompanyName", &self.yomi_company_name);
+        object.property("yomiGivenName", &self.yomi_given_name);
+        object.property("yomiSurname", &self.yomi_surname);
+        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
+        object
+            .property(
+                "multiValueExtendedProperties",
+                &self.multi_value_extended_properties,
+            );
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
+        object
+            .property(
+                "singleValueExtendedProperties",
+                &self.single_value_extended_properties,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for Contact {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "changeKey" => read_lenient(map, key, &mut self.change_key, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "assistantName" => read_lenient(map, key, &mut self.assistant_name, extra),
+            "birthday" => read_lenient(map, key, &mut self.birthday, extra),
+            "businessAddress" => {
+                read_nullable(map, key, &mut self.business_address, extra)
+            }
+            "businessHomePage" => {
+                read_lenient(map, key, &mut self.business_home_page, extra)
+            }
+            "businessPhones" => read_lenient(map, key, &mut self.business_phones, extra),
+            "children" => read_lenient(map, key, &mut self.children, extra),
+            "companyName" => read_lenient(map, key, &mut self.company_name, extra),
+            "department" => read_lenient(map, key, &mut self.department, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "emailAddresses" => read_nullable(map, key, &mut self.email_addresses, extra),
+            "fileAs" => read_lenient(map, key, &mut self.file_as, extra),
+            "generation" => read_lenient(map, key, &mut self.generation, extra),
+            "givenName" => read_lenient(map, key, &mut self.given_name, extra),
+            "homeAddress" => read_nullable(map, key, &mut self.home_address, extra),
+            "homePhones" => read_lenient(map, key, &mut self.home_phones, extra),
+            "imAddresses" => read_lenient(map, key, &mut self.im_addresses, extra),
+            "initials" => read_lenient(map, key, &mut self.initials, extra),
+            "jobTitle" => read_lenient(map, key, &mut self.job_title, extra),
+            "manager" => read_lenient(map, key, &mut self.manager, extra),
+            "middleName" => read_lenient(map, key, &mut self.middle_name, extra),
+            "mobilePhone" => read_lenient(map, key, &mut self.mobile_phone, extra),
+            "nickName" => read_lenient(map, key, &mut self.nick_name, extra),
+            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
+            "otherAddress" => read_nullable(map, key, &mut self.other_address, extra),
+            "parentFolderId" => read_lenient(map, key, &mut self.parent_folder_id, extra),
+            "personalNotes" => read_lenient(map, key, &mut self.personal_notes, extra),
+            "primaryEmailAddress" => {
+                read_nullable(map, key, &mut self.primary_email_address, extra)
+            }
+            "profession" => read_lenient(map, key, &mut self.profession, extra),
+            "secondaryEmailAddress" => {
+                read_nullable(map, key, &mut self.secondary_email_address, extra)
+            }
+            "spouseName" => read_lenient(map, key, &mut self.spouse_name, extra),
+            "surname" => read_lenient(map, key, &mut self.surname, extra),
+            "tertiaryEmailAddress" => {
+                read_nullable(map, key, &mut self.tertiary_email_address, extra)
+            }
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "yomiCompanyName" => {
+                read_lenient(map, key, &mut self.yomi_company_name, extra)
+            }
+            "yomiGivenName" => read_lenient(map, key, &mut self.yomi_given_name, extra),
+            "yomiSurname" => read_lenient(map, key, &mut self.yomi_surname, extra),
+            #[cfg(feature = "_extension")]
+            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
+            "multiValueExtendedProperties" => {
+                read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
+            }
+            #[cfg(feature = "_profile_photo")]
+            "photo" => read_nullable(map, key, &mut self.photo, extra),
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
+            "singleValueExtendedProperties" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.single_value_extended_properties,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl Contact {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`Contact`] by wire name, each a [`Field<Contact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Contact::set_null`].
+pub enum ContactField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl ContactField {
+    /// `id`
+    pub const Id: model::Field<Contact> = model::Field::new("id");
+    /// `categories`
+    pub const Categories: model::Field<Contact> = model::Field::new("categories");
+    /// `changeKey`
+    pub const ChangeKey: model::Field<Contact> = model::Field::new("changeKey");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Contact> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<Contact> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `assistantName`
+    pub const AssistantName: model::Field<Contact> = model::Field::new("assistantName");
+    /// `birthday`
+    pub const Birthday: model::Field<Contact> = model::Field::new("birthday");
+    /// `businessAddress`
+    pub const BusinessAddress: model::Field<Contact> = model::Field::new(
+        "businessAddress",
+    );
+    /// `businessHomePage`
+    pub const BusinessHomePage: model::Field<Contact> = model::Field::new(
+        "businessHomePage",
+    );
+    /// `businessPhones`
+    pub const BusinessPhones: model::Field<Contact> = model::Field::new(
+        "businessPhones",
+    );
+    /// `children`
+    pub const Children: model::Field<Contact> = model::Field::new("children");
+    /// `companyName`
+    pub const CompanyName: model::Field<Contact> = model::Field::new("companyName");
+    /// `department`
+    pub const Department: model::Field<Contact> = model::Field::new("department");
+    /// `displayName`
+    pub const DisplayName: model::Field<Contact> = model::Field::new("displayName");
+    /// `emailAddresses`
+    pub const EmailAddresses: model::Field<Contact> = model::Field::new(
+        "emailAddresses",
+    );
+    /// `fileAs`
+    pub const FileAs: model::Field<Contact> = model::Field::new("fileAs");
+    /// `generation`
+    pub const Generation: model::Field<Contact> = model::Field::new("generation");
+    /// `givenName`
+    pub const GivenName: model::Field<Contact> = model::Field::new("givenName");
+    /// `homeAddress`
+    pub const HomeAddress: model::Field<Contact> = model::Field::new("homeAddress");
+    /// `homePhones`
+    pub const HomePhones: model::Field<Contact> = model::Field::new("homePhones");
+    /// `imAddresses`
+    pub const ImAddresses: model::Field<Contact> = model::Field::new("imAddresses");
+    /// `initials`
+    pub const Initials: model::Field<Contact> = model::Field::new("initials");
+    /// `jobTitle`
+    pub const JobTitle: model::Field<Contact> = model::Field::new("jobTitle");
+    /// `manager`
+    pub const Manager: model::Field<Contact> = model::Field::new("manager");
+    /// `middleName`
+    pub const MiddleName: model::Field<Contact> = model::Field::new("middleName");
+    /// `mobilePhone`
+    pub const MobilePhone: model::Field<Contact> = model::Field::new("mobilePhone");
+    /// `nickName`
+    pub const NickName: model::Field<Contact> = model::Field::new("nickName");
+    /// `officeLocation`
+    pub const OfficeLocation: model::Field<Contact> = model::Field::new(
+        "officeLocation",
+    );
+    /// `otherAddress`
+    pub const OtherAddress: model::Field<Contact> = model::Field::new("otherAddress");
+    /// `parentFolderId`
+    pub const ParentFolderId: model::Field<Contact> = model::Field::new(
+        "parentFolderId",
+    );
+    /// `personalNotes`
+    pub const PersonalNotes: model::Field<Contact> = model::Field::new("personalNotes");
+    /// `primaryEmailAddress`
+    pub const PrimaryEmailAddress: model::Field<Contact> = model::Field::new(
+        "primaryEmailAddress",
+    );
+    /// `profession`
+    pub const Profession: model::Field<Contact> = model::Field::new("profession");
+    /// `secondaryEmailAddress`
+    pub const SecondaryEmailAddress: model::Field<Contact> = model::Field::new(
+        "secondaryEmailAddress",
+    );
+    /// `spouseName`
+    pub const SpouseName: model::Field<Contact> = model::Field::new("spouseName");
+    /// `surname`
+    pub const Surname: model::Field<Contact> = model::Field::new("surname");
+    /// `tertiaryEmailAddress`
+    pub const TertiaryEmailAddress: model::Field<Contact> = model::Field::new(
+        "tertiaryEmailAddress",
+    );
+    /// `title`
+    pub const Title: model::Field<Contact> = model::Field::new("title");
+    /// `yomiCompanyName`
+    pub const YomiCompanyName: model::Field<Contact> = model::Field::new(
+        "yomiCompanyName",
+    );
+    /// `yomiGivenName`
+    pub const YomiGivenName: model::Field<Contact> = model::Field::new("yomiGivenName");
+    /// `yomiSurname`
+    pub const YomiSurname: model::Field<Contact> = model::Field::new("yomiSurname");
+    /// `extensions`
+    pub const Extensions: model::Field<Contact> = model::Field::new("extensions");
+    /// `multiValueExtendedProperties`
+    pub const MultiValueExtendedProperties: model::Field<Contact> = model::Field::new(
+        "multiValueExtendedProperties",
+    );
+    /// `photo`
+    pub const Photo: model::Field<Contact> = model::Field::new("photo");
+    /// `singleValueExtendedProperties`
+    pub const SingleValueExtendedProperties: model::Field<Contact> = model::Field::new(
+        "singleValueExtendedProperties",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Contact>] = &[
+        Self::Id,
+        Self::Categories,
+        Self::ChangeKey,
+        Self::CreatedDateTime,
+        Self::LastModifiedDateTime,
+        Self::AssistantName,
+        Self::Birthday,
+        Self::BusinessAddress,
+        Self::BusinessHomePage,
+        Self::BusinessPhones,
+        Self::Children,
+        Self::CompanyName,
+        Self::Department,
+        Self::DisplayName,
+        Self::EmailAddresses,
+        Self::FileAs,
+        Self::Generation,
+        Self::GivenName,
+        Self::HomeAddress,
+        Self::HomePhones,
+        Self::ImAddresses,
+        Self::Initials,
+        Self::JobTitle,
+        Self::Manager,
+        Self::MiddleName,
+        Self::MobilePhone,
+        Self::NickName,
+        Self::OfficeLocation,
+        Self::OtherAddress,
+        Self::ParentFolderId,
+        Self::PersonalNotes,
+        Self::PrimaryEmailAddress,
+        Self::Profession,
+        Self::SecondaryEmailAddress,
+        Self::SpouseName,
+        Self::Surname,
+        Self::TertiaryEmailAddress,
+        Self::Title,
+        Self::YomiCompanyName,
+        Self::YomiGivenName,
+        Self::YomiSurname,
+        Self::Extensions,
+        Self::MultiValueExtendedProperties,
+        Self::Photo,
+        Self::SingleValueExtendedProperties,
+    ];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL entity type `microsoft.graph.copilotAdminLimitedMode`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CopilotAdminLimitedMode {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `groupId`: `Edm.String`.
+    pub group_id: Option<String>,
+    /// Property `isEnabledForGroup`: `Edm.Boolean`.
+    pub is_enabled_for_group: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for CopilotAdminLimitedMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl CopilotAdminLimitedMode {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminLimitedMode";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("groupId", &self.group_id);
+        object.property("isEnabledForGroup", &self.is_enabled_for_group);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for CopilotAdminLimitedMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for CopilotAdminLimitedMode {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "groupId" => read_lenient(map, key, &mut self.group_id, extra),
+            "isEnabledForGroup" => {
+                read_lenient(map, key, &mut self.is_enabled_for_group, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl CopilotAdminLimitedMode {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`CopilotAdminLimitedMode`] by wire name, each a [`Field<CopilotAdminLimitedMode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminLimitedMode::set_null`].
+pub enum CopilotAdminLimitedModeField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl CopilotAdminLimitedModeField {
+    /// `id`
+    pub const Id: model::Field<CopilotAdminLimitedMode> = model::Field::new("id");
+    /// `groupId`
+    pub const GroupId: model::Field<CopilotAdminLimitedMode> = model::Field::new(
+        "groupId",
+    );
+    /// `isEnabledForGroup`
+    pub const IsEnabledForGroup: model::Field<CopilotAdminLimitedMode> = model::Field::new(
+        "isEnabledForGroup",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CopilotAdminLimitedMode>] = &[
+        Self::Id,
+        Self::GroupId,
+        Self::IsEnabledForGroup,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.customDataProvidedResource`; base type `microsoft.graph.accessPackageResource`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomDataProvidedResource {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `attributes`: `Collection(microsoft.graph.accessPackageResourceAttribute)`.
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub attributes: Option<Vec<AccessPackageResourceAttribute>>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub display_name: Option<String>,
+    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `originId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub origin_id: Option<String>,
+    /// Property `originSystem`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub origin_system: Option<String>,
+    /// Property `notificationEndpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
+    pub notification_endpoint_configuration: Option<
+        AnyCustomExtensionEndpointConfiguration,
+    >,
+    /// Navigation property `environment`: `microsoft.graph.accessPackageResourceEnvironment`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub environment: Option<AccessPackageResourceEnvironment>,
+    /// Navigation property `roles`: `Collection(microsoft.graph.accessPackageResourceRole)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub roles: Option<Vec<AccessPackageResourceRole>>,
+    /// Navigation property `scopes`: `Collection(microsoft.graph.accessPackageResourceScope)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub scopes: Option<Vec<AccessPackageResourceScope>>,
+    /// Navigation property `uploadSessions`: `Collection(microsoft.graph.customDataProvidedResourceUploadSession)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.accessPackageResource`.
+    pub upload_sessions: Option<Vec<AnyCustomDataProvidedResourceUploadSession>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for CustomDataProvidedResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl CustomDataProvidedResource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("attributes", &self.attributes);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("modifiedDateTime", &self.modified_date_time);
+        object.property("originId", &self.origin_id);
+        object.property("originSystem", &self.origin_system);
+        object
+            .property(
+                "notificationEndpointConfiguration",
+                &self.notification_endpoint_configuration,
+            );
+        object.property("environment", &self.environment);
+        object.property("roles", &self.roles);
+        object.property("scopes", &self.scopes);
+        object.property("uploadSessions", &self.upload_sessions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for CustomDataProvidedResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for CustomDataProvidedResource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "attributes" => read_nullable(map, key, &mut self.attributes, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "modifiedDateTime" => {
+                read_lenient(map, key, &mut self.modified_date_time, extra)
+            }
+            "originId" => read_lenient(map, key, &mut self.origin_id, extra),
+            "originSystem" => read_lenient(map, key, &mut self.origin_system, extra),
+            "notificationEndpointConfiguration" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.notification_endpoint_configuration,
+                    extra,
+                )
+            }
+            "environment" => read_nullable(map, key, &mut self.environment, extra),
+            "roles" => read_nullable(map, key, &mut self.roles, extra),
+            "scopes" => read_nullable(map, key, &mut self.scopes, extra),
+            "uploadSessions" => read_nullable(map, key, &mut self.upload_sessions, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl CustomDataProvidedResource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`CustomDataProvidedResource`] by wire name, each a [`Field<CustomDataProvidedResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomDataProvidedResource::set_null`].
+pub enum CustomDataProvidedResourceField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl CustomDataProvidedResourceField {
+    /// `id`
+    pub const Id: model::Field<CustomDataProvidedResource> = model::Field::new("id");
+    /// `attributes`
+    pub const Attributes: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "attributes",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "displayName",
+    );
+    /// `modifiedDateTime`
+    pub const ModifiedDateTime: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "modifiedDateTime",
+    );
+    /// `originId`
+    pub const OriginId: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "originId",
+    );
+    /// `originSystem`
+    pub const OriginSystem: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "originSystem",
+    );
+    /// `notificationEndpointConfiguration`
+    pub const NotificationEndpointConfiguration: model::Field<
+        CustomDataProvidedResource,
+    > = model::Field::new("notificationEndpointConfiguration");
+    /// `environment`
+    pub const Environment: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "environment",
+    );
+    /// `roles`
+    pub const Roles: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "roles",
+    );
+    /// `scopes`
+    pub const Scopes: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "scopes",
+    );
+    /// `uploadSessions`
+    pub const UploadSessions: model::Field<CustomDataProvidedResource> = model::Field::new(
+        "uploadSessions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CustomDataProvidedResource>] = &[
+        Self::Id,
+        Self::Attributes,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::ModifiedDateTime,
+        Self::OriginId,
+        Self::OriginSystem,
+        Self::NotificationEndpointConfiguration,
+        Self::Environment,
+        Self::Roles,
+        Self::Scopes,
+        Self::UploadSessions,
+    ];
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL entity type `microsoft.graph.delegatedAdminAccessAssignment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DelegatedAdminAccessAssignment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `accessContainer`: `microsoft.graph.delegatedAdminAccessContainer`, not nullable.
+    pub access_container: Option<DelegatedAdminAccessContainer>,
+    /// Property `accessDetails`: `microsoft.graph.delegatedAdminAccessDetails`, not nullable.
+    pub access_details: Option<DelegatedAdminAccessDetails>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.delegatedAdminAccessAssignmentStatus`.
+    pub status: Option<DelegatedAdminAccessAssignmentStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminAccessAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminAccessAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminAccessAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("accessContainer", &self.access_container);
+        object.property("accessDetails", &self.access_details);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "accessContainer" => {
+                read_nullable(map, key, &mut self.access_container, extra)
+            }
+            "accessDetails" => read_nullable(map, key, &mut self.access_details, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminAccessAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`DelegatedAdminAccessAssignment`] by wire name, each a [`Field<DelegatedAdminAccessAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminAccessAssignment::set_null`].
+pub enum DelegatedAdminAccessAssignmentField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl DelegatedAdminAccessAssignmentField {
+    /// `id`
+    pub const Id: model::Field<DelegatedAdminAccessAssignment> = model::Field::new("id");
+    /// `accessContainer`
+    pub const AccessContainer: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
+        "accessContainer",
+    );
+    /// `accessDetails`
+    pub const AccessDetails: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
+        "accessDetails",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DelegatedAdminAccessAssignment>] = &[
+        Self::Id,
+        Self::AccessContainer,
+        Self::AccessDetails,
+        Self::CreatedDateTime,
+        Self::LastModifiedDateTime,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceComplianceDeviceOverview`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceComplianceDeviceOverview {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `configurationVersion`: `Edm.Int32`, not nullable.
+    pub configuration_version: Option<i32>,
+    /// Property `errorCount`: `Edm.Int32`, not nullable.
+    pub error_count: Option<i32>,
+    /// Property `failedCount`: `Edm.Int32`, not nullable.
+    pub failed_count: Option<i32>,
+    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_update_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notApplicableCount`: `Edm.Int32`, not nullable.
+    pub not_applicable_count: Option<i32>,
+    /// Property `pendingCount`: `Edm.Int32`, not nullable.
+    pub pending_count: Option<i32>,
+    /// Property `successCount`: `Edm.Int32`, not nullable.
+    pub success_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceComplianceDeviceOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceComplianceDeviceOverview {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceDeviceOverview";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("configurationVersion", &self.configuration_version);
+        object.property("errorCount", &self.error_count);
+        object.property("failedCount", &self.failed_count);
+        object.property("lastUpdateDateTime", &self.last_update_date_time);
+        object.property("notApplicableCount", &self.not_applicable_count);
+        object.property("pendingCount", &self.pending_count);
+        object.property("successCount", &self.success_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceComplianceDeviceOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceComplianceDeviceOverview {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "configurationVersion" => {
+                read_lenient(map, key, &mut self.configuration_version, extra)
+            }
+            "errorCount" => read_lenient(map, key, &mut self.error_count, extra),
+            "failedCount" => read_lenient(map, key, &mut self.failed_count, extra),
+            "lastUpdateDateTime" => {
+                read_lenient(map, key, &mut self.last_update_date_time, extra)
+            }
+            "notApplicableCount" => {
+                read_lenient(map, key, &mut self.not_applicable_count, extra)
+            }
+            "pendingCount" => read_lenient(map, key, &mut self.pending_count, extra),
+            "successCount" => read_lenient(map, key, &mut self.success_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceComplianceDeviceOverview {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceComplianceDeviceOverview`] by wire name, each a [`Field<DeviceComplianceDeviceOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceDeviceOverview::set_null`].
+pub enum DeviceComplianceDeviceOverviewField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DeviceComplianceDeviceOverviewField {
+    /// `id`
+    pub const Id: model::Field<DeviceComplianceDeviceOverview> = model::Field::new("id");
+    /// `configurationVersion`
+    pub const ConfigurationVersion: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
+        "configurationVersion",
+    );
+    /// `errorCount`
+    pub const ErrorCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
+        "errorCount",
+    );
+    /// `failedCount`
+    pub const FailedCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
+        "failedCount",
+    );
+    /// `lastUpdateDateTime`
+    pub const LastUpdateDateTime: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
+        "lastUpdateDateTime",
+    );
+    /// `notApplicableCount`
+    pub const NotApplicableCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
+        "notApplicableCount",
+    );
+    /// `pendingCount`
+    pub const PendingCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
+        "pendingCount",
+    );
+    /// `successCount`
+    pub const SuccessCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
+        "successCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceComplianceDeviceOverview>] = &[
+        Self::Id,
+        Self::ConfigurationVersion,
+        Self::ErrorCount,
+        Self::FailedCount,
+        Self::LastUpdateDateTime,
+        Self::NotApplicableCount,
+        Self::PendingCount,
+        Self::SuccessCount,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceCompliancePolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceCompliancePolicyAssignment {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
+    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceCompliancePolicyAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceCompliancePolicyAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicyAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("target", &self.target);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicyAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicyAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceCompliancePolicyAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceCompliancePolicyAssignment`] by wire name, each a [`Field<DeviceCompliancePolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicyAssignment::set_null`].
+pub enum DeviceCompliancePolicyAssignmentField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DeviceCompliancePolicyAssignmentField {
+    /// `id`
+    pub const Id: model::Field<DeviceCompliancePolicyAssignment> = model::Field::new(
+        "id",
+    );
+    /// `target`
+    pub const Target: model::Field<DeviceCompliancePolicyAssignment> = model::Field::new(
+        "target",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceCompliancePolicyAssignment>] = &[
+        Self::Id,
+        Self::Target,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceComplianceUserOverview`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceComplianceUserOverview {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `configurationVersion`: `Edm.Int32`, not nullable.
+    pub configuration_version: Option<i32>,
+    /// Property `errorCount`: `Edm.Int32`, not nullable.
+    pub error_count: Option<i32>,
+    /// Property `failedCount`: `Edm.Int32`, not nullable.
+    pub failed_count: Option<i32>,
+    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_update_date_time: Option<edm::DateTimeOffset>,
+    /// Property `notApplicableCount`: `Edm.Int32`, not nullable.
+    pub not_applicable_count: Option<i32>,
+    /// Property `pendingCount`: `Edm.Int32`, not nullable.
+    pub pending_count: Option<i32>,
+    /// Property `successCount`: `Edm.Int32`, not nullable.
+    pub success_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceComplianceUserOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceComplianceUserOverview {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceUserOverview";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("configurationVersion", &self.configuration_version);
+        object.property("errorCount", &self.error_count);
+        object.property("failedCount", &self.failed_count);
+        object.property("lastUpdateDateTime", &self.last_update_date_time);
+        object.property("notApplicableCount", &self.not_applicable_count);
+        object.property("pendingCount", &self.pending_count);
+        object.property("successCount", &self.success_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceComplianceUserOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceComplianceUserOverview {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "configurationVersion" => {
+                read_lenient(map, key, &mut self.configuration_version, extra)
+            }
+            "errorCount" => read_lenient(map, key, &mut self.error_count, extra),
+            "failedCount" => read_lenient(map, key, &mut self.failed_count, extra),
+            "lastUpdateDateTime" => {
+                read_lenient(map, key, &mut self.last_update_date_time, extra)
+            }
+            "notApplicableCount" => {
+                read_lenient(map, key, &mut self.not_applicable_count, extra)
+            }
+            "pendingCount" => read_lenient(map, key, &mut self.pending_count, extra),
+            "successCount" => read_lenient(map, key, &mut self.success_count, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceComplianceUserOverview {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceComplianceUserOverview`] by wire name, each a [`Field<DeviceComplianceUserOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceUserOverview::set_null`].
+pub enum DeviceComplianceUserOverviewField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DeviceComplianceUserOverviewField {
+    /// `id`
+    pub const Id: model::Field<DeviceComplianceUserOverview> = model::Field::new("id");
+    /// `configurationVersion`
+    pub const ConfigurationVersion: model::Field<DeviceComplianceUserOverview> = model::Field::new(
+        "configurationVersion",
+    );
+    /// `errorCount`
+    pub const ErrorCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
+        "errorCount",
+    );
+    /// `failedCount`
+    pub const FailedCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
+        "failedCount",
+    );
+    /// `lastUpdateDateTime`
+    pub const LastUpdateDateTime: model::Field<DeviceComplianceUserOverview> = model::Field::new(
+        "lastUpdateDateTime",
+    );
+    /// `notApplicableCount`
+    pub const NotApplicableCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
+        "notApplicableCount",
+    );
+    /// `pendingCount`
+    pub const PendingCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
+        "pendingCount",
+    );
+    /// `successCount`
+    pub const SuccessCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
+        "successCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceComplianceUserOverview>] = &[
+        Self::Id,
+        Self::ConfigurationVersion,
+        Self::ErrorCount,
+        Self::FailedCount,
+        Self::LastUpdateDateTime,
+        Self::NotApplicableCount,
+        Self::PendingCount,
+        Self::SuccessCount,
+    ];
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL entity type `microsoft.graph.emailAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailAuthenticationMethodConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `excludeTargets`: `Collection(microsoft.graph.excludeTarget)`.
+    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    pub exclude_targets: Option<Vec<ExcludeTarget>>,
+    /// Property `state`: `microsoft.graph.authenticationMethodState`.
+    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    pub state: Option<AuthenticationMethodState>,
+    /// Property `allowExternalIdToUseEmailOtp`: `microsoft.graph.externalEmailOtpState`.
+    pub allow_external_id_to_use_email_otp: Option<ExternalEmailOtpState>,
+    /// Navigation property `includeTargets`: `Collection(microsoft.graph.authenticationMethodTarget)`, contained; present when expanded (`$expand`).
+    pub include_targets: Option<Vec<AnyAuthenticationMethodTarget>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for EmailAuthenticationMethodConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl EmailAuthenticationMethodConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailAuthenticationMethodConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("excludeTargets", &self.exclude_targets);
+        object.property("state", &self.state);
+        object
+            .property(
+                "allowExternalIdToUseEmailOtp",
+                &self.allow_external_id_to_use_email_otp,
+            );
+        object.property("includeTargets", &self.include_targets);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for EmailAuthenticationMethodConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::model::ODataObject for EmailAuthenticationMethodConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "excludeTargets" => read_nullable(map, key, &mut self.exclude_targets, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "allowExternalIdToUseEmailOtp" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.allow_external_id_to_use_email_otp,
+                    extra,
+                )
+            }
+            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl EmailAuthenticationMethodConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// The properties of [`EmailAuthenticationMethodConfiguration`] by wire name, each a [`Field<EmailAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailAuthenticationMethodConfiguration::set_null`].
+pub enum EmailAuthenticationMethodConfigurationField {}
+
+#[cfg(feature = "_authentication_method_configurations")]
+#[allow(non_upper_case_globals)]
+impl EmailAuthenticationMethodConfigurationField {
+    /// `id`
+    pub const Id: model::Field<EmailAuthenticationMethodConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `excludeTargets`
+    pub const ExcludeTargets: model::Field<EmailAuthenticationMethodConfiguration> = model::Field::new(
+        "excludeTargets",
+    );
+    /// `state`
+    pub const State: model::Field<EmailAuthenticationMethodConfiguration> = model::Field::new(
+        "state",
+    );
+    /// `allowExternalIdToUseEmailOtp`
+    pub const AllowExternalIdToUseEmailOtp: model::Field<
+        EmailAuthenticationMethodConfiguration,
+    > = model::Field::new("allowExternalIdToUseEmailOtp");
+    /// `includeTargets`
+    pub const IncludeTargets: model::Field<EmailAuthenticationMethodConfiguration> = model::Field::new(
+        "includeTargets",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EmailAuthenticationMethodConfiguration>] = &[
+        Self::Id,
+        Self::ExcludeTargets,
+        Self::State,
+        Self::AllowExternalIdToUseEmailOtp,
+        Self::IncludeTargets,
+    ];
+}
+
+#[cfg(feature = "_attachment")]
+/// CSDL entity type `microsoft.graph.event`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Event {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub categories: Option<Vec<String>>,
+    /// Property `changeKey`: `Edm.String`.
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub change_key: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `allowNewTimeProposals`: `Edm.Boolean`.
+    pub allow_new_time_proposals: Option<bool>,
+    /// Property `attendees`: `Collection(microsoft.graph.attendee)`.
+    pub attendees: Option<Vec<Attendee>>,
+    /// Property `body`: `microsoft.graph.itemBody`.
+    pub body: Option<ItemBody>,
+    /// Property `bodyPreview`: `Edm.String`.
+    pub body_preview: Option<String>,
+    /// Property `cancelledOccurrences`: `Collection(Edm.String)`, not nullable.
+    pub cancelled_occurrences: Option<Vec<String>>,
+    /// Property `end`: `microsoft.graph.dateTimeTimeZone`.
+    pub end: Option<DateTimeTimeZone>,
+    /// Property `hasAttachments`: `Edm.Boolean`.
+    pub has_attachments: Option<bool>,
+    /// Property `hideAttendees`: `Edm.Boolean`.
+    pub hide_attendees: Option<bool>,
+    /// Property `iCalUId`: `Edm.String`.
+    pub i_cal_u_id: Option<String>,
+    /// Property `importance`: `microsoft.graph.importance`.
+    pub importance: Option<Importance>,
+    /// Property `isAllDay`: `Edm.Boolean`.
+    pub is_all_day: Option<bool>,
+    /// Property `isCancelled`: `Edm.Boolean`.
+    pub is_cancelled: Option<bool>,
+    /// Property `isDraft`: `Edm.Boolean`.
+    pub is_draft: Option<bool>,
+    /// Property `isOnlineMeeting`: `Edm.Boolean`.
+    pub is_online_meeting: Option<bool>,
+    /// Property `isOrganizer`: `Edm.Boolean`.
+    pub is_organizer: Option<bool>,
+    /// Property `isReminderOn`: `Edm.Boolean`.
+    pub is_reminder_on: Option<bool>,
+    /// Property `location`: `microsoft.graph.location`.
+    pub location: Option<AnyLocation>,
+    /// Property `locations`: `Collection(microsoft.graph.location)`.
+    pub locations: Option<Vec<AnyLocation>>,
+    /// Property `onlineMeeting`: `microsoft.graph.onlineMeetingInfo`.
+    pub online_meeting: Option<OnlineMeetingInfo>,
+    /// Property `onlineMeetingProvider`: `microsoft.graph.onlineMeetingProviderType`.
+    pub online_meeting_provider: Option<OnlineMeetingProviderType>,
+    /// Property `onlineMeetingUrl`: `Edm.String`.
+    pub online_meeting_url: Option<String>,
+    /// Property `organizer`: `microsoft.graph.recipient`.
+    pub organizer: Option<AnyRecipient>,
+    /// Property `originalEndTimeZone`: `Edm.String`.
+    pub original_end_time_zone: Option<String>,
+    /// Property `originalStart`: `Edm.DateTimeOffset`.
+    pub original_start: Option<edm::DateTimeOffset>,
+    /// Property `originalStartTimeZone`: `Edm.String`.
+    pub original_start_time_zone: Option<String>,
+    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
+    pub recurrence: Option<PatternedRecurrence>,
+    /// Property `reminderMinutesBeforeStart`: `Edm.Int32`.
+    pub reminder_minutes_before_start: Option<i32>,
+    /// Property `responseRequested`: `Edm.Boolean`.
+    pub response_requested: Option<bool>,
+    /// Property `responseStatus`: `microsoft.graph.responseStatus`.
+    pub response_status: Option<ResponseStatus>,
+    /// Property `sensitivity`: `microsoft.graph.sensitivity`.
+    pub sensitivity: Option<Sensitivity>,
+    /// Property `seriesMasterId`: `Edm.String`.
+    pub series_master_id: Option<String>,
+    /// Property `showAs`: `microsoft.graph.freeBusyStatus`.
+    pub show_as: Option<FreeBusyStatus>,
+    /// Property `start`: `microsoft.graph.dateTimeTimeZone`.
+    pub start: Option<DateTimeTimeZone>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Property `transactionId`: `Edm.String`.
+    pub transaction_id: Option<String>,
+    /// Property `type`: `microsoft.graph.eventType`.
+    pub r#type: Option<EventType>,
+    /// Property `webLink`: `Edm.String`.
+    pub web_link: Option<String>,
+    /// Navigation property `attachments`: `Collection(microsoft.graph.attachment)`, contained; present when expanded (`$expand`).
+    pub attachments: Option<Vec<AnyAttachment>>,
+    /// Navigation property `calendar`: `microsoft.graph.calendar`; present when expanded (`$expand`).
+    pub calendar: Option<Calendar>,
+    /// Navigation property `exceptionOccurrences`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
+    pub exception_occurrences: Option<Vec<Event>>,
+    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_extension")]
+    pub extensions: Option<Vec<AnyExtension>>,
+    /// Navigation property `instances`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
+    pub instances: Option<Vec<Event>>,
+    /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
+    pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
+    /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
+    pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attachment")]
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl Event {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.event";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("categories", &self.categories);
+        object.property("changeKey", &self.change_key);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("allowNewTimeProposals", &self.allow_new_time_proposals);
+        object.property("attendees", &self.attendees);
+        object.property("body", &self.body);
+        object.property("bodyPreview", &self.body_preview);
+        object.property("cancelledOccurrences", &self.cancelled_occurrences);
+        object.property("end", &self.end);
+        object.property("hasAttachments", &self.has_attachments);
+        object.property("hideAttendees", &self.hide_attendees);
+        object.property("iCalUId", &self.i_cal_u_id);
+        object.property("importance", &self.importance);
+        object.property("isAllDay", &self.is_all_day);
+        object.property("isCancelled", &self.is_cancelled);
+        object.property("isDraft", &self.is_draft);
+        object.property("isOnlineMeeting", &self.is_online_meeting);
+        object.property("isOrganizer", &self.is_organizer);
+        object.property("isReminderOn", &self.is_reminder_on);
+        object.property("location", &self.location);
+        object.property("locations", &self.locations);
+        object.property("onlineMeeting", &self.online_meeting);
+        object.property("onlineMeetingProvider", &self.online_meeting_provider);
+        object.property("onlineMeetingUrl", &self.online_meeting_url);
+        object.property("organizer", &self.organizer);
+        object.property("originalEndTimeZone", &self.original_end_time_zone);
+        object.property("originalStart", &self.original_start);
+        object.property("originalStartTimeZone", &self.original_start_time_zone);
+        object.property("recurrence", &self.recurrence);
+        object
+            .property("reminderMinutesBeforeStart", &self.reminder_minutes_before_start);
+        object.property("responseRequested", &self.response_requested);
+        object.property("responseStatus", &self.response_status);
+        object.property("sensitivity", &self.sensitivity);
+        object.property("seriesMasterId", &self.series_master_id);
+        object.property("showAs", &self.show_as);
+        object.property("start", &self.start);
+        object.property("subject", &self.subject);
+        object.property("transactionId", &self.transaction_id);
+        object.property("type", &self.r#type);
+        object.property("webLink", &self.web_link);
+        object.property("attachments", &self.attachments);
+        object.property("calendar", &self.calendar);
+        object.property("exceptionOccurrences", &self.exception_occurrences);
+        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
+        object.property("instances", &self.instances);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
+        object
+            .property(
+                "multiValueExtendedProperties",
+                &self.multi_value_extended_properties,
+            );
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
+        object
+            .property(
+                "singleValueExtendedProperties",
+                &self.single_value_extended_properties,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attachment")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for Event {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "changeKey" => read_lenient(map, key, &mut self.change_key, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "allowNewTimeProposals" => {
+                read_lenient(map, key, &mut self.allow_new_time_proposals, extra)
+            }
+            "attendees" => read_nullable(map, key, &mut self.attendees, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "bodyPreview" => read_lenient(map, key, &mut self.body_preview, extra),
+            "cancelledOccurrences" => {
+                read_lenient(map, key, &mut self.cancelled_occurrences, extra)
+            }
+            "end" => read_nullable(map, key, &mut self.end, extra),
+            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
+            "hideAttendees" => read_lenient(map, key, &mut self.hide_attendees, extra),
+            "iCalUId" => read_lenient(map, key, &mut self.i_cal_u_id, extra),
+            "importance" => read_nullable(map, key, &mut self.importance, extra),
+            "isAllDay" => read_lenient(map, key, &mut self.is_all_day, extra),
+            "isCancelled" => read_lenient(map, key, &mut self.is_cancelled, extra),
+            "isDraft" => read_lenient(map, key, &mut self.is_draft, extra),
+            "isOnlineMeeting" => {
+                read_lenient(map, key, &mut self.is_online_meeting, extra)
+            }
+            "isOrganizer" => read_lenient(map, key, &mut self.is_organizer, extra),
+            "isReminderOn" => read_lenient(map, key, &mut self.is_reminder_on, extra),
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "locations" => read_nullable(map, key, &mut self.locations, extra),
+            "onlineMeeting" => read_nullable(map, key, &mut self.online_meeting, extra),
+            "onlineMeetingProvider" => {
+                read_nullable(map, key, &mut self.online_meeting_provider, extra)
+            }
+            "onlineMeetingUrl" => {
+                read_lenient(map, key, &mut self.online_meeting_url, extra)
+            }
+            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
+            "originalEndTimeZone" => {
+                read_lenient(map, key, &mut self.original_end_time_zone, extra)
+            }
+            "originalStart" => read_lenient(map, key, &mut self.original_start, extra),
+            "originalStartTimeZone" => {
+                read_lenient(map, key, &mut self.original_start_time_zone, extra)
+            }
+            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
+            "reminderMinutesBeforeStart" => {
+                read_lenient(map, key, &mut self.reminder_minutes_before_start, extra)
+            }
+            "responseRequested" => {
+                read_lenient(map, key, &mut self.response_requested, extra)
+            }
+            "responseStatus" => read_nullable(map, key, &mut self.response_status, extra),
+            "sensitivity" => read_nullable(map, key, &mut self.sensitivity, extra),
+            "seriesMasterId" => read_lenient(map, key, &mut self.series_master_id, extra),
+            "showAs" => read_nullable(map, key, &mut self.show_as, extra),
+            "start" => read_nullable(map, key, &mut self.start, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "transactionId" => read_lenient(map, key, &mut self.transaction_id, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "webLink" => read_lenient(map, key, &mut self.web_link, extra),
+            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
+            "calendar" => read_nullable(map, key, &mut self.calendar, extra),
+            "exceptionOccurrences" => {
+                read_nullable(map, key, &mut self.exception_occurrences, extra)
+            }
+            #[cfg(feature = "_extension")]
+            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            "instances" => read_nullable(map, key, &mut self.instances, extra),
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
+            "multiValueExtendedProperties" => {
+                read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
+            }
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
+            "singleValueExtendedProperties" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.single_value_extended_properties,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attachment")]
+impl Event {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attachment")]
+/// The properties of [`Event`] by wire name, each a [`Field<Event>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Event::set_null`].
+pub enum EventField {}
+
+#[cfg(feature = "_attachment")]
+#[allow(non_upper_case_globals)]
+impl EventField {
+    /// `id`
+    pub const Id: model::Field<Event> = model::Field::new("id");
+    /// `categories`
+    pub const Categories: model::Field<Event> = model::Field::new("categories");
+    /// `changeKey`
+    pub const ChangeKey: model::Field<Event> = model::Field::new("changeKey");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Event> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<Event> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `allowNewTimeProposals`
+    pub const AllowNewTimeProposals: model::Field<Event> = model::Field::new(
+        "allowNewTimeProposals",
+    );
+    /// `attendees`
+    pub const Attendees: model::Field<Event> = model::Field::new("attendees");
+    /// `body`
+    pub const Body: model::Field<Event> = model::Field::new("body");
+    /// `bodyPreview`
+    pub const BodyPreview: model::Field<Event> = model::Field::new("bodyPreview");
+    /// `cancelledOccurrences`
+    pub const CancelledOccurrences: model::Field<Event> = model::Field::new(
+        "cancelledOccurrences",
+    );
+    /// `end`
+    pub const End: model::Field<Event> = model::Field::new("end");
+    /// `hasAttachments`
+    pub const HasAttachments: model::Field<Event> = model::Field::new("hasAttachments");
+    /// `hideAttendees`
+    pub const HideAttendees: model::Field<Event> = model::Field::new("hideAttendees");
+    /// `iCalUId`
+    pub const ICalUId: model::Field<Event> = model::Field::new("iCalUId");
+    /// `importance`
+    pub const Importance: model::Field<Event> = model::Field::new("importance");
+    /// `isAllDay`
+    pub const IsAllDay: model::Field<Event> = model::Field::new("isAllDay");
+    /// `isCancelled`
+    pub const IsCancelled: model::Field<Event> = model::Field::new("isCancelled");
+    /// `isDraft`
+    pub const IsDraft: model::Field<Event> = model::Field::new("isDraft");
+    /// `isOnlineMeeting`
+    pub const IsOnlineMeeting: model::Field<Event> = model::Field::new(
+        "isOnlineMeeting",
+    );
+    /// `isOrganizer`
+    pub const IsOrganizer: model::Field<Event> = model::Field::new("isOrganizer");
+    /// `isReminderOn`
+    pub const IsReminderOn: model::Field<Event> = model::Field::new("isReminderOn");
+    /// `location`
+    pub const Location: model::Field<Event> = model::Field::new("location");
+    /// `locations`
+    pub const Locations: model::Field<Event> = model::Field::new("locations");
+    /// `onlineMeeting`
+    pub const OnlineMeeting: model::Field<Event> = model::Field::new("onlineMeeting");
+    /// `onlineMeetingProvider`
+    pub const OnlineMeetingProvider: model::Field<Event> = model::Field::new(
+        "onlineMeetingProvider",
+    );
+    /// `onlineMeetingUrl`
+    pub const OnlineMeetingUrl: model::Field<Event> = model::Field::new(
+        "onlineMeetingUrl",
+    );
+    /// `organizer`
+    pub const Organizer: model::Field<Event> = model::Field::new("organizer");
+    /// `originalEndTimeZone`
+    pub const OriginalEndTimeZone: model::Field<Event> = model::Field::new(
+        "originalEndTimeZone",
+    );
+    /// `originalStart`
+    pub const OriginalStart: model::Field<Event> = model::Field::new("originalStart");
+    /// `originalStartTimeZone`
+    pub const OriginalStartTimeZone: model::Field<Event> = model::Field::new(
+        "originalStartTimeZone",
+    );
+    /// `recurrence`
+    pub const Recurrence: model::Field<Event> = model::Field::new("recurrence");
+    /// `reminderMinutesBeforeStart`
+    pub const ReminderMinutesBeforeStart: model::Field<Event> = model::Field::new(
+        "reminderMinutesBeforeStart",
+    );
+    /// `responseRequested`
+    pub const ResponseRequested: model::Field<Event> = model::Field::new(
+        "responseRequested",
+    );
+    /// `responseStatus`
+    pub const ResponseStatus: model::Field<Event> = model::Field::new("responseStatus");
+    /// `sensitivity`
+    pub const Sensitivity: model::Field<Event> = model::Field::new("sensitivity");
+    /// `seriesMasterId`
+    pub const SeriesMasterId: model::Field<Event> = model::Field::new("seriesMasterId");
+    /// `showAs`
+    pub const ShowAs: model::Field<Event> = model::Field::new("showAs");
+    /// `start`
+    pub const Start: model::Field<Event> = model::Field::new("start");
+    /// `subject`
+    pub const Subject: model::Field<Event> = model::Field::new("subject");
+    /// `transactionId`
+    pub const TransactionId: model::Field<Event> = model::Field::new("transactionId");
+    /// `type`
+    pub const Type: model::Field<Event> = model::Field::new("type");
+    /// `webLink`
+    pub const WebLink: model::Field<Event> = model::Field::new("webLink");
+    /// `attachments`
+    pub const Attachments: model::Field<Event> = model::Field::new("attachments");
+    /// `calendar`
+    pub const Calendar: model::Field<Event> = model::Field::new("calendar");
+    /// `exceptionOccurrences`
+    pub const ExceptionOccurrences: model::Field<Event> = model::Field::new(
+        "exceptionOccurrences",
+    );
+    /// `extensions`
+    pub const Extensions: model::Field<Event> = model::Field::new("extensions");
+    /// `instances`
+    pub const Instances: model::Field<Event> = model::Field::new("instances");
+    /// `multiValueExtendedProperties`
+    pub const MultiValueExtendedProperties: model::Field<Event> = model::Field::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`
+    pub const SingleValueExtendedProperties: model::Field<Event> = model::Field::new(
+        "singleValueExtendedProperties",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Event>] = &[
+        Self::Id,
+        Self::Categories,
+        Self::ChangeKey,
+        Self::CreatedDateTime,
+        Self::LastModifiedDateTime,
+        Self::AllowNewTimeProposals,
+        Self::Attendees,
+        Self::Body,
+        Self::BodyPreview,
+        Self::CancelledOccurrences,
+        Self::End,
+        Self::HasAttachments,
+        Self::HideAttendees,
+        Self::ICalUId,
+        Self::Importance,
+        Self::IsAllDay,
+        Self::IsCancelled,
+        Self::IsDraft,
+        Self::IsOnlineMeeting,
+        Self::IsOrganizer,
+        Self::IsReminderOn,
+        Self::Location,
+        Self::Locations,
+        Self::OnlineMeeting,
+        Self::OnlineMeetingProvider,
+        Self::OnlineMeetingUrl,
+        Self::Organizer,
+        Self::OriginalEndTimeZone,
+        Self::OriginalStart,
+        Self::OriginalStartTimeZone,
+        Self::Recurrence,
+        Self::ReminderMinutesBeforeStart,
+        Self::ResponseRequested,
+        Self::ResponseStatus,
+        Self::Sensitivity,
+        Self::SeriesMasterId,
+        Self::ShowAs,
+        Self::Start,
+        Self::Subject,
+        Self::TransactionId,
+        Self::Type,
+        Self::WebLink,
+        Self::Attachments,
+        Self::Calendar,
+        Self::ExceptionOccurrences,
+        Self::Extensions,
+        Self::Instances,
+        Self::MultiValueExtendedProperties,
+        Self::SingleValueExtendedProperties,
+    ];
 }

@@ -11,2358 +11,6 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_communications")]
-impl serde::Serialize for AnyCommsOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CommsOperation(value) => value.serialize_with_type(serializer, None),
-            Self::AddLargeGalleryViewOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AddLargeGalleryViewOperation::ODATA_TYPE),
-                    )
-            }
-            Self::CancelMediaProcessingOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CancelMediaProcessingOperation::ODATA_TYPE),
-                    )
-            }
-            Self::InviteParticipantsOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(InviteParticipantsOperation::ODATA_TYPE),
-                    )
-            }
-            Self::MuteParticipantOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MuteParticipantOperation::ODATA_TYPE),
-                    )
-            }
-            Self::PlayPromptOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PlayPromptOperation::ODATA_TYPE),
-                    )
-            }
-            Self::RecordOperation(value) => {
-                value.serialize_with_type(serializer, Some(RecordOperation::ODATA_TYPE))
-            }
-            Self::SendDtmfTonesOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SendDtmfTonesOperation::ODATA_TYPE),
-                    )
-            }
-            Self::StartHoldMusicOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(StartHoldMusicOperation::ODATA_TYPE),
-                    )
-            }
-            Self::StopHoldMusicOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(StopHoldMusicOperation::ODATA_TYPE),
-                    )
-            }
-            Self::SubscribeToToneOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(SubscribeToToneOperation::ODATA_TYPE),
-                    )
-            }
-            Self::UnmuteParticipantOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(UnmuteParticipantOperation::ODATA_TYPE),
-                    )
-            }
-            Self::UpdateRecordingStatusOperation(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(UpdateRecordingStatusOperation::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for AnyCommsOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.addLargeGalleryViewOperation"
-            | "graph.addLargeGalleryViewOperation" => {
-                serde_json::from_value(value).map(Self::AddLargeGalleryViewOperation)
-            }
-            "microsoft.graph.cancelMediaProcessingOperation"
-            | "graph.cancelMediaProcessingOperation" => {
-                serde_json::from_value(value).map(Self::CancelMediaProcessingOperation)
-            }
-            "microsoft.graph.inviteParticipantsOperation"
-            | "graph.inviteParticipantsOperation" => {
-                serde_json::from_value(value).map(Self::InviteParticipantsOperation)
-            }
-            "microsoft.graph.muteParticipantOperation"
-            | "graph.muteParticipantOperation" => {
-                serde_json::from_value(value).map(Self::MuteParticipantOperation)
-            }
-            "microsoft.graph.playPromptOperation" | "graph.playPromptOperation" => {
-                serde_json::from_value(value).map(Self::PlayPromptOperation)
-            }
-            "microsoft.graph.recordOperation" | "graph.recordOperation" => {
-                serde_json::from_value(value).map(Self::RecordOperation)
-            }
-            "microsoft.graph.sendDtmfTonesOperation" | "graph.sendDtmfTonesOperation" => {
-                serde_json::from_value(value).map(Self::SendDtmfTonesOperation)
-            }
-            "microsoft.graph.startHoldMusicOperation"
-            | "graph.startHoldMusicOperation" => {
-                serde_json::from_value(value).map(Self::StartHoldMusicOperation)
-            }
-            "microsoft.graph.stopHoldMusicOperation" | "graph.stopHoldMusicOperation" => {
-                serde_json::from_value(value).map(Self::StopHoldMusicOperation)
-            }
-            "microsoft.graph.subscribeToToneOperation"
-            | "graph.subscribeToToneOperation" => {
-                serde_json::from_value(value).map(Self::SubscribeToToneOperation)
-            }
-            "microsoft.graph.unmuteParticipantOperation"
-            | "graph.unmuteParticipantOperation" => {
-                serde_json::from_value(value).map(Self::UnmuteParticipantOperation)
-            }
-            "microsoft.graph.updateRecordingStatusOperation"
-            | "graph.updateRecordingStatusOperation" => {
-                serde_json::from_value(value).map(Self::UpdateRecordingStatusOperation)
-            }
-            _ => serde_json::from_value(value).map(Self::CommsOperation),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.configurationBaseline`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigurationBaseline {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `parameters`: `Collection(microsoft.graph.baselineParameter)`, not nullable.
-    pub parameters: Option<Vec<BaselineParameter>>,
-    /// Property `resources`: `Collection(microsoft.graph.baselineResource)`, not nullable.
-    pub resources: Option<Vec<BaselineResource>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ConfigurationBaseline {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ConfigurationBaseline {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationBaseline";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("parameters", &self.parameters);
-        object.property("resources", &self.resources);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ConfigurationBaseline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ConfigurationBaseline {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
-            "resources" => read_nullable(map, key, &mut self.resources, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ConfigurationBaseline {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ConfigurationBaseline`] by wire name, each a [`Field<ConfigurationBaseline>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationBaseline::set_null`].
-pub enum ConfigurationBaselineField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ConfigurationBaselineField {
-    /// `id`
-    pub const Id: model::Field<ConfigurationBaseline> = model::Field::new("id");
-    /// `description`
-    pub const Description: model::Field<ConfigurationBaseline> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<ConfigurationBaseline> = model::Field::new(
-        "displayName",
-    );
-    /// `parameters`
-    pub const Parameters: model::Field<ConfigurationBaseline> = model::Field::new(
-        "parameters",
-    );
-    /// `resources`
-    pub const Resources: model::Field<ConfigurationBaseline> = model::Field::new(
-        "resources",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConfigurationBaseline>] = &[
-        Self::Id,
-        Self::Description,
-        Self::DisplayName,
-        Self::Parameters,
-        Self::Resources,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.contact`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Contact {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.outlookItem`.
-    pub categories: Option<Vec<String>>,
-    /// Property `changeKey`: `Edm.String`.
-    /// Inherited from `microsoft.graph.outlookItem`.
-    pub change_key: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.outlookItem`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.outlookItem`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `assistantName`: `Edm.String`.
-    pub assistant_name: Option<String>,
-    /// Property `birthday`: `Edm.DateTimeOffset`.
-    pub birthday: Option<edm::DateTimeOffset>,
-    /// Property `businessAddress`: `microsoft.graph.physicalAddress`.
-    pub business_address: Option<PhysicalAddress>,
-    /// Property `businessHomePage`: `Edm.String`.
-    pub business_home_page: Option<String>,
-    /// Property `businessPhones`: `Collection(Edm.String)`.
-    pub business_phones: Option<Vec<String>>,
-    /// Property `children`: `Collection(Edm.String)`.
-    pub children: Option<Vec<String>>,
-    /// Property `companyName`: `Edm.String`.
-    pub company_name: Option<String>,
-    /// Property `department`: `Edm.String`.
-    pub department: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `emailAddresses`: `Collection(microsoft.graph.emailAddress)`.
-    pub email_addresses: Option<Vec<EmailAddress>>,
-    /// Property `fileAs`: `Edm.String`.
-    pub file_as: Option<String>,
-    /// Property `generation`: `Edm.String`.
-    pub generation: Option<String>,
-    /// Property `givenName`: `Edm.String`.
-    pub given_name: Option<String>,
-    /// Property `homeAddress`: `microsoft.graph.physicalAddress`.
-    pub home_address: Option<PhysicalAddress>,
-    /// Property `homePhones`: `Collection(Edm.String)`.
-    pub home_phones: Option<Vec<String>>,
-    /// Property `imAddresses`: `Collection(Edm.String)`.
-    pub im_addresses: Option<Vec<String>>,
-    /// Property `initials`: `Edm.String`.
-    pub initials: Option<String>,
-    /// Property `jobTitle`: `Edm.String`.
-    pub job_title: Option<String>,
-    /// Property `manager`: `Edm.String`.
-    pub manager: Option<String>,
-    /// Property `middleName`: `Edm.String`.
-    pub middle_name: Option<String>,
-    /// Property `mobilePhone`: `Edm.String`.
-    pub mobile_phone: Option<String>,
-    /// Property `nickName`: `Edm.String`.
-    pub nick_name: Option<String>,
-    /// Property `officeLocation`: `Edm.String`.
-    pub office_location: Option<String>,
-    /// Property `otherAddress`: `microsoft.graph.physicalAddress`.
-    pub other_address: Option<PhysicalAddress>,
-    /// Property `parentFolderId`: `Edm.String`.
-    pub parent_folder_id: Option<String>,
-    /// Property `personalNotes`: `Edm.String`.
-    pub personal_notes: Option<String>,
-    /// Property `primaryEmailAddress`: `microsoft.graph.emailAddress`.
-    pub primary_email_address: Option<EmailAddress>,
-    /// Property `profession`: `Edm.String`.
-    pub profession: Option<String>,
-    /// Property `secondaryEmailAddress`: `microsoft.graph.emailAddress`.
-    pub secondary_email_address: Option<EmailAddress>,
-    /// Property `spouseName`: `Edm.String`.
-    pub spouse_name: Option<String>,
-    /// Property `surname`: `Edm.String`.
-    pub surname: Option<String>,
-    /// Property `tertiaryEmailAddress`: `microsoft.graph.emailAddress`.
-    pub tertiary_email_address: Option<EmailAddress>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Property `yomiCompanyName`: `Edm.String`.
-    pub yomi_company_name: Option<String>,
-    /// Property `yomiGivenName`: `Edm.String`.
-    pub yomi_given_name: Option<String>,
-    /// Property `yomiSurname`: `Edm.String`.
-    pub yomi_surname: Option<String>,
-    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_extension")]
-    pub extensions: Option<Vec<AnyExtension>>,
-    /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_multi_value_legacy_extended_property")]
-    pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
-    /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_profile_photo")]
-    pub photo: Option<ProfilePhoto>,
-    /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_multi_value_legacy_extended_property")]
-    pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for Contact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Contact {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.contact";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("categories", &self.categories);
-        object.property("changeKey", &self.change_key);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("assistantName", &self.assistant_name);
-        object.property("birthday", &self.birthday);
-        object.property("businessAddress", &self.business_address);
-        object.property("businessHomePage", &self.business_home_page);
-        object.property("businessPhones", &self.business_phones);
-        object.property("children", &self.children);
-        object.property("companyName", &self.company_name);
-        object.property("department", &self.department);
-        object.property("displayName", &self.display_name);
-        object.property("emailAddresses", &self.email_addresses);
-        object.property("fileAs", &self.file_as);
-        object.property("generation", &self.generation);
-        object.property("givenName", &self.given_name);
-        object.property("homeAddress", &self.home_address);
-        object.property("homePhones", &self.home_phones);
-        object.property("imAddresses", &self.im_addresses);
-        object.property("initials", &self.initials);
-        object.property("jobTitle", &self.job_title);
-        object.property("manager", &self.manager);
-        object.property("middleName", &self.middle_name);
-        object.property("mobilePhone", &self.mobile_phone);
-        object.property("nickName", &self.nick_name);
-        object.property("officeLocation", &self.office_location);
-        object.property("otherAddress", &self.other_address);
-        object.property("parentFolderId", &self.parent_folder_id);
-        object.property("personalNotes", &self.personal_notes);
-        object.property("primaryEmailAddress", &self.primary_email_address);
-        object.property("profession", &self.profession);
-        object.property("secondaryEmailAddress", &self.secondary_email_address);
-        object.property("spouseName", &self.spouse_name);
-        object.property("surname", &self.surname);
-        object.property("tertiaryEmailAddress", &self.tertiary_email_address);
-        object.property("title", &self.title);
-        object.property("yomiCompanyName", &self.yomi_company_name);
-        object.property("yomiGivenName", &self.yomi_given_name);
-        object.property("yomiSurname", &self.yomi_surname);
-        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_multi_value_legacy_extended_property")]
-        object
-            .property(
-                "multiValueExtendedProperties",
-                &self.multi_value_extended_properties,
-            );
-        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
-        #[cfg(feature = "_multi_value_legacy_extended_property")]
-        object
-            .property(
-                "singleValueExtendedProperties",
-                &self.single_value_extended_properties,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for Contact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Contact {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "changeKey" => read_lenient(map, key, &mut self.change_key, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "assistantName" => read_lenient(map, key, &mut self.assistant_name, extra),
-            "birthday" => read_lenient(map, key, &mut self.birthday, extra),
-            "businessAddress" => {
-                read_nullable(map, key, &mut self.business_address, extra)
-            }
-            "businessHomePage" => {
-                read_lenient(map, key, &mut self.business_home_page, extra)
-            }
-            "businessPhones" => read_lenient(map, key, &mut self.business_phones, extra),
-            "children" => read_lenient(map, key, &mut self.children, extra),
-            "companyName" => read_lenient(map, key, &mut self.company_name, extra),
-            "department" => read_lenient(map, key, &mut self.department, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "emailAddresses" => read_nullable(map, key, &mut self.email_addresses, extra),
-            "fileAs" => read_lenient(map, key, &mut self.file_as, extra),
-            "generation" => read_lenient(map, key, &mut self.generation, extra),
-            "givenName" => read_lenient(map, key, &mut self.given_name, extra),
-            "homeAddress" => read_nullable(map, key, &mut self.home_address, extra),
-            "homePhones" => read_lenient(map, key, &mut self.home_phones, extra),
-            "imAddresses" => read_lenient(map, key, &mut self.im_addresses, extra),
-            "initials" => read_lenient(map, key, &mut self.initials, extra),
-            "jobTitle" => read_lenient(map, key, &mut self.job_title, extra),
-            "manager" => read_lenient(map, key, &mut self.manager, extra),
-            "middleName" => read_lenient(map, key, &mut self.middle_name, extra),
-            "mobilePhone" => read_lenient(map, key, &mut self.mobile_phone, extra),
-            "nickName" => read_lenient(map, key, &mut self.nick_name, extra),
-            "officeLocation" => read_lenient(map, key, &mut self.office_location, extra),
-            "otherAddress" => read_nullable(map, key, &mut self.other_address, extra),
-            "parentFolderId" => read_lenient(map, key, &mut self.parent_folder_id, extra),
-            "personalNotes" => read_lenient(map, key, &mut self.personal_notes, extra),
-            "primaryEmailAddress" => {
-                read_nullable(map, key, &mut self.primary_email_address, extra)
-            }
-            "profession" => read_lenient(map, key, &mut self.profession, extra),
-            "secondaryEmailAddress" => {
-                read_nullable(map, key, &mut self.secondary_email_address, extra)
-            }
-            "spouseName" => read_lenient(map, key, &mut self.spouse_name, extra),
-            "surname" => read_lenient(map, key, &mut self.surname, extra),
-            "tertiaryEmailAddress" => {
-                read_nullable(map, key, &mut self.tertiary_email_address, extra)
-            }
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "yomiCompanyName" => {
-                read_lenient(map, key, &mut self.yomi_company_name, extra)
-            }
-            "yomiGivenName" => read_lenient(map, key, &mut self.yomi_given_name, extra),
-            "yomiSurname" => read_lenient(map, key, &mut self.yomi_surname, extra),
-            #[cfg(feature = "_extension")]
-            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_multi_value_legacy_extended_property")]
-            "multiValueExtendedProperties" => {
-                read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
-            }
-            #[cfg(feature = "_profile_photo")]
-            "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_multi_value_legacy_extended_property")]
-            "singleValueExtendedProperties" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.single_value_extended_properties,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl Contact {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`Contact`] by wire name, each a [`Field<Contact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Contact::set_null`].
-pub enum ContactField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl ContactField {
-    /// `id`
-    pub const Id: model::Field<Contact> = model::Field::new("id");
-    /// `categories`
-    pub const Categories: model::Field<Contact> = model::Field::new("categories");
-    /// `changeKey`
-    pub const ChangeKey: model::Field<Contact> = model::Field::new("changeKey");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Contact> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Contact> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `assistantName`
-    pub const AssistantName: model::Field<Contact> = model::Field::new("assistantName");
-    /// `birthday`
-    pub const Birthday: model::Field<Contact> = model::Field::new("birthday");
-    /// `businessAddress`
-    pub const BusinessAddress: model::Field<Contact> = model::Field::new(
-        "businessAddress",
-    );
-    /// `businessHomePage`
-    pub const BusinessHomePage: model::Field<Contact> = model::Field::new(
-        "businessHomePage",
-    );
-    /// `businessPhones`
-    pub const BusinessPhones: model::Field<Contact> = model::Field::new(
-        "businessPhones",
-    );
-    /// `children`
-    pub const Children: model::Field<Contact> = model::Field::new("children");
-    /// `companyName`
-    pub const CompanyName: model::Field<Contact> = model::Field::new("companyName");
-    /// `department`
-    pub const Department: model::Field<Contact> = model::Field::new("department");
-    /// `displayName`
-    pub const DisplayName: model::Field<Contact> = model::Field::new("displayName");
-    /// `emailAddresses`
-    pub const EmailAddresses: model::Field<Contact> = model::Field::new(
-        "emailAddresses",
-    );
-    /// `fileAs`
-    pub const FileAs: model::Field<Contact> = model::Field::new("fileAs");
-    /// `generation`
-    pub const Generation: model::Field<Contact> = model::Field::new("generation");
-    /// `givenName`
-    pub const GivenName: model::Field<Contact> = model::Field::new("givenName");
-    /// `homeAddress`
-    pub const HomeAddress: model::Field<Contact> = model::Field::new("homeAddress");
-    /// `homePhones`
-    pub const HomePhones: model::Field<Contact> = model::Field::new("homePhones");
-    /// `imAddresses`
-    pub const ImAddresses: model::Field<Contact> = model::Field::new("imAddresses");
-    /// `initials`
-    pub const Initials: model::Field<Contact> = model::Field::new("initials");
-    /// `jobTitle`
-    pub const JobTitle: model::Field<Contact> = model::Field::new("jobTitle");
-    /// `manager`
-    pub const Manager: model::Field<Contact> = model::Field::new("manager");
-    /// `middleName`
-    pub const MiddleName: model::Field<Contact> = model::Field::new("middleName");
-    /// `mobilePhone`
-    pub const MobilePhone: model::Field<Contact> = model::Field::new("mobilePhone");
-    /// `nickName`
-    pub const NickName: model::Field<Contact> = model::Field::new("nickName");
-    /// `officeLocation`
-    pub const OfficeLocation: model::Field<Contact> = model::Field::new(
-        "officeLocation",
-    );
-    /// `otherAddress`
-    pub const OtherAddress: model::Field<Contact> = model::Field::new("otherAddress");
-    /// `parentFolderId`
-    pub const ParentFolderId: model::Field<Contact> = model::Field::new(
-        "parentFolderId",
-    );
-    /// `personalNotes`
-    pub const PersonalNotes: model::Field<Contact> = model::Field::new("personalNotes");
-    /// `primaryEmailAddress`
-    pub const PrimaryEmailAddress: model::Field<Contact> = model::Field::new(
-        "primaryEmailAddress",
-    );
-    /// `profession`
-    pub const Profession: model::Field<Contact> = model::Field::new("profession");
-    /// `secondaryEmailAddress`
-    pub const SecondaryEmailAddress: model::Field<Contact> = model::Field::new(
-        "secondaryEmailAddress",
-    );
-    /// `spouseName`
-    pub const SpouseName: model::Field<Contact> = model::Field::new("spouseName");
-    /// `surname`
-    pub const Surname: model::Field<Contact> = model::Field::new("surname");
-    /// `tertiaryEmailAddress`
-    pub const TertiaryEmailAddress: model::Field<Contact> = model::Field::new(
-        "tertiaryEmailAddress",
-    );
-    /// `title`
-    pub const Title: model::Field<Contact> = model::Field::new("title");
-    /// `yomiCompanyName`
-    pub const YomiCompanyName: model::Field<Contact> = model::Field::new(
-        "yomiCompanyName",
-    );
-    /// `yomiGivenName`
-    pub const YomiGivenName: model::Field<Contact> = model::Field::new("yomiGivenName");
-    /// `yomiSurname`
-    pub const YomiSurname: model::Field<Contact> = model::Field::new("yomiSurname");
-    /// `extensions`
-    pub const Extensions: model::Field<Contact> = model::Field::new("extensions");
-    /// `multiValueExtendedProperties`
-    pub const MultiValueExtendedProperties: model::Field<Contact> = model::Field::new(
-        "multiValueExtendedProperties",
-    );
-    /// `photo`
-    pub const Photo: model::Field<Contact> = model::Field::new("photo");
-    /// `singleValueExtendedProperties`
-    pub const SingleValueExtendedProperties: model::Field<Contact> = model::Field::new(
-        "singleValueExtendedProperties",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Contact>] = &[
-        Self::Id,
-        Self::Categories,
-        Self::ChangeKey,
-        Self::CreatedDateTime,
-        Self::LastModifiedDateTime,
-        Self::AssistantName,
-        Self::Birthday,
-        Self::BusinessAddress,
-        Self::BusinessHomePage,
-        Self::BusinessPhones,
-        Self::Children,
-        Self::CompanyName,
-        Self::Department,
-        Self::DisplayName,
-        Self::EmailAddresses,
-        Self::FileAs,
-        Self::Generation,
-        Self::GivenName,
-        Self::HomeAddress,
-        Self::HomePhones,
-        Self::ImAddresses,
-        Self::Initials,
-        Self::JobTitle,
-        Self::Manager,
-        Self::MiddleName,
-        Self::MobilePhone,
-        Self::NickName,
-        Self::OfficeLocation,
-        Self::OtherAddress,
-        Self::ParentFolderId,
-        Self::PersonalNotes,
-        Self::PrimaryEmailAddress,
-        Self::Profession,
-        Self::SecondaryEmailAddress,
-        Self::SpouseName,
-        Self::Surname,
-        Self::TertiaryEmailAddress,
-        Self::Title,
-        Self::YomiCompanyName,
-        Self::YomiGivenName,
-        Self::YomiSurname,
-        Self::Extensions,
-        Self::MultiValueExtendedProperties,
-        Self::Photo,
-        Self::SingleValueExtendedProperties,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL entity type `microsoft.graph.copilotAdminLimitedMode`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CopilotAdminLimitedMode {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `groupId`: `Edm.String`.
-    pub group_id: Option<String>,
-    /// Property `isEnabledForGroup`: `Edm.Boolean`.
-    pub is_enabled_for_group: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for CopilotAdminLimitedMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl CopilotAdminLimitedMode {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminLimitedMode";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("groupId", &self.group_id);
-        object.property("isEnabledForGroup", &self.is_enabled_for_group);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for CopilotAdminLimitedMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for CopilotAdminLimitedMode {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "groupId" => read_lenient(map, key, &mut self.group_id, extra),
-            "isEnabledForGroup" => {
-                read_lenient(map, key, &mut self.is_enabled_for_group, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl CopilotAdminLimitedMode {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_copilot")]
-/// The properties of [`CopilotAdminLimitedMode`] by wire name, each a [`Field<CopilotAdminLimitedMode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminLimitedMode::set_null`].
-pub enum CopilotAdminLimitedModeField {}
-
-#[cfg(feature = "_copilot")]
-#[allow(non_upper_case_globals)]
-impl CopilotAdminLimitedModeField {
-    /// `id`
-    pub const Id: model::Field<CopilotAdminLimitedMode> = model::Field::new("id");
-    /// `groupId`
-    pub const GroupId: model::Field<CopilotAdminLimitedMode> = model::Field::new(
-        "groupId",
-    );
-    /// `isEnabledForGroup`
-    pub const IsEnabledForGroup: model::Field<CopilotAdminLimitedMode> = model::Field::new(
-        "isEnabledForGroup",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CopilotAdminLimitedMode>] = &[
-        Self::Id,
-        Self::GroupId,
-        Self::IsEnabledForGroup,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.customDataProvidedResource`; base type `microsoft.graph.accessPackageResource`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomDataProvidedResource {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `attributes`: `Collection(microsoft.graph.accessPackageResourceAttribute)`.
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub attributes: Option<Vec<AccessPackageResourceAttribute>>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub display_name: Option<String>,
-    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `originId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub origin_id: Option<String>,
-    /// Property `originSystem`: `Edm.String`.
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub origin_system: Option<String>,
-    /// Property `notificationEndpointConfiguration`: `microsoft.graph.customExtensionEndpointConfiguration`.
-    pub notification_endpoint_configuration: Option<
-        AnyCustomExtensionEndpointConfiguration,
-    >,
-    /// Navigation property `environment`: `microsoft.graph.accessPackageResourceEnvironment`; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub environment: Option<AccessPackageResourceEnvironment>,
-    /// Navigation property `roles`: `Collection(microsoft.graph.accessPackageResourceRole)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub roles: Option<Vec<AccessPackageResourceRole>>,
-    /// Navigation property `scopes`: `Collection(microsoft.graph.accessPackageResourceScope)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub scopes: Option<Vec<AccessPackageResourceScope>>,
-    /// Navigation property `uploadSessions`: `Collection(microsoft.graph.customDataProvidedResourceUploadSession)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.accessPackageResource`.
-    pub upload_sessions: Option<Vec<AnyCustomDataProvidedResourceUploadSession>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for CustomDataProvidedResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl CustomDataProvidedResource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("attributes", &self.attributes);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("modifiedDateTime", &self.modified_date_time);
-        object.property("originId", &self.origin_id);
-        object.property("originSystem", &self.origin_system);
-        object
-            .property(
-                "notificationEndpointConfiguration",
-                &self.notification_endpoint_configuration,
-            );
-        object.property("environment", &self.environment);
-        object.property("roles", &self.roles);
-        object.property("scopes", &self.scopes);
-        object.property("uploadSessions", &self.upload_sessions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for CustomDataProvidedResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for CustomDataProvidedResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "attributes" => read_nullable(map, key, &mut self.attributes, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "modifiedDateTime" => {
-                read_lenient(map, key, &mut self.modified_date_time, extra)
-            }
-            "originId" => read_lenient(map, key, &mut self.origin_id, extra),
-            "originSystem" => read_lenient(map, key, &mut self.origin_system, extra),
-            "notificationEndpointConfiguration" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.notification_endpoint_configuration,
-                    extra,
-                )
-            }
-            "environment" => read_nullable(map, key, &mut self.environment, extra),
-            "roles" => read_nullable(map, key, &mut self.roles, extra),
-            "scopes" => read_nullable(map, key, &mut self.scopes, extra),
-            "uploadSessions" => read_nullable(map, key, &mut self.upload_sessions, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl CustomDataProvidedResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`CustomDataProvidedResource`] by wire name, each a [`Field<CustomDataProvidedResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomDataProvidedResource::set_null`].
-pub enum CustomDataProvidedResourceField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl CustomDataProvidedResourceField {
-    /// `id`
-    pub const Id: model::Field<CustomDataProvidedResource> = model::Field::new("id");
-    /// `attributes`
-    pub const Attributes: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "attributes",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "displayName",
-    );
-    /// `modifiedDateTime`
-    pub const ModifiedDateTime: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "modifiedDateTime",
-    );
-    /// `originId`
-    pub const OriginId: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "originId",
-    );
-    /// `originSystem`
-    pub const OriginSystem: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "originSystem",
-    );
-    /// `notificationEndpointConfiguration`
-    pub const NotificationEndpointConfiguration: model::Field<
-        CustomDataProvidedResource,
-    > = model::Field::new("notificationEndpointConfiguration");
-    /// `environment`
-    pub const Environment: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "environment",
-    );
-    /// `roles`
-    pub const Roles: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "roles",
-    );
-    /// `scopes`
-    pub const Scopes: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "scopes",
-    );
-    /// `uploadSessions`
-    pub const UploadSessions: model::Field<CustomDataProvidedResource> = model::Field::new(
-        "uploadSessions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomDataProvidedResource>] = &[
-        Self::Id,
-        Self::Attributes,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::ModifiedDateTime,
-        Self::OriginId,
-        Self::OriginSystem,
-        Self::NotificationEndpointConfiguration,
-        Self::Environment,
-        Self::Roles,
-        Self::Scopes,
-        Self::UploadSessions,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.delegatedAdminServiceProviderConstraints`; base type `microsoft.graph.serviceProviderConstraints`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DelegatedAdminServiceProviderConstraints {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `allowedRoleTemplateIds`: `Collection(Edm.String)`.
-    pub allowed_role_template_ids: Option<Vec<String>>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for DelegatedAdminServiceProviderConstraints {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl DelegatedAdminServiceProviderConstraints {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminServiceProviderConstraints";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("allowedRoleTemplateIds", &self.allowed_role_template_ids);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminServiceProviderConstraints {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for DelegatedAdminServiceProviderConstraints {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "allowedRoleTemplateIds" => {
-                read_lenient(map, key, &mut self.allowed_role_template_ids, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl DelegatedAdminServiceProviderConstraints {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`DelegatedAdminServiceProviderConstraints`] by wire name, each a [`Field<DelegatedAdminServiceProviderConstraints>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminServiceProviderConstraints::set_null`].
-pub enum DelegatedAdminServiceProviderConstraintsField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl DelegatedAdminServiceProviderConstraintsField {
-    /// `id`
-    pub const Id: model::Field<DelegatedAdminServiceProviderConstraints> = model::Field::new(
-        "id",
-    );
-    /// `allowedRoleTemplateIds`
-    pub const AllowedRoleTemplateIds: model::Field<
-        DelegatedAdminServiceProviderConstraints,
-    > = model::Field::new("allowedRoleTemplateIds");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DelegatedAdminServiceProviderConstraints> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        DelegatedAdminServiceProviderConstraints,
-    > = model::Field::new("lastModifiedDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DelegatedAdminServiceProviderConstraints>] = &[
-        Self::Id,
-        Self::AllowedRoleTemplateIds,
-        Self::CreatedDateTime,
-        Self::LastModifiedDateTime,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceComplianceDeviceOverview`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceComplianceDeviceOverview {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `configurationVersion`: `Edm.Int32`, not nullable.
-    pub configuration_version: Option<i32>,
-    /// Property `errorCount`: `Edm.Int32`, not nullable.
-    pub error_count: Option<i32>,
-    /// Property `failedCount`: `Edm.Int32`, not nullable.
-    pub failed_count: Option<i32>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notApplicableCount`: `Edm.Int32`, not nullable.
-    pub not_applicable_count: Option<i32>,
-    /// Property `pendingCount`: `Edm.Int32`, not nullable.
-    pub pending_count: Option<i32>,
-    /// Property `successCount`: `Edm.Int32`, not nullable.
-    pub success_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceComplianceDeviceOverview {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceComplianceDeviceOverview {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceDeviceOverview";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("configurationVersion", &self.configuration_version);
-        object.property("errorCount", &self.error_count);
-        object.property("failedCount", &self.failed_count);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("notApplicableCount", &self.not_applicable_count);
-        object.property("pendingCount", &self.pending_count);
-        object.property("successCount", &self.success_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceComplianceDeviceOverview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceComplianceDeviceOverview {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "configurationVersion" => {
-                read_lenient(map, key, &mut self.configuration_version, extra)
-            }
-            "errorCount" => read_lenient(map, key, &mut self.error_count, extra),
-            "failedCount" => read_lenient(map, key, &mut self.failed_count, extra),
-            "lastUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_update_date_time, extra)
-            }
-            "notApplicableCount" => {
-                read_lenient(map, key, &mut self.not_applicable_count, extra)
-            }
-            "pendingCount" => read_lenient(map, key, &mut self.pending_count, extra),
-            "successCount" => read_lenient(map, key, &mut self.success_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceComplianceDeviceOverview {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceComplianceDeviceOverview`] by wire name, each a [`Field<DeviceComplianceDeviceOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceDeviceOverview::set_null`].
-pub enum DeviceComplianceDeviceOverviewField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl DeviceComplianceDeviceOverviewField {
-    /// `id`
-    pub const Id: model::Field<DeviceComplianceDeviceOverview> = model::Field::new("id");
-    /// `configurationVersion`
-    pub const ConfigurationVersion: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
-        "configurationVersion",
-    );
-    /// `errorCount`
-    pub const ErrorCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
-        "errorCount",
-    );
-    /// `failedCount`
-    pub const FailedCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
-        "failedCount",
-    );
-    /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
-        "lastUpdateDateTime",
-    );
-    /// `notApplicableCount`
-    pub const NotApplicableCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
-        "notApplicableCount",
-    );
-    /// `pendingCount`
-    pub const PendingCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
-        "pendingCount",
-    );
-    /// `successCount`
-    pub const SuccessCount: model::Field<DeviceComplianceDeviceOverview> = model::Field::new(
-        "successCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceComplianceDeviceOverview>] = &[
-        Self::Id,
-        Self::ConfigurationVersion,
-        Self::ErrorCount,
-        Self::FailedCount,
-        Self::LastUpdateDateTime,
-        Self::NotApplicableCount,
-        Self::PendingCount,
-        Self::SuccessCount,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceCompliancePolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceCompliancePolicyAssignment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
-    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceCompliancePolicyAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceCompliancePolicyAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicyAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicyAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicyAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceCompliancePolicyAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceCompliancePolicyAssignment`] by wire name, each a [`Field<DeviceCompliancePolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicyAssignment::set_null`].
-pub enum DeviceCompliancePolicyAssignmentField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl DeviceCompliancePolicyAssignmentField {
-    /// `id`
-    pub const Id: model::Field<DeviceCompliancePolicyAssignment> = model::Field::new(
-        "id",
-    );
-    /// `target`
-    pub const Target: model::Field<DeviceCompliancePolicyAssignment> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceCompliancePolicyAssignment>] = &[
-        Self::Id,
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceComplianceUserOverview`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceComplianceUserOverview {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `configurationVersion`: `Edm.Int32`, not nullable.
-    pub configuration_version: Option<i32>,
-    /// Property `errorCount`: `Edm.Int32`, not nullable.
-    pub error_count: Option<i32>,
-    /// Property `failedCount`: `Edm.Int32`, not nullable.
-    pub failed_count: Option<i32>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `notApplicableCount`: `Edm.Int32`, not nullable.
-    pub not_applicable_count: Option<i32>,
-    /// Property `pendingCount`: `Edm.Int32`, not nullable.
-    pub pending_count: Option<i32>,
-    /// Property `successCount`: `Edm.Int32`, not nullable.
-    pub success_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceComplianceUserOverview {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceComplianceUserOverview {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceUserOverview";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("configurationVersion", &self.configuration_version);
-        object.property("errorCount", &self.error_count);
-        object.property("failedCount", &self.failed_count);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("notApplicableCount", &self.not_applicable_count);
-        object.property("pendingCount", &self.pending_count);
-        object.property("successCount", &self.success_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceComplianceUserOverview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceComplianceUserOverview {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "configurationVersion" => {
-                read_lenient(map, key, &mut self.configuration_version, extra)
-            }
-            "errorCount" => read_lenient(map, key, &mut self.error_count, extra),
-            "failedCount" => read_lenient(map, key, &mut self.failed_count, extra),
-            "lastUpdateDateTime" => {
-                read_lenient(map, key, &mut self.last_update_date_time, extra)
-            }
-            "notApplicableCount" => {
-                read_lenient(map, key, &mut self.not_applicable_count, extra)
-            }
-            "pendingCount" => read_lenient(map, key, &mut self.pending_count, extra),
-            "successCount" => read_lenient(map, key, &mut self.success_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceComplianceUserOverview {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceComplianceUserOverview`] by wire name, each a [`Field<DeviceComplianceUserOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceUserOverview::set_null`].
-pub enum DeviceComplianceUserOverviewField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl DeviceComplianceUserOverviewField {
-    /// `id`
-    pub const Id: model::Field<DeviceComplianceUserOverview> = model::Field::new("id");
-    /// `configurationVersion`
-    pub const ConfigurationVersion: model::Field<DeviceComplianceUserOverview> = model::Field::new(
-        "configurationVersion",
-    );
-    /// `errorCount`
-    pub const ErrorCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
-        "errorCount",
-    );
-    /// `failedCount`
-    pub const FailedCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
-        "failedCount",
-    );
-    /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<DeviceComplianceUserOverview> = model::Field::new(
-        "lastUpdateDateTime",
-    );
-    /// `notApplicableCount`
-    pub const NotApplicableCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
-        "notApplicableCount",
-    );
-    /// `pendingCount`
-    pub const PendingCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
-        "pendingCount",
-    );
-    /// `successCount`
-    pub const SuccessCount: model::Field<DeviceComplianceUserOverview> = model::Field::new(
-        "successCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceComplianceUserOverview>] = &[
-        Self::Id,
-        Self::ConfigurationVersion,
-        Self::ErrorCount,
-        Self::FailedCount,
-        Self::LastUpdateDateTime,
-        Self::NotApplicableCount,
-        Self::PendingCount,
-        Self::SuccessCount,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL entity type `microsoft.graph.emailAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailAuthenticationMethodConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `excludeTargets`: `Collection(microsoft.graph.excludeTarget)`.
-    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
-    pub exclude_targets: Option<Vec<ExcludeTarget>>,
-    /// Property `state`: `microsoft.graph.authenticationMethodState`.
-    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
-    pub state: Option<AuthenticationMethodState>,
-    /// Property `allowExternalIdToUseEmailOtp`: `microsoft.graph.externalEmailOtpState`.
-    pub allow_external_id_to_use_email_otp: Option<ExternalEmailOtpState>,
-    /// Navigation property `includeTargets`: `Collection(microsoft.graph.authenticationMethodTarget)`, contained; present when expanded (`$expand`).
-    pub include_targets: Option<Vec<AnyAuthenticationMethodTarget>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for EmailAuthenticationMethodConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl EmailAuthenticationMethodConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailAuthenticationMethodConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("excludeTargets", &self.exclude_targets);
-        object.property("state", &self.state);
-        object
-            .property(
-                "allowExternalIdToUseEmailOtp",
-                &self.allow_external_id_to_use_email_otp,
-            );
-        object.property("includeTargets", &self.include_targets);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for EmailAuthenticationMethodConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject for EmailAuthenticationMethodConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "excludeTargets" => read_nullable(map, key, &mut self.exclude_targets, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "allowExternalIdToUseEmailOtp" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.allow_external_id_to_use_email_otp,
-                    extra,
-                )
-            }
-            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl EmailAuthenticationMethodConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`EmailAuthenticationMethodConfiguration`] by wire name, each a [`Field<EmailAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailAuthenticationMethodConfiguration::set_null`].
-pub enum EmailAuthenticationMethodConfigurationField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl EmailAuthenticationMethodConfigurationField {
-    /// `id`
-    pub const Id: model::Field<EmailAuthenticationMethodConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `excludeTargets`
-    pub const ExcludeTargets: model::Field<EmailAuthenticationMethodConfiguration> = model::Field::new(
-        "excludeTargets",
-    );
-    /// `state`
-    pub const State: model::Field<EmailAuthenticationMethodConfiguration> = model::Field::new(
-        "state",
-    );
-    /// `allowExternalIdToUseEmailOtp`
-    pub const AllowExternalIdToUseEmailOtp: model::Field<
-        EmailAuthenticationMethodConfiguration,
-    > = model::Field::new("allowExternalIdToUseEmailOtp");
-    /// `includeTargets`
-    pub const IncludeTargets: model::Field<EmailAuthenticationMethodConfiguration> = model::Field::new(
-        "includeTargets",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EmailAuthenticationMethodConfiguration>] = &[
-        Self::Id,
-        Self::ExcludeTargets,
-        Self::State,
-        Self::AllowExternalIdToUseEmailOtp,
-        Self::IncludeTargets,
-    ];
-}
-
-#[cfg(feature = "_attachment")]
-/// CSDL entity type `microsoft.graph.event`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Event {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    /// Inherited from `microsoft.graph.outlookItem`.
-    pub categories: Option<Vec<String>>,
-    /// Property `changeKey`: `Edm.String`.
-    /// Inherited from `microsoft.graph.outlookItem`.
-    pub change_key: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.outlookItem`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.outlookItem`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `allowNewTimeProposals`: `Edm.Boolean`.
-    pub allow_new_time_proposals: Option<bool>,
-    /// Property `attendees`: `Collection(microsoft.graph.attendee)`.
-    pub attendees: Option<Vec<Attendee>>,
-    /// Property `body`: `microsoft.graph.itemBody`.
-    pub body: Option<ItemBody>,
-    /// Property `bodyPreview`: `Edm.String`.
-    pub body_preview: Option<String>,
-    /// Property `cancelledOccurrences`: `Collection(Edm.String)`, not nullable.
-    pub cancelled_occurrences: Option<Vec<String>>,
-    /// Property `end`: `microsoft.graph.dateTimeTimeZone`.
-    pub end: Option<DateTimeTimeZone>,
-    /// Property `hasAttachments`: `Edm.Boolean`.
-    pub has_attachments: Option<bool>,
-    /// Property `hideAttendees`: `Edm.Boolean`.
-    pub hide_attendees: Option<bool>,
-    /// Property `iCalUId`: `Edm.String`.
-    pub i_cal_u_id: Option<String>,
-    /// Property `importance`: `microsoft.graph.importance`.
-    pub importance: Option<Importance>,
-    /// Property `isAllDay`: `Edm.Boolean`.
-    pub is_all_day: Option<bool>,
-    /// Property `isCancelled`: `Edm.Boolean`.
-    pub is_cancelled: Option<bool>,
-    /// Property `isDraft`: `Edm.Boolean`.
-    pub is_draft: Option<bool>,
-    /// Property `isOnlineMeeting`: `Edm.Boolean`.
-    pub is_online_meeting: Option<bool>,
-    /// Property `isOrganizer`: `Edm.Boolean`.
-    pub is_organizer: Option<bool>,
-    /// Property `isReminderOn`: `Edm.Boolean`.
-    pub is_reminder_on: Option<bool>,
-    /// Property `location`: `microsoft.graph.location`.
-    pub location: Option<AnyLocation>,
-    /// Property `locations`: `Collection(microsoft.graph.location)`.
-    pub locations: Option<Vec<AnyLocation>>,
-    /// Property `onlineMeeting`: `microsoft.graph.onlineMeetingInfo`.
-    pub online_meeting: Option<OnlineMeetingInfo>,
-    /// Property `onlineMeetingProvider`: `microsoft.graph.onlineMeetingProviderType`.
-    pub online_meeting_provider: Option<OnlineMeetingProviderType>,
-    /// Property `onlineMeetingUrl`: `Edm.String`.
-    pub online_meeting_url: Option<String>,
-    /// Property `organizer`: `microsoft.graph.recipient`.
-    pub organizer: Option<AnyRecipient>,
-    /// Property `originalEndTimeZone`: `Edm.String`.
-    pub original_end_time_zone: Option<String>,
-    /// Property `originalStart`: `Edm.DateTimeOffset`.
-    pub original_start: Option<edm::DateTimeOffset>,
-    /// Property `originalStartTimeZone`: `Edm.String`.
-    pub original_start_time_zone: Option<String>,
-    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
-    pub recurrence: Option<PatternedRecurrence>,
-    /// Property `reminderMinutesBeforeStart`: `Edm.Int32`.
-    pub reminder_minutes_before_start: Option<i32>,
-    /// Property `responseRequested`: `Edm.Boolean`.
-    pub response_requested: Option<bool>,
-    /// Property `responseStatus`: `microsoft.graph.responseStatus`.
-    pub response_status: Option<ResponseStatus>,
-    /// Property `sensitivity`: `microsoft.graph.sensitivity`.
-    pub sensitivity: Option<Sensitivity>,
-    /// Property `seriesMasterId`: `Edm.String`.
-    pub series_master_id: Option<String>,
-    /// Property `showAs`: `microsoft.graph.freeBusyStatus`.
-    pub show_as: Option<FreeBusyStatus>,
-    /// Property `start`: `microsoft.graph.dateTimeTimeZone`.
-    pub start: Option<DateTimeTimeZone>,
-    /// Property `subject`: `Edm.String`.
-    pub subject: Option<String>,
-    /// Property `transactionId`: `Edm.String`.
-    pub transaction_id: Option<String>,
-    /// Property `type`: `microsoft.graph.eventType`.
-    pub r#type: Option<EventType>,
-    /// Property `webLink`: `Edm.String`.
-    pub web_link: Option<String>,
-    /// Navigation property `attachments`: `Collection(microsoft.graph.attachment)`, contained; present when expanded (`$expand`).
-    pub attachments: Option<Vec<AnyAttachment>>,
-    /// Navigation property `calendar`: `microsoft.graph.calendar`; present when expanded (`$expand`).
-    pub calendar: Option<Calendar>,
-    /// Navigation property `exceptionOccurrences`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    pub exception_occurrences: Option<Vec<Event>>,
-    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_extension")]
-    pub extensions: Option<Vec<AnyExtension>>,
-    /// Navigation property `instances`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    pub instances: Option<Vec<Event>>,
-    /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_multi_value_legacy_extended_property")]
-    pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
-    /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_multi_value_legacy_extended_property")]
-    pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_attachment")]
-impl serde::Serialize for Event {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Event {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.event";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("categories", &self.categories);
-        object.property("changeKey", &self.change_key);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("allowNewTimeProposals", &self.allow_new_time_proposals);
-        object.property("attendees", &self.attendees);
-        object.property("body", &self.body);
-        object.property("bodyPreview", &self.body_preview);
-        object.property("cancelledOccurrences", &self.cancelled_occurrences);
-        object.property("end", &self.end);
-        object.property("hasAttachments", &self.has_attachments);
-        object.property("hideAttendees", &self.hide_attendees);
-        object.property("iCalUId", &self.i_cal_u_id);
-        object.property("importance", &self.importance);
-        object.property("isAllDay", &self.is_all_day);
-        object.property("isCancelled", &self.is_cancelled);
-        object.property("isDraft", &self.is_draft);
-        object.property("isOnlineMeeting", &self.is_online_meeting);
-        object.property("isOrganizer", &self.is_organizer);
-        object.property("isReminderOn", &self.is_reminder_on);
-        object.property("location", &self.location);
-        object.property("locations", &self.locations);
-        object.property("onlineMeeting", &self.online_meeting);
-        object.property("onlineMeetingProvider", &self.online_meeting_provider);
-        object.property("onlineMeetingUrl", &self.online_meeting_url);
-        object.property("organizer", &self.organizer);
-        object.property("originalEndTimeZone", &self.original_end_time_zone);
-        object.property("originalStart", &self.original_start);
-        object.property("originalStartTimeZone", &self.original_start_time_zone);
-        object.property("recurrence", &self.recurrence);
-        object
-            .property("reminderMinutesBeforeStart", &self.reminder_minutes_before_start);
-        object.property("responseRequested", &self.response_requested);
-        object.property("responseStatus", &self.response_status);
-        object.property("sensitivity", &self.sensitivity);
-        object.property("seriesMasterId", &self.series_master_id);
-        object.property("showAs", &self.show_as);
-        object.property("start", &self.start);
-        object.property("subject", &self.subject);
-        object.property("transactionId", &self.transaction_id);
-        object.property("type", &self.r#type);
-        object.property("webLink", &self.web_link);
-        object.property("attachments", &self.attachments);
-        object.property("calendar", &self.calendar);
-        object.property("exceptionOccurrences", &self.exception_occurrences);
-        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        object.property("instances", &self.instances);
-        #[cfg(feature = "_multi_value_legacy_extended_property")]
-        object
-            .property(
-                "multiValueExtendedProperties",
-                &self.multi_value_extended_properties,
-            );
-        #[cfg(feature = "_multi_value_legacy_extended_property")]
-        object
-            .property(
-                "singleValueExtendedProperties",
-                &self.single_value_extended_properties,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_attachment")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Event {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "changeKey" => read_lenient(map, key, &mut self.change_key, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "allowNewTimeProposals" => {
-                read_lenient(map, key, &mut self.allow_new_time_proposals, extra)
-            }
-            "attendees" => read_nullable(map, key, &mut self.attendees, extra),
-            "body" => read_nullable(map, key, &mut self.body, extra),
-            "bodyPreview" => read_lenient(map, key, &mut self.body_preview, extra),
-            "cancelledOccurrences" => {
-                read_lenient(map, key, &mut self.cancelled_occurrences, extra)
-            }
-            "end" => read_nullable(map, key, &mut self.end, extra),
-            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
-            "hideAttendees" => read_lenient(map, key, &mut self.hide_attendees, extra),
-            "iCalUId" => read_lenient(map, key, &mut self.i_cal_u_id, extra),
-            "importance" => read_nullable(map, key, &mut self.importance, extra),
-            "isAllDay" => read_lenient(map, key, &mut self.is_all_day, extra),
-            "isCancelled" => read_lenient(map, key, &mut self.is_cancelled, extra),
-            "isDraft" => read_lenient(map, key, &mut self.is_draft, extra),
-            "isOnlineMeeting" => {
-                read_lenient(map, key, &mut self.is_online_meeting, extra)
-            }
-            "isOrganizer" => read_lenient(map, key, &mut self.is_organizer, extra),
-            "isReminderOn" => read_lenient(map, key, &mut self.is_reminder_on, extra),
-            "location" => read_nullable(map, key, &mut self.location, extra),
-            "locations" => read_nullable(map, key, &mut self.locations, extra),
-            "onlineMeeting" => read_nullable(map, key, &mut self.online_meeting, extra),
-            "onlineMeetingProvider" => {
-                read_nullable(map, key, &mut self.online_meeting_provider, extra)
-            }
-            "onlineMeetingUrl" => {
-                read_lenient(map, key, &mut self.online_meeting_url, extra)
-            }
-            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
-            "originalEndTimeZone" => {
-                read_lenient(map, key, &mut self.original_end_time_zone, extra)
-            }
-            "originalStart" => read_lenient(map, key, &mut self.original_start, extra),
-            "originalStartTimeZone" => {
-                read_lenient(map, key, &mut self.original_start_time_zone, extra)
-            }
-            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
-            "reminderMinutesBeforeStart" => {
-                read_lenient(map, key, &mut self.reminder_minutes_before_start, extra)
-            }
-            "responseRequested" => {
-                read_lenient(map, key, &mut self.response_requested, extra)
-            }
-            "responseStatus" => read_nullable(map, key, &mut self.response_status, extra),
-            "sensitivity" => read_nullable(map, key, &mut self.sensitivity, extra),
-            "seriesMasterId" => read_lenient(map, key, &mut self.series_master_id, extra),
-            "showAs" => read_nullable(map, key, &mut self.show_as, extra),
-            "start" => read_nullable(map, key, &mut self.start, extra),
-            "subject" => read_lenient(map, key, &mut self.subject, extra),
-            "transactionId" => read_lenient(map, key, &mut self.transaction_id, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            "webLink" => read_lenient(map, key, &mut self.web_link, extra),
-            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
-            "calendar" => read_nullable(map, key, &mut self.calendar, extra),
-            "exceptionOccurrences" => {
-                read_nullable(map, key, &mut self.exception_occurrences, extra)
-            }
-            #[cfg(feature = "_extension")]
-            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            "instances" => read_nullable(map, key, &mut self.instances, extra),
-            #[cfg(feature = "_multi_value_legacy_extended_property")]
-            "multiValueExtendedProperties" => {
-                read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
-            }
-            #[cfg(feature = "_multi_value_legacy_extended_property")]
-            "singleValueExtendedProperties" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.single_value_extended_properties,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attachment")]
-impl Event {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attachment")]
-/// The properties of [`Event`] by wire name, each a [`Field<Event>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Event::set_null`].
-pub enum EventField {}
-
-#[cfg(feature = "_attachment")]
-#[allow(non_upper_case_globals)]
-impl EventField {
-    /// `id`
-    pub const Id: model::Field<Event> = model::Field::new("id");
-    /// `categories`
-    pub const Categories: model::Field<Event> = model::Field::new("categories");
-    /// `changeKey`
-    pub const ChangeKey: model::Field<Event> = model::Field::new("changeKey");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Event> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Event> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `allowNewTimeProposals`
-    pub const AllowNewTimeProposals: model::Field<Event> = model::Field::new(
-        "allowNewTimeProposals",
-    );
-    /// `attendees`
-    pub const Attendees: model::Field<Event> = model::Field::new("attendees");
-    /// `body`
-    pub const Body: model::Field<Event> = model::Field::new("body");
-    /// `bodyPreview`
-    pub const BodyPreview: model::Field<Event> = model::Field::new("bodyPreview");
-    /// `cancelledOccurrences`
-    pub const CancelledOccurrences: model::Field<Event> = model::Field::new(
-        "cancelledOccurrences",
-    );
-    /// `end`
-    pub const End: model::Field<Event> = model::Field::new("end");
-    /// `hasAttachments`
-    pub const HasAttachments: model::Field<Event> = model::Field::new("hasAttachments");
-    /// `hideAttendees`
-    pub const HideAttendees: model::Field<Event> = model::Field::new("hideAttendees");
-    /// `iCalUId`
-    pub const ICalUId: model::Field<Event> = model::Field::new("iCalUId");
-    /// `importance`
-    pub const Importance: model::Field<Event> = model::Field::new("importance");
-    /// `isAllDay`
-    pub const IsAllDay: model::Field<Event> = model::Field::new("isAllDay");
-    /// `isCancelled`
-    pub const IsCancelled: model::Field<Event> = model::Field::new("isCancelled");
-    /// `isDraft`
-    pub const IsDraft: model::Field<Event> = model::Field::new("isDraft");
-    /// `isOnlineMeeting`
-    pub const IsOnlineMeeting: model::Field<Event> = model::Field::new(
-        "isOnlineMeeting",
-    );
-    /// `isOrganizer`
-    pub const IsOrganizer: model::Field<Event> = model::Field::new("isOrganizer");
-    /// `isReminderOn`
-    pub const IsReminderOn: model::Field<Event> = model::Field::new("isReminderOn");
-    /// `location`
-    pub const Location: model::Field<Event> = model::Field::new("location");
-    /// `locations`
-    pub const Locations: model::Field<Event> = model::Field::new("locations");
-    /// `onlineMeeting`
-    pub const OnlineMeeting: model::Field<Event> = model::Field::new("onlineMeeting");
-    /// `onlineMeetingProvider`
-    pub const OnlineMeetingProvider: model::Field<Event> = model::Field::new(
-        "onlineMeetingProvider",
-    );
-    /// `onlineMeetingUrl`
-    pub const OnlineMeetingUrl: model::Field<Event> = model::Field::new(
-        "onlineMeetingUrl",
-    );
-    /// `organizer`
-    pub const Organizer: model::Field<Event> = model::Field::new("organizer");
-    /// `originalEndTimeZone`
-    pub const OriginalEndTimeZone: model::Field<Event> = model::Field::new(
-        "originalEndTimeZone",
-    );
-    /// `originalStart`
-    pub const OriginalStart: model::Field<Event> = model::Field::new("originalStart");
-    /// `originalStartTimeZone`
-    pub const OriginalStartTimeZone: model::Field<Event> = model::Field::new(
-        "originalStartTimeZone",
-    );
-    /// `recurrence`
-    pub const Recurrence: model::Field<Event> = model::Field::new("recurrence");
-    /// `reminderMinutesBeforeStart`
-    pub const ReminderMinutesBeforeStart: model::Field<Event> = model::Field::new(
-        "reminderMinutesBeforeStart",
-    );
-    /// `responseRequested`
-    pub const ResponseRequested: model::Field<Event> = model::Field::new(
-        "responseRequested",
-    );
-    /// `responseStatus`
-    pub const ResponseStatus: model::Field<Event> = model::Field::new("responseStatus");
-    /// `sensitivity`
-    pub const Sensitivity: model::Field<Event> = model::Field::new("sensitivity");
-    /// `seriesMasterId`
-    pub const SeriesMasterId: model::Field<Event> = model::Field::new("seriesMasterId");
-    /// `showAs`
-    pub const ShowAs: model::Field<Event> = model::Field::new("showAs");
-    /// `start`
-    pub const Start: model::Field<Event> = model::Field::new("start");
-    /// `subject`
-    pub const Subject: model::Field<Event> = model::Field::new("subject");
-    /// `transactionId`
-    pub const TransactionId: model::Field<Event> = model::Field::new("transactionId");
-    /// `type`
-    pub const Type: model::Field<Event> = model::Field::new("type");
-    /// `webLink`
-    pub const WebLink: model::Field<Event> = model::Field::new("webLink");
-    /// `attachments`
-    pub const Attachments: model::Field<Event> = model::Field::new("attachments");
-    /// `calendar`
-    pub const Calendar: model::Field<Event> = model::Field::new("calendar");
-    /// `exceptionOccurrences`
-    pub const ExceptionOccurrences: model::Field<Event> = model::Field::new(
-        "exceptionOccurrences",
-    );
-    /// `extensions`
-    pub const Extensions: model::Field<Event> = model::Field::new("extensions");
-    /// `instances`
-    pub const Instances: model::Field<Event> = model::Field::new("instances");
-    /// `multiValueExtendedProperties`
-    pub const MultiValueExtendedProperties: model::Field<Event> = model::Field::new(
-        "multiValueExtendedProperties",
-    );
-    /// `singleValueExtendedProperties`
-    pub const SingleValueExtendedProperties: model::Field<Event> = model::Field::new(
-        "singleValueExtendedProperties",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Event>] = &[
-        Self::Id,
-        Self::Categories,
-        Self::ChangeKey,
-        Self::CreatedDateTime,
-        Self::LastModifiedDateTime,
-        Self::AllowNewTimeProposals,
-        Self::Attendees,
-        Self::Body,
-        Self::BodyPreview,
-        Self::CancelledOccurrences,
-        Self::End,
-        Self::HasAttachments,
-        Self::HideAttendees,
-        Self::ICalUId,
-        Self::Importance,
-        Self::IsAllDay,
-        Self::IsCancelled,
-        Self::IsDraft,
-        Self::IsOnlineMeeting,
-        Self::IsOrganizer,
-        Self::IsReminderOn,
-        Self::Location,
-        Self::Locations,
-        Self::OnlineMeeting,
-        Self::OnlineMeetingProvider,
-        Self::OnlineMeetingUrl,
-        Self::Organizer,
-        Self::OriginalEndTimeZone,
-        Self::OriginalStart,
-        Self::OriginalStartTimeZone,
-        Self::Recurrence,
-        Self::ReminderMinutesBeforeStart,
-        Self::ResponseRequested,
-        Self::ResponseStatus,
-        Self::Sensitivity,
-        Self::SeriesMasterId,
-        Self::ShowAs,
-        Self::Start,
-        Self::Subject,
-        Self::TransactionId,
-        Self::Type,
-        Self::WebLink,
-        Self::Attachments,
-        Self::Calendar,
-        Self::ExceptionOccurrences,
-        Self::Extensions,
-        Self::Instances,
-        Self::MultiValueExtendedProperties,
-        Self::SingleValueExtendedProperties,
-    ];
-}
-
 #[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.eventMessage`; base type `microsoft.graph.message`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4102,6 +1750,178 @@ impl EventMessageResponseField {
     ];
 }
 
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.exchangeMessageTrace`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExchangeMessageTrace {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `fromIP`: `Edm.String`.
+    pub from_ip: Option<String>,
+    /// Property `messageId`: `Edm.String`.
+    pub message_id: Option<String>,
+    /// Property `receivedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub received_date_time: Option<edm::DateTimeOffset>,
+    /// Property `recipientAddress`: `Edm.String`.
+    pub recipient_address: Option<String>,
+    /// Property `senderAddress`: `Edm.String`.
+    pub sender_address: Option<String>,
+    /// Property `size`: `Edm.Int32`, not nullable.
+    pub size: Option<i32>,
+    /// Property `status`: `microsoft.graph.exchangeMessageTraceStatus`, not nullable.
+    pub status: Option<ExchangeMessageTraceStatus>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
+    /// Property `toIP`: `Edm.String`.
+    pub to_ip: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ExchangeMessageTrace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ExchangeMessageTrace {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeMessageTrace";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("fromIP", &self.from_ip);
+        object.property("messageId", &self.message_id);
+        object.property("receivedDateTime", &self.received_date_time);
+        object.property("recipientAddress", &self.recipient_address);
+        object.property("senderAddress", &self.sender_address);
+        object.property("size", &self.size);
+        object.property("status", &self.status);
+        object.property("subject", &self.subject);
+        object.property("toIP", &self.to_ip);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ExchangeMessageTrace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for ExchangeMessageTrace {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "fromIP" => read_lenient(map, key, &mut self.from_ip, extra),
+            "messageId" => read_lenient(map, key, &mut self.message_id, extra),
+            "receivedDateTime" => {
+                read_lenient(map, key, &mut self.received_date_time, extra)
+            }
+            "recipientAddress" => {
+                read_lenient(map, key, &mut self.recipient_address, extra)
+            }
+            "senderAddress" => read_lenient(map, key, &mut self.sender_address, extra),
+            "size" => read_lenient(map, key, &mut self.size, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
+            "toIP" => read_lenient(map, key, &mut self.to_ip, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl ExchangeMessageTrace {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`ExchangeMessageTrace`] by wire name, each a [`Field<ExchangeMessageTrace>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeMessageTrace::set_null`].
+pub enum ExchangeMessageTraceField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl ExchangeMessageTraceField {
+    /// `id`
+    pub const Id: model::Field<ExchangeMessageTrace> = model::Field::new("id");
+    /// `fromIP`
+    pub const FromIp: model::Field<ExchangeMessageTrace> = model::Field::new("fromIP");
+    /// `messageId`
+    pub const MessageId: model::Field<ExchangeMessageTrace> = model::Field::new(
+        "messageId",
+    );
+    /// `receivedDateTime`
+    pub const ReceivedDateTime: model::Field<ExchangeMessageTrace> = model::Field::new(
+        "receivedDateTime",
+    );
+    /// `recipientAddress`
+    pub const RecipientAddress: model::Field<ExchangeMessageTrace> = model::Field::new(
+        "recipientAddress",
+    );
+    /// `senderAddress`
+    pub const SenderAddress: model::Field<ExchangeMessageTrace> = model::Field::new(
+        "senderAddress",
+    );
+    /// `size`
+    pub const Size: model::Field<ExchangeMessageTrace> = model::Field::new("size");
+    /// `status`
+    pub const Status: model::Field<ExchangeMessageTrace> = model::Field::new("status");
+    /// `subject`
+    pub const Subject: model::Field<ExchangeMessageTrace> = model::Field::new("subject");
+    /// `toIP`
+    pub const ToIp: model::Field<ExchangeMessageTrace> = model::Field::new("toIP");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExchangeMessageTrace>] = &[
+        Self::Id,
+        Self::FromIp,
+        Self::MessageId,
+        Self::ReceivedDateTime,
+        Self::RecipientAddress,
+        Self::SenderAddress,
+        Self::Size,
+        Self::Status,
+        Self::Subject,
+        Self::ToIp,
+    ];
+}
+
 #[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.externalAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4460,101 +2280,6 @@ impl Fido2AuthenticationMethodConfigurationField {
         Self::IncludeTargets,
         Self::PasskeyProfiles,
     ];
-}
-
-#[cfg(feature = "_column_link")]
-/// CSDL entity type `microsoft.graph.fieldValueSet`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FieldValueSet {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_column_link")]
-impl serde::Serialize for FieldValueSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl FieldValueSet {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fieldValueSet";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl<'de> serde::Deserialize<'de> for FieldValueSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl graph_odata_runtime::model::ODataObject for FieldValueSet {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_column_link")]
-impl FieldValueSet {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_column_link")]
-/// The properties of [`FieldValueSet`] by wire name, each a [`Field<FieldValueSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FieldValueSet::set_null`].
-pub enum FieldValueSetField {}
-
-#[cfg(feature = "_column_link")]
-#[allow(non_upper_case_globals)]
-impl FieldValueSetField {
-    /// `id`
-    pub const Id: model::Field<FieldValueSet> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FieldValueSet>] = &[Self::Id];
 }
 
 #[cfg(feature = "_attachment")]
@@ -6982,6 +4707,571 @@ impl PasskeyProfileField {
     ];
 }
 
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL entity type `microsoft.graph.plannerBucket`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerBucket {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `orderHint`: `Edm.String`.
+    pub order_hint: Option<String>,
+    /// Property `planId`: `Edm.String`.
+    pub plan_id: Option<String>,
+    /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`, contained; present when expanded (`$expand`).
+    pub tasks: Option<Vec<PlannerTask>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerBucket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerBucket {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBucket";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("orderHint", &self.order_hint);
+        object.property("planId", &self.plan_id);
+        object.property("tasks", &self.tasks);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerBucket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerBucket {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
+            "planId" => read_lenient(map, key, &mut self.plan_id, extra),
+            "tasks" => read_nullable(map, key, &mut self.tasks, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerBucket {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// The properties of [`PlannerBucket`] by wire name, each a [`Field<PlannerBucket>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBucket::set_null`].
+pub enum PlannerBucketField {}
+
+#[cfg(feature = "_planner_applied_categories")]
+#[allow(non_upper_case_globals)]
+impl PlannerBucketField {
+    /// `id`
+    pub const Id: model::Field<PlannerBucket> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<PlannerBucket> = model::Field::new("name");
+    /// `orderHint`
+    pub const OrderHint: model::Field<PlannerBucket> = model::Field::new("orderHint");
+    /// `planId`
+    pub const PlanId: model::Field<PlannerBucket> = model::Field::new("planId");
+    /// `tasks`
+    pub const Tasks: model::Field<PlannerBucket> = model::Field::new("tasks");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerBucket>] = &[
+        Self::Id,
+        Self::Name,
+        Self::OrderHint,
+        Self::PlanId,
+        Self::Tasks,
+    ];
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL entity type `microsoft.graph.plannerPlanDetails`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerPlanDetails {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `categoryDescriptions`: `microsoft.graph.plannerCategoryDescriptions`.
+    pub category_descriptions: Option<PlannerCategoryDescriptions>,
+    /// Property `sharedWith`: `microsoft.graph.plannerUserIds`.
+    pub shared_with: Option<PlannerUserIds>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerPlanDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerPlanDetails {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanDetails";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("categoryDescriptions", &self.category_descriptions);
+        object.property("sharedWith", &self.shared_with);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerPlanDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerPlanDetails {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "categoryDescriptions" => {
+                read_nullable(map, key, &mut self.category_descriptions, extra)
+            }
+            "sharedWith" => read_nullable(map, key, &mut self.shared_with, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerPlanDetails {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// The properties of [`PlannerPlanDetails`] by wire name, each a [`Field<PlannerPlanDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanDetails::set_null`].
+pub enum PlannerPlanDetailsField {}
+
+#[cfg(feature = "_planner_applied_categories")]
+#[allow(non_upper_case_globals)]
+impl PlannerPlanDetailsField {
+    /// `id`
+    pub const Id: model::Field<PlannerPlanDetails> = model::Field::new("id");
+    /// `categoryDescriptions`
+    pub const CategoryDescriptions: model::Field<PlannerPlanDetails> = model::Field::new(
+        "categoryDescriptions",
+    );
+    /// `sharedWith`
+    pub const SharedWith: model::Field<PlannerPlanDetails> = model::Field::new(
+        "sharedWith",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerPlanDetails>] = &[
+        Self::Id,
+        Self::CategoryDescriptions,
+        Self::SharedWith,
+    ];
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// CSDL entity type `microsoft.graph.plannerTask`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlannerTask {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `activeChecklistItemCount`: `Edm.Int32`.
+    pub active_checklist_item_count: Option<i32>,
+    /// Property `appliedCategories`: `microsoft.graph.plannerAppliedCategories`.
+    pub applied_categories: Option<PlannerAppliedCategories>,
+    /// Property `assigneePriority`: `Edm.String`.
+    pub assignee_priority: Option<String>,
+    /// Property `assignments`: `microsoft.graph.plannerAssignments`.
+    pub assignments: Option<PlannerAssignments>,
+    /// Property `bucketId`: `Edm.String`.
+    pub bucket_id: Option<String>,
+    /// Property `checklistItemCount`: `Edm.Int32`.
+    pub checklist_item_count: Option<i32>,
+    /// Property `completedBy`: `microsoft.graph.identitySet`.
+    pub completed_by: Option<AnyIdentitySet>,
+    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
+    pub completed_date_time: Option<edm::DateTimeOffset>,
+    /// Property `conversationThreadId`: `Edm.String`.
+    pub conversation_thread_id: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `dueDateTime`: `Edm.DateTimeOffset`.
+    pub due_date_time: Option<edm::DateTimeOffset>,
+    /// Property `hasDescription`: `Edm.Boolean`.
+    pub has_description: Option<bool>,
+    /// Property `orderHint`: `Edm.String`.
+    pub order_hint: Option<String>,
+    /// Property `percentComplete`: `Edm.Int32`.
+    pub percent_complete: Option<i32>,
+    /// Property `planId`: `Edm.String`.
+    pub plan_id: Option<String>,
+    /// Property `previewType`: `microsoft.graph.plannerPreviewType`.
+    pub preview_type: Option<PlannerPreviewType>,
+    /// Property `priority`: `Edm.Int32`.
+    pub priority: Option<i32>,
+    /// Property `referenceCount`: `Edm.Int32`.
+    pub reference_count: Option<i32>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `title`: `Edm.String`, not nullable.
+    pub title: Option<String>,
+    /// Navigation property `assignedToTaskBoardFormat`: `microsoft.graph.plannerAssignedToTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
+    pub assigned_to_task_board_format: Option<PlannerAssignedToTaskBoardTaskFormat>,
+    /// Navigation property `bucketTaskBoardFormat`: `microsoft.graph.plannerBucketTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
+    pub bucket_task_board_format: Option<PlannerBucketTaskBoardTaskFormat>,
+    /// Navigation property `details`: `microsoft.graph.plannerTaskDetails`, contained; present when expanded (`$expand`).
+    pub details: Option<PlannerTaskDetails>,
+    /// Navigation property `progressTaskBoardFormat`: `microsoft.graph.plannerProgressTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
+    pub progress_task_board_format: Option<PlannerProgressTaskBoardTaskFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl serde::Serialize for PlannerTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerTask {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTask";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("activeChecklistItemCount", &self.active_checklist_item_count);
+        object.property("appliedCategories", &self.applied_categories);
+        object.property("assigneePriority", &self.assignee_priority);
+        object.property("assignments", &self.assignments);
+        object.property("bucketId", &self.bucket_id);
+        object.property("checklistItemCount", &self.checklist_item_count);
+        object.property("completedBy", &self.completed_by);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("conversationThreadId", &self.conversation_thread_id);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("dueDateTime", &self.due_date_time);
+        object.property("hasDescription", &self.has_description);
+        object.property("orderHint", &self.order_hint);
+        object.property("percentComplete", &self.percent_complete);
+        object.property("planId", &self.plan_id);
+        object.property("previewType", &self.preview_type);
+        object.property("priority", &self.priority);
+        object.property("referenceCount", &self.reference_count);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("title", &self.title);
+        object
+            .property("assignedToTaskBoardFormat", &self.assigned_to_task_board_format);
+        object.property("bucketTaskBoardFormat", &self.bucket_task_board_format);
+        object.property("details", &self.details);
+        object.property("progressTaskBoardFormat", &self.progress_task_board_format);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl<'de> serde::Deserialize<'de> for PlannerTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl graph_odata_runtime::model::ODataObject for PlannerTask {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activeChecklistItemCount" => {
+                read_lenient(map, key, &mut self.active_checklist_item_count, extra)
+            }
+            "appliedCategories" => {
+                read_nullable(map, key, &mut self.applied_categories, extra)
+            }
+            "assigneePriority" => {
+                read_lenient(map, key, &mut self.assignee_priority, extra)
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "bucketId" => read_lenient(map, key, &mut self.bucket_id, extra),
+            "checklistItemCount" => {
+                read_lenient(map, key, &mut self.checklist_item_count, extra)
+            }
+            "completedBy" => read_nullable(map, key, &mut self.completed_by, extra),
+            "completedDateTime" => {
+                read_lenient(map, key, &mut self.completed_date_time, extra)
+            }
+            "conversationThreadId" => {
+                read_lenient(map, key, &mut self.conversation_thread_id, extra)
+            }
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "dueDateTime" => read_lenient(map, key, &mut self.due_date_time, extra),
+            "hasDescription" => read_lenient(map, key, &mut self.has_description, extra),
+            "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
+            "percentComplete" => {
+                read_lenient(map, key, &mut self.percent_complete, extra)
+            }
+            "planId" => read_lenient(map, key, &mut self.plan_id, extra),
+            "previewType" => read_nullable(map, key, &mut self.preview_type, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "referenceCount" => read_lenient(map, key, &mut self.reference_count, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "assignedToTaskBoardFormat" => {
+                read_nullable(map, key, &mut self.assigned_to_task_board_format, extra)
+            }
+            "bucketTaskBoardFormat" => {
+                read_nullable(map, key, &mut self.bucket_task_board_format, extra)
+            }
+            "details" => read_nullable(map, key, &mut self.details, extra),
+            "progressTaskBoardFormat" => {
+                read_nullable(map, key, &mut self.progress_task_board_format, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+impl PlannerTask {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_planner_applied_categories")]
+/// The properties of [`PlannerTask`] by wire name, each a [`Field<PlannerTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTask::set_null`].
+pub enum PlannerTaskField {}
+
+#[cfg(feature = "_planner_applied_categories")]
+#[allow(non_upper_case_globals)]
+impl PlannerTaskField {
+    /// `id`
+    pub const Id: model::Field<PlannerTask> = model::Field::new("id");
+    /// `activeChecklistItemCount`
+    pub const ActiveChecklistItemCount: model::Field<PlannerTask> = model::Field::new(
+        "activeChecklistItemCount",
+    );
+    /// `appliedCategories`
+    pub const AppliedCategories: model::Field<PlannerTask> = model::Field::new(
+        "appliedCategories",
+    );
+    /// `assigneePriority`
+    pub const AssigneePriority: model::Field<PlannerTask> = model::Field::new(
+        "assigneePriority",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<PlannerTask> = model::Field::new("assignments");
+    /// `bucketId`
+    pub const BucketId: model::Field<PlannerTask> = model::Field::new("bucketId");
+    /// `checklistItemCount`
+    pub const ChecklistItemCount: model::Field<PlannerTask> = model::Field::new(
+        "checklistItemCount",
+    );
+    /// `completedBy`
+    pub const CompletedBy: model::Field<PlannerTask> = model::Field::new("completedBy");
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<PlannerTask> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `conversationThreadId`
+    pub const ConversationThreadId: model::Field<PlannerTask> = model::Field::new(
+        "conversationThreadId",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<PlannerTask> = model::Field::new("createdBy");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<PlannerTask> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `dueDateTime`
+    pub const DueDateTime: model::Field<PlannerTask> = model::Field::new("dueDateTime");
+    /// `hasDescription`
+    pub const HasDescription: model::Field<PlannerTask> = model::Field::new(
+        "hasDescription",
+    );
+    /// `orderHint`
+    pub const OrderHint: model::Field<PlannerTask> = model::Field::new("orderHint");
+    /// `percentComplete`
+    pub const PercentComplete: model::Field<PlannerTask> = model::Field::new(
+        "percentComplete",
+    );
+    /// `planId`
+    pub const PlanId: model::Field<PlannerTask> = model::Field::new("planId");
+    /// `previewType`
+    pub const PreviewType: model::Field<PlannerTask> = model::Field::new("previewType");
+    /// `priority`
+    pub const Priority: model::Field<PlannerTask> = model::Field::new("priority");
+    /// `referenceCount`
+    pub const ReferenceCount: model::Field<PlannerTask> = model::Field::new(
+        "referenceCount",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<PlannerTask> = model::Field::new(
+        "startDateTime",
+    );
+    /// `title`
+    pub const Title: model::Field<PlannerTask> = model::Field::new("title");
+    /// `assignedToTaskBoardFormat`
+    pub const AssignedToTaskBoardFormat: model::Field<PlannerTask> = model::Field::new(
+        "assignedToTaskBoardFormat",
+    );
+    /// `bucketTaskBoardFormat`
+    pub const BucketTaskBoardFormat: model::Field<PlannerTask> = model::Field::new(
+        "bucketTaskBoardFormat",
+    );
+    /// `details`
+    pub const Details: model::Field<PlannerTask> = model::Field::new("details");
+    /// `progressTaskBoardFormat`
+    pub const ProgressTaskBoardFormat: model::Field<PlannerTask> = model::Field::new(
+        "progressTaskBoardFormat",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PlannerTask>] = &[
+        Self::Id,
+        Self::ActiveChecklistItemCount,
+        Self::AppliedCategories,
+        Self::AssigneePriority,
+        Self::Assignments,
+        Self::BucketId,
+        Self::ChecklistItemCount,
+        Self::CompletedBy,
+        Self::CompletedDateTime,
+        Self::ConversationThreadId,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::DueDateTime,
+        Self::HasDescription,
+        Self::OrderHint,
+        Self::PercentComplete,
+        Self::PlanId,
+        Self::PreviewType,
+        Self::Priority,
+        Self::ReferenceCount,
+        Self::StartDateTime,
+        Self::Title,
+        Self::AssignedToTaskBoardFormat,
+        Self::BucketTaskBoardFormat,
+        Self::Details,
+        Self::ProgressTaskBoardFormat,
+    ];
+}
+
 #[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.playPromptOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8178,5 +6468,2361 @@ impl ServiceHealthIssueField {
         Self::Posts,
         Self::Service,
         Self::Status,
+    ];
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+/// CSDL entity type `microsoft.graph.serviceStorageQuotaBreakdown`; base type `microsoft.graph.storageQuotaBreakdown`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceStorageQuotaBreakdown {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.storageQuotaBreakdown`.
+    pub display_name: Option<String>,
+    /// Property `manageWebUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.storageQuotaBreakdown`.
+    pub manage_web_url: Option<String>,
+    /// Property `used`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.storageQuotaBreakdown`.
+    pub used: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl serde::Serialize for ServiceStorageQuotaBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl ServiceStorageQuotaBreakdown {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceStorageQuotaBreakdown";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("manageWebUrl", &self.manage_web_url);
+        object.property("used", &self.used);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl<'de> serde::Deserialize<'de> for ServiceStorageQuotaBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl graph_odata_runtime::model::ODataObject for ServiceStorageQuotaBreakdown {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "manageWebUrl" => read_lenient(map, key, &mut self.manage_web_url, extra),
+            "used" => read_lenient(map, key, &mut self.used, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl ServiceStorageQuotaBreakdown {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+/// The properties of [`ServiceStorageQuotaBreakdown`] by wire name, each a [`Field<ServiceStorageQuotaBreakdown>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceStorageQuotaBreakdown::set_null`].
+pub enum ServiceStorageQuotaBreakdownField {}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+#[allow(non_upper_case_globals)]
+impl ServiceStorageQuotaBreakdownField {
+    /// `id`
+    pub const Id: model::Field<ServiceStorageQuotaBreakdown> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<ServiceStorageQuotaBreakdown> = model::Field::new(
+        "displayName",
+    );
+    /// `manageWebUrl`
+    pub const ManageWebUrl: model::Field<ServiceStorageQuotaBreakdown> = model::Field::new(
+        "manageWebUrl",
+    );
+    /// `used`
+    pub const Used: model::Field<ServiceStorageQuotaBreakdown> = model::Field::new(
+        "used",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ServiceStorageQuotaBreakdown>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::ManageWebUrl,
+        Self::Used,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL entity type `microsoft.graph.sharePointMigrationEvent`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointMigrationEvent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `correlationId`: `Edm.String`, not nullable.
+    pub correlation_id: Option<String>,
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `jobId`: `Edm.String`, not nullable.
+    pub job_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for SharePointMigrationEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("correlationId", &self.correlation_id);
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("jobId", &self.job_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for SharePointMigrationEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`SharePointMigrationEvent`] by wire name, each a [`Field<SharePointMigrationEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationEvent::set_null`].
+pub enum SharePointMigrationEventField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl SharePointMigrationEventField {
+    /// `id`
+    pub const Id: model::Field<SharePointMigrationEvent> = model::Field::new("id");
+    /// `correlationId`
+    pub const CorrelationId: model::Field<SharePointMigrationEvent> = model::Field::new(
+        "correlationId",
+    );
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<SharePointMigrationEvent> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `jobId`
+    pub const JobId: model::Field<SharePointMigrationEvent> = model::Field::new("jobId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointMigrationEvent>] = &[
+        Self::Id,
+        Self::CorrelationId,
+        Self::EventDateTime,
+        Self::JobId,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL entity type `microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointMigrationFinishManifestFileUploadEvent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `correlationId`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub correlation_id: Option<String>,
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `jobId`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub job_id: Option<String>,
+    /// Property `manifestFileName`: `Edm.String`, not nullable.
+    pub manifest_file_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for SharePointMigrationFinishManifestFileUploadEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationFinishManifestFileUploadEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("correlationId", &self.correlation_id);
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("jobId", &self.job_id);
+        object.property("manifestFileName", &self.manifest_file_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationFinishManifestFileUploadEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject
+for SharePointMigrationFinishManifestFileUploadEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
+            "manifestFileName" => {
+                read_lenient(map, key, &mut self.manifest_file_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationFinishManifestFileUploadEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`SharePointMigrationFinishManifestFileUploadEvent`] by wire name, each a [`Field<SharePointMigrationFinishManifestFileUploadEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationFinishManifestFileUploadEvent::set_null`].
+pub enum SharePointMigrationFinishManifestFileUploadEventField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl SharePointMigrationFinishManifestFileUploadEventField {
+    /// `id`
+    pub const Id: model::Field<SharePointMigrationFinishManifestFileUploadEvent> = model::Field::new(
+        "id",
+    );
+    /// `correlationId`
+    pub const CorrelationId: model::Field<
+        SharePointMigrationFinishManifestFileUploadEvent,
+    > = model::Field::new("correlationId");
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<
+        SharePointMigrationFinishManifestFileUploadEvent,
+    > = model::Field::new("eventDateTime");
+    /// `jobId`
+    pub const JobId: model::Field<SharePointMigrationFinishManifestFileUploadEvent> = model::Field::new(
+        "jobId",
+    );
+    /// `manifestFileName`
+    pub const ManifestFileName: model::Field<
+        SharePointMigrationFinishManifestFileUploadEvent,
+    > = model::Field::new("manifestFileName");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        SharePointMigrationFinishManifestFileUploadEvent,
+    >] = &[
+        Self::Id,
+        Self::CorrelationId,
+        Self::EventDateTime,
+        Self::JobId,
+        Self::ManifestFileName,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL entity type `microsoft.graph.sharePointMigrationJobCancelledEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointMigrationJobCancelledEvent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `correlationId`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub correlation_id: Option<String>,
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `jobId`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub job_id: Option<String>,
+    /// Property `isCancelledByUser`: `Edm.Boolean`, not nullable.
+    pub is_cancelled_by_user: Option<bool>,
+    /// Property `totalRetryCount`: `Edm.Int32`, not nullable.
+    pub total_retry_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for SharePointMigrationJobCancelledEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationJobCancelledEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobCancelledEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("correlationId", &self.correlation_id);
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("jobId", &self.job_id);
+        object.property("isCancelledByUser", &self.is_cancelled_by_user);
+        object.property("totalRetryCount", &self.total_retry_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationJobCancelledEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobCancelledEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
+            "isCancelledByUser" => {
+                read_lenient(map, key, &mut self.is_cancelled_by_user, extra)
+            }
+            "totalRetryCount" => {
+                read_lenient(map, key, &mut self.total_retry_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationJobCancelledEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`SharePointMigrationJobCancelledEvent`] by wire name, each a [`Field<SharePointMigrationJobCancelledEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobCancelledEvent::set_null`].
+pub enum SharePointMigrationJobCancelledEventField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl SharePointMigrationJobCancelledEventField {
+    /// `id`
+    pub const Id: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
+        "id",
+    );
+    /// `correlationId`
+    pub const CorrelationId: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
+        "correlationId",
+    );
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `jobId`
+    pub const JobId: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
+        "jobId",
+    );
+    /// `isCancelledByUser`
+    pub const IsCancelledByUser: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
+        "isCancelledByUser",
+    );
+    /// `totalRetryCount`
+    pub const TotalRetryCount: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
+        "totalRetryCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointMigrationJobCancelledEvent>] = &[
+        Self::Id,
+        Self::CorrelationId,
+        Self::EventDateTime,
+        Self::JobId,
+        Self::IsCancelledByUser,
+        Self::TotalRetryCount,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL entity type `microsoft.graph.sharePointMigrationJobErrorEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointMigrationJobErrorEvent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `correlationId`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub correlation_id: Option<String>,
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `jobId`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
+    pub job_id: Option<String>,
+    /// Property `error`: `microsoft.graph.publicError`, not nullable.
+    pub error: Option<PublicError>,
+    /// Property `errorLevel`: `microsoft.graph.sharePointMigrationJobErrorLevel`, not nullable.
+    pub error_level: Option<SharePointMigrationJobErrorLevel>,
+    /// Property `objectId`: `Edm.String`, not nullable.
+    pub object_id: Option<String>,
+    /// Property `objectType`: `microsoft.graph.sharePointMigrationObjectType`, not nullable.
+    pub object_type: Option<SharePointMigrationObjectType>,
+    /// Property `objectUrl`: `Edm.String`, not nullable.
+    pub object_url: Option<String>,
+    /// Property `totalRetryCount`: `Edm.Int32`, not nullable.
+    pub total_retry_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for SharePointMigrationJobErrorEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationJobErrorEvent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobErrorEvent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("correlationId", &self.correlation_id);
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("jobId", &self.job_id);
+        object.property("error", &self.error);
+        object.property("errorLevel", &self.error_level);
+        object.property("objectId", &self.object_id);
+        object.property("objectType", &self.object_type);
+        object.property("objectUrl", &self.object_url);
+        object.property("totalRetryCount", &self.total_retry_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobErrorEvent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
+            "error" => read_nullable(map, key, &mut self.error, extra),
+            "errorLevel" => read_nullable(map, key, &mut self.error_level, extra),
+            "objectId" => read_lenient(map, key, &mut self.object_id, extra),
+            "objectType" => read_nullable(map, key, &mut self.object_type, extra),
+            "objectUrl" => read_lenient(map, key, &mut self.object_url, extra),
+            "totalRetryCount" => {
+                read_lenient(map, key, &mut self.total_retry_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl SharePointMigrationJobErrorEvent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`SharePointMigrationJobErrorEvent`] by wire name, each a [`Field<SharePointMigrationJobErrorEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobErrorEvent::set_null`].
+pub enum SharePointMigrationJobErrorEventField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl SharePointMigrationJobErrorEventField {
+    /// `id`
+    pub const Id: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "id",
+    );
+    /// `correlationId`
+    pub const CorrelationId: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "correlationId",
+    );
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `jobId`
+    pub const JobId: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "jobId",
+    );
+    /// `error`
+    pub const Error: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "error",
+    );
+    /// `errorLevel`
+    pub const ErrorLevel: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "errorLevel",
+    );
+    /// `objectId`
+    pub const ObjectId: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "objectId",
+    );
+    /// `objectType`
+    pub const ObjectType: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "objectType",
+    );
+    /// `objectUrl`
+    pub const ObjectUrl: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "objectUrl",
+    );
+    /// `totalRetryCount`
+    pub const TotalRetryCount: model::Field<SharePointMigrationJobErrorEvent> = model::Field::new(
+        "totalRetryCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SharePointMigrationJobErrorEvent>] = &[
+        Self::Id,
+        Self::CorrelationId,
+        Self::EventDateTime,
+        Self::JobId,
+        Self::Error,
+        Self::ErrorLevel,
+        Self::ObjectId,
+        Self::ObjectType,
+        Self::ObjectUrl,
+        Self::TotalRetryCount,
+    ];
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL entity type `microsoft.graph.smsAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SmsAuthenticationMethodConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `excludeTargets`: `Collection(microsoft.graph.excludeTarget)`.
+    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    pub exclude_targets: Option<Vec<ExcludeTarget>>,
+    /// Property `state`: `microsoft.graph.authenticationMethodState`.
+    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    pub state: Option<AuthenticationMethodState>,
+    /// Navigation property `includeTargets`: `Collection(microsoft.graph.smsAuthenticationMethodTarget)`, contained; present when expanded (`$expand`).
+    pub include_targets: Option<Vec<SmsAuthenticationMethodTarget>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for SmsAuthenticationMethodConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl SmsAuthenticationMethodConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.smsAuthenticationMethodConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("excludeTargets", &self.exclude_targets);
+        object.property("state", &self.state);
+        object.property("includeTargets", &self.include_targets);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "excludeTargets" => read_nullable(map, key, &mut self.exclude_targets, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl SmsAuthenticationMethodConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// The properties of [`SmsAuthenticationMethodConfiguration`] by wire name, each a [`Field<SmsAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SmsAuthenticationMethodConfiguration::set_null`].
+pub enum SmsAuthenticationMethodConfigurationField {}
+
+#[cfg(feature = "_authentication_method_configurations")]
+#[allow(non_upper_case_globals)]
+impl SmsAuthenticationMethodConfigurationField {
+    /// `id`
+    pub const Id: model::Field<SmsAuthenticationMethodConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `excludeTargets`
+    pub const ExcludeTargets: model::Field<SmsAuthenticationMethodConfiguration> = model::Field::new(
+        "excludeTargets",
+    );
+    /// `state`
+    pub const State: model::Field<SmsAuthenticationMethodConfiguration> = model::Field::new(
+        "state",
+    );
+    /// `includeTargets`
+    pub const IncludeTargets: model::Field<SmsAuthenticationMethodConfiguration> = model::Field::new(
+        "includeTargets",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SmsAuthenticationMethodConfiguration>] = &[
+        Self::Id,
+        Self::ExcludeTargets,
+        Self::State,
+        Self::IncludeTargets,
+    ];
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL entity type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SoftwareOathAuthenticationMethodConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `excludeTargets`: `Collection(microsoft.graph.excludeTarget)`.
+    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    pub exclude_targets: Option<Vec<ExcludeTarget>>,
+    /// Property `state`: `microsoft.graph.authenticationMethodState`.
+    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    pub state: Option<AuthenticationMethodState>,
+    /// Navigation property `includeTargets`: `Collection(microsoft.graph.authenticationMethodTarget)`, contained; present when expanded (`$expand`).
+    pub include_targets: Option<Vec<AnyAuthenticationMethodTarget>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for SoftwareOathAuthenticationMethodConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl SoftwareOathAuthenticationMethodConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.softwareOathAuthenticationMethodConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("excludeTargets", &self.exclude_targets);
+        object.property("state", &self.state);
+        object.property("includeTargets", &self.include_targets);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethodConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::model::ODataObject
+for SoftwareOathAuthenticationMethodConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "excludeTargets" => read_nullable(map, key, &mut self.exclude_targets, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl SoftwareOathAuthenticationMethodConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// The properties of [`SoftwareOathAuthenticationMethodConfiguration`] by wire name, each a [`Field<SoftwareOathAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftwareOathAuthenticationMethodConfiguration::set_null`].
+pub enum SoftwareOathAuthenticationMethodConfigurationField {}
+
+#[cfg(feature = "_authentication_method_configurations")]
+#[allow(non_upper_case_globals)]
+impl SoftwareOathAuthenticationMethodConfigurationField {
+    /// `id`
+    pub const Id: model::Field<SoftwareOathAuthenticationMethodConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `excludeTargets`
+    pub const ExcludeTargets: model::Field<
+        SoftwareOathAuthenticationMethodConfiguration,
+    > = model::Field::new("excludeTargets");
+    /// `state`
+    pub const State: model::Field<SoftwareOathAuthenticationMethodConfiguration> = model::Field::new(
+        "state",
+    );
+    /// `includeTargets`
+    pub const IncludeTargets: model::Field<
+        SoftwareOathAuthenticationMethodConfiguration,
+    > = model::Field::new("includeTargets");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        SoftwareOathAuthenticationMethodConfiguration,
+    >] = &[Self::Id, Self::ExcludeTargets, Self::State, Self::IncludeTargets];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.startHoldMusicOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StartHoldMusicOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `clientContext`: `Edm.String`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub client_context: Option<String>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub result_info: Option<ResultInfo>,
+    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub status: Option<OperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for StartHoldMusicOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl StartHoldMusicOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.startHoldMusicOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("clientContext", &self.client_context);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for StartHoldMusicOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for StartHoldMusicOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl StartHoldMusicOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`StartHoldMusicOperation`] by wire name, each a [`Field<StartHoldMusicOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StartHoldMusicOperation::set_null`].
+pub enum StartHoldMusicOperationField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl StartHoldMusicOperationField {
+    /// `id`
+    pub const Id: model::Field<StartHoldMusicOperation> = model::Field::new("id");
+    /// `clientContext`
+    pub const ClientContext: model::Field<StartHoldMusicOperation> = model::Field::new(
+        "clientContext",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<StartHoldMusicOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<StartHoldMusicOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StartHoldMusicOperation>] = &[
+        Self::Id,
+        Self::ClientContext,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.stopHoldMusicOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StopHoldMusicOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `clientContext`: `Edm.String`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub client_context: Option<String>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub result_info: Option<ResultInfo>,
+    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub status: Option<OperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for StopHoldMusicOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl StopHoldMusicOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stopHoldMusicOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("clientContext", &self.client_context);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for StopHoldMusicOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for StopHoldMusicOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl StopHoldMusicOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`StopHoldMusicOperation`] by wire name, each a [`Field<StopHoldMusicOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StopHoldMusicOperation::set_null`].
+pub enum StopHoldMusicOperationField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl StopHoldMusicOperationField {
+    /// `id`
+    pub const Id: model::Field<StopHoldMusicOperation> = model::Field::new("id");
+    /// `clientContext`
+    pub const ClientContext: model::Field<StopHoldMusicOperation> = model::Field::new(
+        "clientContext",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<StopHoldMusicOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<StopHoldMusicOperation> = model::Field::new("status");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<StopHoldMusicOperation>] = &[
+        Self::Id,
+        Self::ClientContext,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.subscribeToToneOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubscribeToToneOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `clientContext`: `Edm.String`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub client_context: Option<String>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub result_info: Option<ResultInfo>,
+    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub status: Option<OperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for SubscribeToToneOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl SubscribeToToneOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subscribeToToneOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("clientContext", &self.client_context);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for SubscribeToToneOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for SubscribeToToneOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl SubscribeToToneOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`SubscribeToToneOperation`] by wire name, each a [`Field<SubscribeToToneOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubscribeToToneOperation::set_null`].
+pub enum SubscribeToToneOperationField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl SubscribeToToneOperationField {
+    /// `id`
+    pub const Id: model::Field<SubscribeToToneOperation> = model::Field::new("id");
+    /// `clientContext`
+    pub const ClientContext: model::Field<SubscribeToToneOperation> = model::Field::new(
+        "clientContext",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<SubscribeToToneOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<SubscribeToToneOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SubscribeToToneOperation>] = &[
+        Self::Id,
+        Self::ClientContext,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// CSDL entity type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TemporaryAccessPassAuthenticationMethodConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `excludeTargets`: `Collection(microsoft.graph.excludeTarget)`.
+    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    pub exclude_targets: Option<Vec<ExcludeTarget>>,
+    /// Property `state`: `microsoft.graph.authenticationMethodState`.
+    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
+    pub state: Option<AuthenticationMethodState>,
+    /// Property `defaultLength`: `Edm.Int32`.
+    pub default_length: Option<i32>,
+    /// Property `defaultLifetimeInMinutes`: `Edm.Int32`.
+    pub default_lifetime_in_minutes: Option<i32>,
+    /// Property `isUsableOnce`: `Edm.Boolean`.
+    pub is_usable_once: Option<bool>,
+    /// Property `maximumLifetimeInMinutes`: `Edm.Int32`.
+    pub maximum_lifetime_in_minutes: Option<i32>,
+    /// Property `minimumLifetimeInMinutes`: `Edm.Int32`.
+    pub minimum_lifetime_in_minutes: Option<i32>,
+    /// Navigation property `includeTargets`: `Collection(microsoft.graph.authenticationMethodTarget)`, contained; present when expanded (`$expand`).
+    pub include_targets: Option<Vec<AnyAuthenticationMethodTarget>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl serde::Serialize for TemporaryAccessPassAuthenticationMethodConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl TemporaryAccessPassAuthenticationMethodConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("excludeTargets", &self.exclude_targets);
+        object.property("state", &self.state);
+        object.property("defaultLength", &self.default_length);
+        object.property("defaultLifetimeInMinutes", &self.default_lifetime_in_minutes);
+        object.property("isUsableOnce", &self.is_usable_once);
+        object.property("maximumLifetimeInMinutes", &self.maximum_lifetime_in_minutes);
+        object.property("minimumLifetimeInMinutes", &self.minimum_lifetime_in_minutes);
+        object.property("includeTargets", &self.include_targets);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl<'de> serde::Deserialize<'de>
+for TemporaryAccessPassAuthenticationMethodConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl graph_odata_runtime::model::ODataObject
+for TemporaryAccessPassAuthenticationMethodConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "excludeTargets" => read_nullable(map, key, &mut self.exclude_targets, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "defaultLength" => read_lenient(map, key, &mut self.default_length, extra),
+            "defaultLifetimeInMinutes" => {
+                read_lenient(map, key, &mut self.default_lifetime_in_minutes, extra)
+            }
+            "isUsableOnce" => read_lenient(map, key, &mut self.is_usable_once, extra),
+            "maximumLifetimeInMinutes" => {
+                read_lenient(map, key, &mut self.maximum_lifetime_in_minutes, extra)
+            }
+            "minimumLifetimeInMinutes" => {
+                read_lenient(map, key, &mut self.minimum_lifetime_in_minutes, extra)
+            }
+            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+impl TemporaryAccessPassAuthenticationMethodConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_authentication_method_configurations")]
+/// The properties of [`TemporaryAccessPassAuthenticationMethodConfiguration`] by wire name, each a [`Field<TemporaryAccessPassAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TemporaryAccessPassAuthenticationMethodConfiguration::set_null`].
+pub enum TemporaryAccessPassAuthenticationMethodConfigurationField {}
+
+#[cfg(feature = "_authentication_method_configurations")]
+#[allow(non_upper_case_globals)]
+impl TemporaryAccessPassAuthenticationMethodConfigurationField {
+    /// `id`
+    pub const Id: model::Field<TemporaryAccessPassAuthenticationMethodConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `excludeTargets`
+    pub const ExcludeTargets: model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    > = model::Field::new("excludeTargets");
+    /// `state`
+    pub const State: model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    > = model::Field::new("state");
+    /// `defaultLength`
+    pub const DefaultLength: model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    > = model::Field::new("defaultLength");
+    /// `defaultLifetimeInMinutes`
+    pub const DefaultLifetimeInMinutes: model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    > = model::Field::new("defaultLifetimeInMinutes");
+    /// `isUsableOnce`
+    pub const IsUsableOnce: model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    > = model::Field::new("isUsableOnce");
+    /// `maximumLifetimeInMinutes`
+    pub const MaximumLifetimeInMinutes: model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    > = model::Field::new("maximumLifetimeInMinutes");
+    /// `minimumLifetimeInMinutes`
+    pub const MinimumLifetimeInMinutes: model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    > = model::Field::new("minimumLifetimeInMinutes");
+    /// `includeTargets`
+    pub const IncludeTargets: model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    > = model::Field::new("includeTargets");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        TemporaryAccessPassAuthenticationMethodConfiguration,
+    >] = &[
+        Self::Id,
+        Self::ExcludeTargets,
+        Self::State,
+        Self::DefaultLength,
+        Self::DefaultLifetimeInMinutes,
+        Self::IsUsableOnce,
+        Self::MaximumLifetimeInMinutes,
+        Self::MinimumLifetimeInMinutes,
+        Self::IncludeTargets,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.todoTask`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TodoTask {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `body`: `microsoft.graph.itemBody`.
+    pub body: Option<ItemBody>,
+    /// Property `bodyLastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub body_last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// Property `completedDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub completed_date_time: Option<DateTimeTimeZone>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `dueDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub due_date_time: Option<DateTimeTimeZone>,
+    /// Property `hasAttachments`: `Edm.Boolean`.
+    pub has_attachments: Option<bool>,
+    /// Property `importance`: `microsoft.graph.importance`, not nullable.
+    pub importance: Option<Importance>,
+    /// Property `isReminderOn`: `Edm.Boolean`, not nullable.
+    pub is_reminder_on: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
+    pub recurrence: Option<PatternedRecurrence>,
+    /// Property `reminderDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub reminder_date_time: Option<DateTimeTimeZone>,
+    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`.
+    pub start_date_time: Option<DateTimeTimeZone>,
+    /// Property `status`: `microsoft.graph.taskStatus`, not nullable.
+    pub status: Option<TaskStatus>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
+    /// Navigation property `attachments`: `Collection(microsoft.graph.attachmentBase)`, contained; present when expanded (`$expand`).
+    pub attachments: Option<Vec<AnyAttachmentBase>>,
+    /// Navigation property `attachmentSessions`: `Collection(microsoft.graph.attachmentSession)`, contained; present when expanded (`$expand`).
+    pub attachment_sessions: Option<Vec<AttachmentSession>>,
+    /// Navigation property `checklistItems`: `Collection(microsoft.graph.checklistItem)`, contained; present when expanded (`$expand`).
+    pub checklist_items: Option<Vec<ChecklistItem>>,
+    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_extension")]
+    pub extensions: Option<Vec<AnyExtension>>,
+    /// Navigation property `linkedResources`: `Collection(microsoft.graph.linkedResource)`, contained; present when expanded (`$expand`).
+    pub linked_resources: Option<Vec<LinkedResource>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for TodoTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl TodoTask {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.todoTask";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("body", &self.body);
+        object.property("bodyLastModifiedDateTime", &self.body_last_modified_date_time);
+        object.property("categories", &self.categories);
+        object.property("completedDateTime", &self.completed_date_time);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("dueDateTime", &self.due_date_time);
+        object.property("hasAttachments", &self.has_attachments);
+        object.property("importance", &self.importance);
+        object.property("isReminderOn", &self.is_reminder_on);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("recurrence", &self.recurrence);
+        object.property("reminderDateTime", &self.reminder_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("status", &self.status);
+        object.property("title", &self.title);
+        object.property("attachments", &self.attachments);
+        object.property("attachmentSessions", &self.attachment_sessions);
+        object.property("checklistItems", &self.checklist_items);
+        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
+        object.property("linkedResources", &self.linked_resources);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for TodoTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for TodoTask {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "bodyLastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.body_last_modified_date_time, extra)
+            }
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "completedDateTime" => {
+                read_nullable(map, key, &mut self.completed_date_time, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "dueDateTime" => read_nullable(map, key, &mut self.due_date_time, extra),
+            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
+            "importance" => read_nullable(map, key, &mut self.importance, extra),
+            "isReminderOn" => read_lenient(map, key, &mut self.is_reminder_on, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
+            "reminderDateTime" => {
+                read_nullable(map, key, &mut self.reminder_date_time, extra)
+            }
+            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
+            "attachmentSessions" => {
+                read_nullable(map, key, &mut self.attachment_sessions, extra)
+            }
+            "checklistItems" => read_nullable(map, key, &mut self.checklist_items, extra),
+            #[cfg(feature = "_extension")]
+            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            "linkedResources" => {
+                read_nullable(map, key, &mut self.linked_resources, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl TodoTask {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`TodoTask`] by wire name, each a [`Field<TodoTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TodoTask::set_null`].
+pub enum TodoTaskField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl TodoTaskField {
+    /// `id`
+    pub const Id: model::Field<TodoTask> = model::Field::new("id");
+    /// `body`
+    pub const Body: model::Field<TodoTask> = model::Field::new("body");
+    /// `bodyLastModifiedDateTime`
+    pub const BodyLastModifiedDateTime: model::Field<TodoTask> = model::Field::new(
+        "bodyLastModifiedDateTime",
+    );
+    /// `categories`
+    pub const Categories: model::Field<TodoTask> = model::Field::new("categories");
+    /// `completedDateTime`
+    pub const CompletedDateTime: model::Field<TodoTask> = model::Field::new(
+        "completedDateTime",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<TodoTask> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `dueDateTime`
+    pub const DueDateTime: model::Field<TodoTask> = model::Field::new("dueDateTime");
+    /// `hasAttachments`
+    pub const HasAttachments: model::Field<TodoTask> = model::Field::new(
+        "hasAttachments",
+    );
+    /// `importance`
+    pub const Importance: model::Field<TodoTask> = model::Field::new("importance");
+    /// `isReminderOn`
+    pub const IsReminderOn: model::Field<TodoTask> = model::Field::new("isReminderOn");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<TodoTask> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `recurrence`
+    pub const Recurrence: model::Field<TodoTask> = model::Field::new("recurrence");
+    /// `reminderDateTime`
+    pub const ReminderDateTime: model::Field<TodoTask> = model::Field::new(
+        "reminderDateTime",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<TodoTask> = model::Field::new("startDateTime");
+    /// `status`
+    pub const Status: model::Field<TodoTask> = model::Field::new("status");
+    /// `title`
+    pub const Title: model::Field<TodoTask> = model::Field::new("title");
+    /// `attachments`
+    pub const Attachments: model::Field<TodoTask> = model::Field::new("attachments");
+    /// `attachmentSessions`
+    pub const AttachmentSessions: model::Field<TodoTask> = model::Field::new(
+        "attachmentSessions",
+    );
+    /// `checklistItems`
+    pub const ChecklistItems: model::Field<TodoTask> = model::Field::new(
+        "checklistItems",
+    );
+    /// `extensions`
+    pub const Extensions: model::Field<TodoTask> = model::Field::new("extensions");
+    /// `linkedResources`
+    pub const LinkedResources: model::Field<TodoTask> = model::Field::new(
+        "linkedResources",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<TodoTask>] = &[
+        Self::Id,
+        Self::Body,
+        Self::BodyLastModifiedDateTime,
+        Self::Categories,
+        Self::CompletedDateTime,
+        Self::CreatedDateTime,
+        Self::DueDateTime,
+        Self::HasAttachments,
+        Self::Importance,
+        Self::IsReminderOn,
+        Self::LastModifiedDateTime,
+        Self::Recurrence,
+        Self::ReminderDateTime,
+        Self::StartDateTime,
+        Self::Status,
+        Self::Title,
+        Self::Attachments,
+        Self::AttachmentSessions,
+        Self::ChecklistItems,
+        Self::Extensions,
+        Self::LinkedResources,
+    ];
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+/// CSDL entity type `microsoft.graph.unifiedStorageQuota`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnifiedStorageQuota {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `deleted`: `Edm.Int64`.
+    pub deleted: Option<i64>,
+    /// Property `manageWebUrl`: `Edm.String`.
+    pub manage_web_url: Option<String>,
+    /// Property `remaining`: `Edm.Int64`.
+    pub remaining: Option<i64>,
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
+    /// Property `total`: `Edm.Int64`.
+    pub total: Option<i64>,
+    /// Property `used`: `Edm.Int64`.
+    pub used: Option<i64>,
+    /// Navigation property `services`: `Collection(microsoft.graph.serviceStorageQuotaBreakdown)`, contained; present when expanded (`$expand`).
+    pub services: Option<Vec<ServiceStorageQuotaBreakdown>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl serde::Serialize for UnifiedStorageQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl UnifiedStorageQuota {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedStorageQuota";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("deleted", &self.deleted);
+        object.property("manageWebUrl", &self.manage_web_url);
+        object.property("remaining", &self.remaining);
+        object.property("state", &self.state);
+        object.property("total", &self.total);
+        object.property("used", &self.used);
+        object.property("services", &self.services);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl<'de> serde::Deserialize<'de> for UnifiedStorageQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl graph_odata_runtime::model::ODataObject for UnifiedStorageQuota {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "deleted" => read_lenient(map, key, &mut self.deleted, extra),
+            "manageWebUrl" => read_lenient(map, key, &mut self.manage_web_url, extra),
+            "remaining" => read_lenient(map, key, &mut self.remaining, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            "total" => read_lenient(map, key, &mut self.total, extra),
+            "used" => read_lenient(map, key, &mut self.used, extra),
+            "services" => read_nullable(map, key, &mut self.services, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+impl UnifiedStorageQuota {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+/// The properties of [`UnifiedStorageQuota`] by wire name, each a [`Field<UnifiedStorageQuota>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedStorageQuota::set_null`].
+pub enum UnifiedStorageQuotaField {}
+
+#[cfg(feature = "_service_storage_quota_breakdown")]
+#[allow(non_upper_case_globals)]
+impl UnifiedStorageQuotaField {
+    /// `id`
+    pub const Id: model::Field<UnifiedStorageQuota> = model::Field::new("id");
+    /// `deleted`
+    pub const Deleted: model::Field<UnifiedStorageQuota> = model::Field::new("deleted");
+    /// `manageWebUrl`
+    pub const ManageWebUrl: model::Field<UnifiedStorageQuota> = model::Field::new(
+        "manageWebUrl",
+    );
+    /// `remaining`
+    pub const Remaining: model::Field<UnifiedStorageQuota> = model::Field::new(
+        "remaining",
+    );
+    /// `state`
+    pub const State: model::Field<UnifiedStorageQuota> = model::Field::new("state");
+    /// `total`
+    pub const Total: model::Field<UnifiedStorageQuota> = model::Field::new("total");
+    /// `used`
+    pub const Used: model::Field<UnifiedStorageQuota> = model::Field::new("used");
+    /// `services`
+    pub const Services: model::Field<UnifiedStorageQuota> = model::Field::new(
+        "services",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnifiedStorageQuota>] = &[
+        Self::Id,
+        Self::Deleted,
+        Self::ManageWebUrl,
+        Self::Remaining,
+        Self::State,
+        Self::Total,
+        Self::Used,
+        Self::Services,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.unmuteParticipantOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnmuteParticipantOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `clientContext`: `Edm.String`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub client_context: Option<String>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub result_info: Option<ResultInfo>,
+    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub status: Option<OperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for UnmuteParticipantOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl UnmuteParticipantOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unmuteParticipantOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("clientContext", &self.client_context);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for UnmuteParticipantOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for UnmuteParticipantOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl UnmuteParticipantOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`UnmuteParticipantOperation`] by wire name, each a [`Field<UnmuteParticipantOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnmuteParticipantOperation::set_null`].
+pub enum UnmuteParticipantOperationField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl UnmuteParticipantOperationField {
+    /// `id`
+    pub const Id: model::Field<UnmuteParticipantOperation> = model::Field::new("id");
+    /// `clientContext`
+    pub const ClientContext: model::Field<UnmuteParticipantOperation> = model::Field::new(
+        "clientContext",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<UnmuteParticipantOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<UnmuteParticipantOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UnmuteParticipantOperation>] = &[
+        Self::Id,
+        Self::ClientContext,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL entity type `microsoft.graph.updateRecordingStatusOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateRecordingStatusOperation {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `clientContext`: `Edm.String`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub client_context: Option<String>,
+    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub result_info: Option<ResultInfo>,
+    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
+    /// Inherited from `microsoft.graph.commsOperation`.
+    pub status: Option<OperationStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for UpdateRecordingStatusOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl UpdateRecordingStatusOperation {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.updateRecordingStatusOperation";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("clientContext", &self.client_context);
+        object.property("resultInfo", &self.result_info);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for UpdateRecordingStatusOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for UpdateRecordingStatusOperation {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
+            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl UpdateRecordingStatusOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`UpdateRecordingStatusOperation`] by wire name, each a [`Field<UpdateRecordingStatusOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateRecordingStatusOperation::set_null`].
+pub enum UpdateRecordingStatusOperationField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl UpdateRecordingStatusOperationField {
+    /// `id`
+    pub const Id: model::Field<UpdateRecordingStatusOperation> = model::Field::new("id");
+    /// `clientContext`
+    pub const ClientContext: model::Field<UpdateRecordingStatusOperation> = model::Field::new(
+        "clientContext",
+    );
+    /// `resultInfo`
+    pub const ResultInfo: model::Field<UpdateRecordingStatusOperation> = model::Field::new(
+        "resultInfo",
+    );
+    /// `status`
+    pub const Status: model::Field<UpdateRecordingStatusOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UpdateRecordingStatusOperation>] = &[
+        Self::Id,
+        Self::ClientContext,
+        Self::ResultInfo,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.userFlowLanguageConfiguration`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserFlowLanguageConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Navigation property `defaultPages`: `Collection(microsoft.graph.userFlowLanguagePage)`, contained; present when expanded (`$expand`).
+    pub default_pages: Option<Vec<UserFlowLanguagePage>>,
+    /// Navigation property `overridesPages`: `Collection(microsoft.graph.userFlowLanguagePage)`, contained; present when expanded (`$expand`).
+    pub overrides_pages: Option<Vec<UserFlowLanguagePage>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for UserFlowLanguageConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl UserFlowLanguageConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowLanguageConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("defaultPages", &self.default_pages);
+        object.property("overridesPages", &self.overrides_pages);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for UserFlowLanguageConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for UserFlowLanguageConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "defaultPages" => read_nullable(map, key, &mut self.default_pages, extra),
+            "overridesPages" => read_nullable(map, key, &mut self.overrides_pages, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl UserFlowLanguageConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`UserFlowLanguageConfiguration`] by wire name, each a [`Field<UserFlowLanguageConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowLanguageConfiguration::set_null`].
+pub enum UserFlowLanguageConfigurationField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl UserFlowLanguageConfigurationField {
+    /// `id`
+    pub const Id: model::Field<UserFlowLanguageConfiguration> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<UserFlowLanguageConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<UserFlowLanguageConfiguration> = model::Field::new(
+        "isEnabled",
+    );
+    /// `defaultPages`
+    pub const DefaultPages: model::Field<UserFlowLanguageConfiguration> = model::Field::new(
+        "defaultPages",
+    );
+    /// `overridesPages`
+    pub const OverridesPages: model::Field<UserFlowLanguageConfiguration> = model::Field::new(
+        "overridesPages",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<UserFlowLanguageConfiguration>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::IsEnabled,
+        Self::DefaultPages,
+        Self::OverridesPages,
     ];
 }

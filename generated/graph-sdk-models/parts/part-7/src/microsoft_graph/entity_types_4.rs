@@ -11,10 +11,10 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.serviceProviderConstraints`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.userFlowLanguagePage`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceProviderConstraints {
+pub struct UserFlowLanguagePage {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -24,17 +24,17 @@ pub struct ServiceProviderConstraints {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for ServiceProviderConstraints {
+#[cfg(feature = "_identity")]
+impl serde::Serialize for UserFlowLanguagePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl ServiceProviderConstraints {
+#[cfg(feature = "_identity")]
+impl UserFlowLanguagePage {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProviderConstraints";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowLanguagePage";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -52,8 +52,8 @@ impl ServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for ServiceProviderConstraints {
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for UserFlowLanguagePage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -61,8 +61,8 @@ impl<'de> serde::Deserialize<'de> for ServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for ServiceProviderConstraints {
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for UserFlowLanguagePage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -82,8 +82,8 @@ impl graph_odata_runtime::model::ODataObject for ServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl ServiceProviderConstraints {
+#[cfg(feature = "_identity")]
+impl UserFlowLanguagePage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -93,2375 +93,17 @@ impl ServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`ServiceProviderConstraints`] by wire name, each a [`Field<ServiceProviderConstraints>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProviderConstraints::set_null`].
-pub enum ServiceProviderConstraintsField {}
+#[cfg(feature = "_identity")]
+/// The properties of [`UserFlowLanguagePage`] by wire name, each a [`Field<UserFlowLanguagePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowLanguagePage::set_null`].
+pub enum UserFlowLanguagePageField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
-impl ServiceProviderConstraintsField {
+impl UserFlowLanguagePageField {
     /// `id`
-    pub const Id: model::Field<ServiceProviderConstraints> = model::Field::new("id");
+    pub const Id: model::Field<UserFlowLanguagePage> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceProviderConstraints>] = &[Self::Id];
-}
-
-#[cfg(feature = "_policies")]
-/// A `microsoft.graph.serviceProviderConstraints` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServiceProviderConstraints`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyServiceProviderConstraints {
-    /// The base type itself, or a derived type unknown to this crate.
-    ServiceProviderConstraints(Box<ServiceProviderConstraints>),
-    /// `microsoft.graph.delegatedAdminServiceProviderConstraints`
-    DelegatedAdminServiceProviderConstraints(
-        Box<DelegatedAdminServiceProviderConstraints>,
-    ),
-}
-
-#[cfg(feature = "_policies")]
-impl AnyServiceProviderConstraints {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ServiceProviderConstraints(_) => ServiceProviderConstraints::ODATA_TYPE,
-            Self::DelegatedAdminServiceProviderConstraints(_) => {
-                DelegatedAdminServiceProviderConstraints::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`ServiceProviderConstraints`] (or of an unknown derived type).
-    pub fn as_service_provider_constraints(
-        &self,
-    ) -> Option<&ServiceProviderConstraints> {
-        match self {
-            Self::ServiceProviderConstraints(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl Default for AnyServiceProviderConstraints {
-    fn default() -> Self {
-        Self::ServiceProviderConstraints(Box::default())
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<ServiceProviderConstraints> for AnyServiceProviderConstraints {
-    fn from(value: ServiceProviderConstraints) -> Self {
-        Self::ServiceProviderConstraints(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl AnyServiceProviderConstraints {
-    /// The value if it is a [`AnyServiceProviderConstraints::DelegatedAdminServiceProviderConstraints`] variant.
-    pub fn as_delegated_admin_service_provider_constraints(
-        &self,
-    ) -> Option<&DelegatedAdminServiceProviderConstraints> {
-        match self {
-            Self::DelegatedAdminServiceProviderConstraints(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<DelegatedAdminServiceProviderConstraints> for AnyServiceProviderConstraints {
-    fn from(value: DelegatedAdminServiceProviderConstraints) -> Self {
-        Self::DelegatedAdminServiceProviderConstraints(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AnyServiceProviderConstraints {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ServiceProviderConstraints(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::DelegatedAdminServiceProviderConstraints(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DelegatedAdminServiceProviderConstraints::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AnyServiceProviderConstraints {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.delegatedAdminServiceProviderConstraints"
-            | "graph.delegatedAdminServiceProviderConstraints" => {
-                serde_json::from_value(value)
-                    .map(Self::DelegatedAdminServiceProviderConstraints)
-            }
-            _ => serde_json::from_value(value).map(Self::ServiceProviderConstraints),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.sharePointMigrationEvent`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointMigrationEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `correlationId`: `Edm.String`, not nullable.
-    pub correlation_id: Option<String>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `jobId`: `Edm.String`, not nullable.
-    pub job_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("correlationId", &self.correlation_id);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("jobId", &self.job_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for SharePointMigrationEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`SharePointMigrationEvent`] by wire name, each a [`Field<SharePointMigrationEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationEvent::set_null`].
-pub enum SharePointMigrationEventField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl SharePointMigrationEventField {
-    /// `id`
-    pub const Id: model::Field<SharePointMigrationEvent> = model::Field::new("id");
-    /// `correlationId`
-    pub const CorrelationId: model::Field<SharePointMigrationEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<SharePointMigrationEvent> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `jobId`
-    pub const JobId: model::Field<SharePointMigrationEvent> = model::Field::new("jobId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointMigrationEvent>] = &[
-        Self::Id,
-        Self::CorrelationId,
-        Self::EventDateTime,
-        Self::JobId,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointMigrationFinishManifestFileUploadEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `correlationId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub correlation_id: Option<String>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `jobId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub job_id: Option<String>,
-    /// Property `manifestFileName`: `Edm.String`, not nullable.
-    pub manifest_file_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationFinishManifestFileUploadEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationFinishManifestFileUploadEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("correlationId", &self.correlation_id);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("jobId", &self.job_id);
-        object.property("manifestFileName", &self.manifest_file_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationFinishManifestFileUploadEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject
-for SharePointMigrationFinishManifestFileUploadEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
-            "manifestFileName" => {
-                read_lenient(map, key, &mut self.manifest_file_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationFinishManifestFileUploadEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`SharePointMigrationFinishManifestFileUploadEvent`] by wire name, each a [`Field<SharePointMigrationFinishManifestFileUploadEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationFinishManifestFileUploadEvent::set_null`].
-pub enum SharePointMigrationFinishManifestFileUploadEventField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl SharePointMigrationFinishManifestFileUploadEventField {
-    /// `id`
-    pub const Id: model::Field<SharePointMigrationFinishManifestFileUploadEvent> = model::Field::new(
-        "id",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<
-        SharePointMigrationFinishManifestFileUploadEvent,
-    > = model::Field::new("correlationId");
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<
-        SharePointMigrationFinishManifestFileUploadEvent,
-    > = model::Field::new("eventDateTime");
-    /// `jobId`
-    pub const JobId: model::Field<SharePointMigrationFinishManifestFileUploadEvent> = model::Field::new(
-        "jobId",
-    );
-    /// `manifestFileName`
-    pub const ManifestFileName: model::Field<
-        SharePointMigrationFinishManifestFileUploadEvent,
-    > = model::Field::new("manifestFileName");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        SharePointMigrationFinishManifestFileUploadEvent,
-    >] = &[
-        Self::Id,
-        Self::CorrelationId,
-        Self::EventDateTime,
-        Self::JobId,
-        Self::ManifestFileName,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.sharePointMigrationJobCancelledEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointMigrationJobCancelledEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `correlationId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub correlation_id: Option<String>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `jobId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub job_id: Option<String>,
-    /// Property `isCancelledByUser`: `Edm.Boolean`, not nullable.
-    pub is_cancelled_by_user: Option<bool>,
-    /// Property `totalRetryCount`: `Edm.Int32`, not nullable.
-    pub total_retry_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationJobCancelledEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationJobCancelledEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobCancelledEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("correlationId", &self.correlation_id);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("jobId", &self.job_id);
-        object.property("isCancelledByUser", &self.is_cancelled_by_user);
-        object.property("totalRetryCount", &self.total_retry_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationJobCancelledEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobCancelledEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
-            "isCancelledByUser" => {
-                read_lenient(map, key, &mut self.is_cancelled_by_user, extra)
-            }
-            "totalRetryCount" => {
-                read_lenient(map, key, &mut self.total_retry_count, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationJobCancelledEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`SharePointMigrationJobCancelledEvent`] by wire name, each a [`Field<SharePointMigrationJobCancelledEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobCancelledEvent::set_null`].
-pub enum SharePointMigrationJobCancelledEventField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl SharePointMigrationJobCancelledEventField {
-    /// `id`
-    pub const Id: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
-        "id",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `jobId`
-    pub const JobId: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
-        "jobId",
-    );
-    /// `isCancelledByUser`
-    pub const IsCancelledByUser: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
-        "isCancelledByUser",
-    );
-    /// `totalRetryCount`
-    pub const TotalRetryCount: model::Field<SharePointMigrationJobCancelledEvent> = model::Field::new(
-        "totalRetryCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointMigrationJobCancelledEvent>] = &[
-        Self::Id,
-        Self::CorrelationId,
-        Self::EventDateTime,
-        Self::JobId,
-        Self::IsCancelledByUser,
-        Self::TotalRetryCount,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.sharePointMigrationJobProgressEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharePointMigrationJobProgressEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `correlationId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub correlation_id: Option<String>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `jobId`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.sharePointMigrationEvent`.
-    pub job_id: Option<String>,
-    /// Property `bytesProcessed`: `Edm.Int64`, not nullable.
-    pub bytes_processed: Option<i64>,
-    /// Property `bytesProcessedOnlyCurrentVersion`: `Edm.Int64`, not nullable.
-    pub bytes_processed_only_current_version: Option<i64>,
-    /// Property `cpuDurationMs`: `Edm.Int64`, not nullable.
-    pub cpu_duration_ms: Option<i64>,
-    /// Property `filesProcessed`: `Edm.Int64`, not nullable.
-    pub files_processed: Option<i64>,
-    /// Property `filesProcessedOnlyCurrentVersion`: `Edm.Int64`, not nullable.
-    pub files_processed_only_current_version: Option<i64>,
-    /// Property `isCompleted`: `Edm.Boolean`, not nullable.
-    pub is_completed: Option<bool>,
-    /// Property `lastProcessedObjectId`: `Edm.String`, not nullable.
-    pub last_processed_object_id: Option<String>,
-    /// Property `objectsProcessed`: `Edm.Int64`, not nullable.
-    pub objects_processed: Option<i64>,
-    /// Property `sqlDurationMs`: `Edm.Int64`, not nullable.
-    pub sql_duration_ms: Option<i64>,
-    /// Property `sqlQueryCount`: `Edm.Int64`, not nullable.
-    pub sql_query_count: Option<i64>,
-    /// Property `totalDurationMs`: `Edm.Int64`, not nullable.
-    pub total_duration_ms: Option<i64>,
-    /// Property `totalErrors`: `Edm.Int64`, not nullable.
-    pub total_errors: Option<i64>,
-    /// Property `totalExpectedBytes`: `Edm.Int64`, not nullable.
-    pub total_expected_bytes: Option<i64>,
-    /// Property `totalExpectedObjects`: `Edm.Int64`, not nullable.
-    pub total_expected_objects: Option<i64>,
-    /// Property `totalRetryCount`: `Edm.Int32`, not nullable.
-    pub total_retry_count: Option<i32>,
-    /// Property `totalWarnings`: `Edm.Int64`, not nullable.
-    pub total_warnings: Option<i64>,
-    /// Property `waitTimeOnSqlThrottlingMs`: `Edm.Int64`, not nullable.
-    pub wait_time_on_sql_throttling_ms: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for SharePointMigrationJobProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationJobProgressEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobProgressEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("correlationId", &self.correlation_id);
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("jobId", &self.job_id);
-        object.property("bytesProcessed", &self.bytes_processed);
-        object
-            .property(
-                "bytesProcessedOnlyCurrentVersion",
-                &self.bytes_processed_only_current_version,
-            );
-        object.property("cpuDurationMs", &self.cpu_duration_ms);
-        object.property("filesProcessed", &self.files_processed);
-        object
-            .property(
-                "filesProcessedOnlyCurrentVersion",
-                &self.files_processed_only_current_version,
-            );
-        object.property("isCompleted", &self.is_completed);
-        object.property("lastProcessedObjectId", &self.last_processed_object_id);
-        object.property("objectsProcessed", &self.objects_processed);
-        object.property("sqlDurationMs", &self.sql_duration_ms);
-        object.property("sqlQueryCount", &self.sql_query_count);
-        object.property("totalDurationMs", &self.total_duration_ms);
-        object.property("totalErrors", &self.total_errors);
-        object.property("totalExpectedBytes", &self.total_expected_bytes);
-        object.property("totalExpectedObjects", &self.total_expected_objects);
-        object.property("totalRetryCount", &self.total_retry_count);
-        object.property("totalWarnings", &self.total_warnings);
-        object
-            .property("waitTimeOnSqlThrottlingMs", &self.wait_time_on_sql_throttling_ms);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for SharePointMigrationJobProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobProgressEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "jobId" => read_lenient(map, key, &mut self.job_id, extra),
-            "bytesProcessed" => read_lenient(map, key, &mut self.bytes_processed, extra),
-            "bytesProcessedOnlyCurrentVersion" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.bytes_processed_only_current_version,
-                    extra,
-                )
-            }
-            "cpuDurationMs" => read_lenient(map, key, &mut self.cpu_duration_ms, extra),
-            "filesProcessed" => read_lenient(map, key, &mut self.files_processed, extra),
-            "filesProcessedOnlyCurrentVersion" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.files_processed_only_current_version,
-                    extra,
-                )
-            }
-            "isCompleted" => read_lenient(map, key, &mut self.is_completed, extra),
-            "lastProcessedObjectId" => {
-                read_lenient(map, key, &mut self.last_processed_object_id, extra)
-            }
-            "objectsProcessed" => {
-                read_lenient(map, key, &mut self.objects_processed, extra)
-            }
-            "sqlDurationMs" => read_lenient(map, key, &mut self.sql_duration_ms, extra),
-            "sqlQueryCount" => read_lenient(map, key, &mut self.sql_query_count, extra),
-            "totalDurationMs" => {
-                read_lenient(map, key, &mut self.total_duration_ms, extra)
-            }
-            "totalErrors" => read_lenient(map, key, &mut self.total_errors, extra),
-            "totalExpectedBytes" => {
-                read_lenient(map, key, &mut self.total_expected_bytes, extra)
-            }
-            "totalExpectedObjects" => {
-                read_lenient(map, key, &mut self.total_expected_objects, extra)
-            }
-            "totalRetryCount" => {
-                read_lenient(map, key, &mut self.total_retry_count, extra)
-            }
-            "totalWarnings" => read_lenient(map, key, &mut self.total_warnings, extra),
-            "waitTimeOnSqlThrottlingMs" => {
-                read_lenient(map, key, &mut self.wait_time_on_sql_throttling_ms, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl SharePointMigrationJobProgressEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`SharePointMigrationJobProgressEvent`] by wire name, each a [`Field<SharePointMigrationJobProgressEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobProgressEvent::set_null`].
-pub enum SharePointMigrationJobProgressEventField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl SharePointMigrationJobProgressEventField {
-    /// `id`
-    pub const Id: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "id",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `jobId`
-    pub const JobId: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "jobId",
-    );
-    /// `bytesProcessed`
-    pub const BytesProcessed: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "bytesProcessed",
-    );
-    /// `bytesProcessedOnlyCurrentVersion`
-    pub const BytesProcessedOnlyCurrentVersion: model::Field<
-        SharePointMigrationJobProgressEvent,
-    > = model::Field::new("bytesProcessedOnlyCurrentVersion");
-    /// `cpuDurationMs`
-    pub const CpuDurationMs: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "cpuDurationMs",
-    );
-    /// `filesProcessed`
-    pub const FilesProcessed: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "filesProcessed",
-    );
-    /// `filesProcessedOnlyCurrentVersion`
-    pub const FilesProcessedOnlyCurrentVersion: model::Field<
-        SharePointMigrationJobProgressEvent,
-    > = model::Field::new("filesProcessedOnlyCurrentVersion");
-    /// `isCompleted`
-    pub const IsCompleted: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "isCompleted",
-    );
-    /// `lastProcessedObjectId`
-    pub const LastProcessedObjectId: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "lastProcessedObjectId",
-    );
-    /// `objectsProcessed`
-    pub const ObjectsProcessed: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "objectsProcessed",
-    );
-    /// `sqlDurationMs`
-    pub const SqlDurationMs: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "sqlDurationMs",
-    );
-    /// `sqlQueryCount`
-    pub const SqlQueryCount: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "sqlQueryCount",
-    );
-    /// `totalDurationMs`
-    pub const TotalDurationMs: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "totalDurationMs",
-    );
-    /// `totalErrors`
-    pub const TotalErrors: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "totalErrors",
-    );
-    /// `totalExpectedBytes`
-    pub const TotalExpectedBytes: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "totalExpectedBytes",
-    );
-    /// `totalExpectedObjects`
-    pub const TotalExpectedObjects: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "totalExpectedObjects",
-    );
-    /// `totalRetryCount`
-    pub const TotalRetryCount: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "totalRetryCount",
-    );
-    /// `totalWarnings`
-    pub const TotalWarnings: model::Field<SharePointMigrationJobProgressEvent> = model::Field::new(
-        "totalWarnings",
-    );
-    /// `waitTimeOnSqlThrottlingMs`
-    pub const WaitTimeOnSqlThrottlingMs: model::Field<
-        SharePointMigrationJobProgressEvent,
-    > = model::Field::new("waitTimeOnSqlThrottlingMs");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharePointMigrationJobProgressEvent>] = &[
-        Self::Id,
-        Self::CorrelationId,
-        Self::EventDateTime,
-        Self::JobId,
-        Self::BytesProcessed,
-        Self::BytesProcessedOnlyCurrentVersion,
-        Self::CpuDurationMs,
-        Self::FilesProcessed,
-        Self::FilesProcessedOnlyCurrentVersion,
-        Self::IsCompleted,
-        Self::LastProcessedObjectId,
-        Self::ObjectsProcessed,
-        Self::SqlDurationMs,
-        Self::SqlQueryCount,
-        Self::TotalDurationMs,
-        Self::TotalErrors,
-        Self::TotalExpectedBytes,
-        Self::TotalExpectedObjects,
-        Self::TotalRetryCount,
-        Self::TotalWarnings,
-        Self::WaitTimeOnSqlThrottlingMs,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL entity type `microsoft.graph.smsAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SmsAuthenticationMethodConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `excludeTargets`: `Collection(microsoft.graph.excludeTarget)`.
-    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
-    pub exclude_targets: Option<Vec<ExcludeTarget>>,
-    /// Property `state`: `microsoft.graph.authenticationMethodState`.
-    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
-    pub state: Option<AuthenticationMethodState>,
-    /// Navigation property `includeTargets`: `Collection(microsoft.graph.smsAuthenticationMethodTarget)`, contained; present when expanded (`$expand`).
-    pub include_targets: Option<Vec<SmsAuthenticationMethodTarget>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for SmsAuthenticationMethodConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl SmsAuthenticationMethodConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.smsAuthenticationMethodConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("excludeTargets", &self.exclude_targets);
-        object.property("state", &self.state);
-        object.property("includeTargets", &self.include_targets);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "excludeTargets" => read_nullable(map, key, &mut self.exclude_targets, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl SmsAuthenticationMethodConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`SmsAuthenticationMethodConfiguration`] by wire name, each a [`Field<SmsAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SmsAuthenticationMethodConfiguration::set_null`].
-pub enum SmsAuthenticationMethodConfigurationField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl SmsAuthenticationMethodConfigurationField {
-    /// `id`
-    pub const Id: model::Field<SmsAuthenticationMethodConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `excludeTargets`
-    pub const ExcludeTargets: model::Field<SmsAuthenticationMethodConfiguration> = model::Field::new(
-        "excludeTargets",
-    );
-    /// `state`
-    pub const State: model::Field<SmsAuthenticationMethodConfiguration> = model::Field::new(
-        "state",
-    );
-    /// `includeTargets`
-    pub const IncludeTargets: model::Field<SmsAuthenticationMethodConfiguration> = model::Field::new(
-        "includeTargets",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SmsAuthenticationMethodConfiguration>] = &[
-        Self::Id,
-        Self::ExcludeTargets,
-        Self::State,
-        Self::IncludeTargets,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL entity type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SoftwareOathAuthenticationMethodConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `excludeTargets`: `Collection(microsoft.graph.excludeTarget)`.
-    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
-    pub exclude_targets: Option<Vec<ExcludeTarget>>,
-    /// Property `state`: `microsoft.graph.authenticationMethodState`.
-    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
-    pub state: Option<AuthenticationMethodState>,
-    /// Navigation property `includeTargets`: `Collection(microsoft.graph.authenticationMethodTarget)`, contained; present when expanded (`$expand`).
-    pub include_targets: Option<Vec<AnyAuthenticationMethodTarget>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for SoftwareOathAuthenticationMethodConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl SoftwareOathAuthenticationMethodConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.softwareOathAuthenticationMethodConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("excludeTargets", &self.exclude_targets);
-        object.property("state", &self.state);
-        object.property("includeTargets", &self.include_targets);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethodConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject
-for SoftwareOathAuthenticationMethodConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "excludeTargets" => read_nullable(map, key, &mut self.exclude_targets, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl SoftwareOathAuthenticationMethodConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`SoftwareOathAuthenticationMethodConfiguration`] by wire name, each a [`Field<SoftwareOathAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftwareOathAuthenticationMethodConfiguration::set_null`].
-pub enum SoftwareOathAuthenticationMethodConfigurationField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl SoftwareOathAuthenticationMethodConfigurationField {
-    /// `id`
-    pub const Id: model::Field<SoftwareOathAuthenticationMethodConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `excludeTargets`
-    pub const ExcludeTargets: model::Field<
-        SoftwareOathAuthenticationMethodConfiguration,
-    > = model::Field::new("excludeTargets");
-    /// `state`
-    pub const State: model::Field<SoftwareOathAuthenticationMethodConfiguration> = model::Field::new(
-        "state",
-    );
-    /// `includeTargets`
-    pub const IncludeTargets: model::Field<
-        SoftwareOathAuthenticationMethodConfiguration,
-    > = model::Field::new("includeTargets");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        SoftwareOathAuthenticationMethodConfiguration,
-    >] = &[Self::Id, Self::ExcludeTargets, Self::State, Self::IncludeTargets];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL entity type `microsoft.graph.startHoldMusicOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartHoldMusicOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `clientContext`: `Edm.String`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub client_context: Option<String>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub result_info: Option<ResultInfo>,
-    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub status: Option<OperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for StartHoldMusicOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl StartHoldMusicOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.startHoldMusicOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("clientContext", &self.client_context);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for StartHoldMusicOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for StartHoldMusicOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl StartHoldMusicOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`StartHoldMusicOperation`] by wire name, each a [`Field<StartHoldMusicOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StartHoldMusicOperation::set_null`].
-pub enum StartHoldMusicOperationField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl StartHoldMusicOperationField {
-    /// `id`
-    pub const Id: model::Field<StartHoldMusicOperation> = model::Field::new("id");
-    /// `clientContext`
-    pub const ClientContext: model::Field<StartHoldMusicOperation> = model::Field::new(
-        "clientContext",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<StartHoldMusicOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<StartHoldMusicOperation> = model::Field::new(
-        "status",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StartHoldMusicOperation>] = &[
-        Self::Id,
-        Self::ClientContext,
-        Self::ResultInfo,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL entity type `microsoft.graph.stopHoldMusicOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopHoldMusicOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `clientContext`: `Edm.String`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub client_context: Option<String>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub result_info: Option<ResultInfo>,
-    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub status: Option<OperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for StopHoldMusicOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl StopHoldMusicOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.stopHoldMusicOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("clientContext", &self.client_context);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for StopHoldMusicOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for StopHoldMusicOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl StopHoldMusicOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`StopHoldMusicOperation`] by wire name, each a [`Field<StopHoldMusicOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StopHoldMusicOperation::set_null`].
-pub enum StopHoldMusicOperationField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl StopHoldMusicOperationField {
-    /// `id`
-    pub const Id: model::Field<StopHoldMusicOperation> = model::Field::new("id");
-    /// `clientContext`
-    pub const ClientContext: model::Field<StopHoldMusicOperation> = model::Field::new(
-        "clientContext",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<StopHoldMusicOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<StopHoldMusicOperation> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StopHoldMusicOperation>] = &[
-        Self::Id,
-        Self::ClientContext,
-        Self::ResultInfo,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL entity type `microsoft.graph.subscribeToToneOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubscribeToToneOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `clientContext`: `Edm.String`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub client_context: Option<String>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub result_info: Option<ResultInfo>,
-    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub status: Option<OperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for SubscribeToToneOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl SubscribeToToneOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subscribeToToneOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("clientContext", &self.client_context);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for SubscribeToToneOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for SubscribeToToneOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl SubscribeToToneOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`SubscribeToToneOperation`] by wire name, each a [`Field<SubscribeToToneOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubscribeToToneOperation::set_null`].
-pub enum SubscribeToToneOperationField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl SubscribeToToneOperationField {
-    /// `id`
-    pub const Id: model::Field<SubscribeToToneOperation> = model::Field::new("id");
-    /// `clientContext`
-    pub const ClientContext: model::Field<SubscribeToToneOperation> = model::Field::new(
-        "clientContext",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<SubscribeToToneOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<SubscribeToToneOperation> = model::Field::new(
-        "status",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SubscribeToToneOperation>] = &[
-        Self::Id,
-        Self::ClientContext,
-        Self::ResultInfo,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// CSDL entity type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TemporaryAccessPassAuthenticationMethodConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `excludeTargets`: `Collection(microsoft.graph.excludeTarget)`.
-    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
-    pub exclude_targets: Option<Vec<ExcludeTarget>>,
-    /// Property `state`: `microsoft.graph.authenticationMethodState`.
-    /// Inherited from `microsoft.graph.authenticationMethodConfiguration`.
-    pub state: Option<AuthenticationMethodState>,
-    /// Property `defaultLength`: `Edm.Int32`.
-    pub default_length: Option<i32>,
-    /// Property `defaultLifetimeInMinutes`: `Edm.Int32`.
-    pub default_lifetime_in_minutes: Option<i32>,
-    /// Property `isUsableOnce`: `Edm.Boolean`.
-    pub is_usable_once: Option<bool>,
-    /// Property `maximumLifetimeInMinutes`: `Edm.Int32`.
-    pub maximum_lifetime_in_minutes: Option<i32>,
-    /// Property `minimumLifetimeInMinutes`: `Edm.Int32`.
-    pub minimum_lifetime_in_minutes: Option<i32>,
-    /// Navigation property `includeTargets`: `Collection(microsoft.graph.authenticationMethodTarget)`, contained; present when expanded (`$expand`).
-    pub include_targets: Option<Vec<AnyAuthenticationMethodTarget>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl serde::Serialize for TemporaryAccessPassAuthenticationMethodConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl TemporaryAccessPassAuthenticationMethodConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("excludeTargets", &self.exclude_targets);
-        object.property("state", &self.state);
-        object.property("defaultLength", &self.default_length);
-        object.property("defaultLifetimeInMinutes", &self.default_lifetime_in_minutes);
-        object.property("isUsableOnce", &self.is_usable_once);
-        object.property("maximumLifetimeInMinutes", &self.maximum_lifetime_in_minutes);
-        object.property("minimumLifetimeInMinutes", &self.minimum_lifetime_in_minutes);
-        object.property("includeTargets", &self.include_targets);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl<'de> serde::Deserialize<'de>
-for TemporaryAccessPassAuthenticationMethodConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl graph_odata_runtime::model::ODataObject
-for TemporaryAccessPassAuthenticationMethodConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "excludeTargets" => read_nullable(map, key, &mut self.exclude_targets, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "defaultLength" => read_lenient(map, key, &mut self.default_length, extra),
-            "defaultLifetimeInMinutes" => {
-                read_lenient(map, key, &mut self.default_lifetime_in_minutes, extra)
-            }
-            "isUsableOnce" => read_lenient(map, key, &mut self.is_usable_once, extra),
-            "maximumLifetimeInMinutes" => {
-                read_lenient(map, key, &mut self.maximum_lifetime_in_minutes, extra)
-            }
-            "minimumLifetimeInMinutes" => {
-                read_lenient(map, key, &mut self.minimum_lifetime_in_minutes, extra)
-            }
-            "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-impl TemporaryAccessPassAuthenticationMethodConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authentication_method_configurations")]
-/// The properties of [`TemporaryAccessPassAuthenticationMethodConfiguration`] by wire name, each a [`Field<TemporaryAccessPassAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TemporaryAccessPassAuthenticationMethodConfiguration::set_null`].
-pub enum TemporaryAccessPassAuthenticationMethodConfigurationField {}
-
-#[cfg(feature = "_authentication_method_configurations")]
-#[allow(non_upper_case_globals)]
-impl TemporaryAccessPassAuthenticationMethodConfigurationField {
-    /// `id`
-    pub const Id: model::Field<TemporaryAccessPassAuthenticationMethodConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `excludeTargets`
-    pub const ExcludeTargets: model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    > = model::Field::new("excludeTargets");
-    /// `state`
-    pub const State: model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    > = model::Field::new("state");
-    /// `defaultLength`
-    pub const DefaultLength: model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    > = model::Field::new("defaultLength");
-    /// `defaultLifetimeInMinutes`
-    pub const DefaultLifetimeInMinutes: model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    > = model::Field::new("defaultLifetimeInMinutes");
-    /// `isUsableOnce`
-    pub const IsUsableOnce: model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    > = model::Field::new("isUsableOnce");
-    /// `maximumLifetimeInMinutes`
-    pub const MaximumLifetimeInMinutes: model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    > = model::Field::new("maximumLifetimeInMinutes");
-    /// `minimumLifetimeInMinutes`
-    pub const MinimumLifetimeInMinutes: model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    > = model::Field::new("minimumLifetimeInMinutes");
-    /// `includeTargets`
-    pub const IncludeTargets: model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    > = model::Field::new("includeTargets");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        TemporaryAccessPassAuthenticationMethodConfiguration,
-    >] = &[
-        Self::Id,
-        Self::ExcludeTargets,
-        Self::State,
-        Self::DefaultLength,
-        Self::DefaultLifetimeInMinutes,
-        Self::IsUsableOnce,
-        Self::MaximumLifetimeInMinutes,
-        Self::MinimumLifetimeInMinutes,
-        Self::IncludeTargets,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.todoTask`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TodoTask {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `body`: `microsoft.graph.itemBody`.
-    pub body: Option<ItemBody>,
-    /// Property `bodyLastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub body_last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `categories`: `Collection(Edm.String)`.
-    pub categories: Option<Vec<String>>,
-    /// Property `completedDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub completed_date_time: Option<DateTimeTimeZone>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `dueDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub due_date_time: Option<DateTimeTimeZone>,
-    /// Property `hasAttachments`: `Edm.Boolean`.
-    pub has_attachments: Option<bool>,
-    /// Property `importance`: `microsoft.graph.importance`, not nullable.
-    pub importance: Option<Importance>,
-    /// Property `isReminderOn`: `Edm.Boolean`, not nullable.
-    pub is_reminder_on: Option<bool>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `recurrence`: `microsoft.graph.patternedRecurrence`.
-    pub recurrence: Option<PatternedRecurrence>,
-    /// Property `reminderDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub reminder_date_time: Option<DateTimeTimeZone>,
-    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`.
-    pub start_date_time: Option<DateTimeTimeZone>,
-    /// Property `status`: `microsoft.graph.taskStatus`, not nullable.
-    pub status: Option<TaskStatus>,
-    /// Property `title`: `Edm.String`.
-    pub title: Option<String>,
-    /// Navigation property `attachments`: `Collection(microsoft.graph.attachmentBase)`, contained; present when expanded (`$expand`).
-    pub attachments: Option<Vec<AnyAttachmentBase>>,
-    /// Navigation property `attachmentSessions`: `Collection(microsoft.graph.attachmentSession)`, contained; present when expanded (`$expand`).
-    pub attachment_sessions: Option<Vec<AttachmentSession>>,
-    /// Navigation property `checklistItems`: `Collection(microsoft.graph.checklistItem)`, contained; present when expanded (`$expand`).
-    pub checklist_items: Option<Vec<ChecklistItem>>,
-    /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_extension")]
-    pub extensions: Option<Vec<AnyExtension>>,
-    /// Navigation property `linkedResources`: `Collection(microsoft.graph.linkedResource)`, contained; present when expanded (`$expand`).
-    pub linked_resources: Option<Vec<LinkedResource>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for TodoTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl TodoTask {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.todoTask";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("body", &self.body);
-        object.property("bodyLastModifiedDateTime", &self.body_last_modified_date_time);
-        object.property("categories", &self.categories);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("dueDateTime", &self.due_date_time);
-        object.property("hasAttachments", &self.has_attachments);
-        object.property("importance", &self.importance);
-        object.property("isReminderOn", &self.is_reminder_on);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("recurrence", &self.recurrence);
-        object.property("reminderDateTime", &self.reminder_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("status", &self.status);
-        object.property("title", &self.title);
-        object.property("attachments", &self.attachments);
-        object.property("attachmentSessions", &self.attachment_sessions);
-        object.property("checklistItems", &self.checklist_items);
-        #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        object.property("linkedResources", &self.linked_resources);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for TodoTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for TodoTask {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "body" => read_nullable(map, key, &mut self.body, extra),
-            "bodyLastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.body_last_modified_date_time, extra)
-            }
-            "categories" => read_lenient(map, key, &mut self.categories, extra),
-            "completedDateTime" => {
-                read_nullable(map, key, &mut self.completed_date_time, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "dueDateTime" => read_nullable(map, key, &mut self.due_date_time, extra),
-            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
-            "importance" => read_nullable(map, key, &mut self.importance, extra),
-            "isReminderOn" => read_lenient(map, key, &mut self.is_reminder_on, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "recurrence" => read_nullable(map, key, &mut self.recurrence, extra),
-            "reminderDateTime" => {
-                read_nullable(map, key, &mut self.reminder_date_time, extra)
-            }
-            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
-            "attachmentSessions" => {
-                read_nullable(map, key, &mut self.attachment_sessions, extra)
-            }
-            "checklistItems" => read_nullable(map, key, &mut self.checklist_items, extra),
-            #[cfg(feature = "_extension")]
-            "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            "linkedResources" => {
-                read_nullable(map, key, &mut self.linked_resources, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl TodoTask {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`TodoTask`] by wire name, each a [`Field<TodoTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TodoTask::set_null`].
-pub enum TodoTaskField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl TodoTaskField {
-    /// `id`
-    pub const Id: model::Field<TodoTask> = model::Field::new("id");
-    /// `body`
-    pub const Body: model::Field<TodoTask> = model::Field::new("body");
-    /// `bodyLastModifiedDateTime`
-    pub const BodyLastModifiedDateTime: model::Field<TodoTask> = model::Field::new(
-        "bodyLastModifiedDateTime",
-    );
-    /// `categories`
-    pub const Categories: model::Field<TodoTask> = model::Field::new("categories");
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<TodoTask> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<TodoTask> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `dueDateTime`
-    pub const DueDateTime: model::Field<TodoTask> = model::Field::new("dueDateTime");
-    /// `hasAttachments`
-    pub const HasAttachments: model::Field<TodoTask> = model::Field::new(
-        "hasAttachments",
-    );
-    /// `importance`
-    pub const Importance: model::Field<TodoTask> = model::Field::new("importance");
-    /// `isReminderOn`
-    pub const IsReminderOn: model::Field<TodoTask> = model::Field::new("isReminderOn");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<TodoTask> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `recurrence`
-    pub const Recurrence: model::Field<TodoTask> = model::Field::new("recurrence");
-    /// `reminderDateTime`
-    pub const ReminderDateTime: model::Field<TodoTask> = model::Field::new(
-        "reminderDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<TodoTask> = model::Field::new("startDateTime");
-    /// `status`
-    pub const Status: model::Field<TodoTask> = model::Field::new("status");
-    /// `title`
-    pub const Title: model::Field<TodoTask> = model::Field::new("title");
-    /// `attachments`
-    pub const Attachments: model::Field<TodoTask> = model::Field::new("attachments");
-    /// `attachmentSessions`
-    pub const AttachmentSessions: model::Field<TodoTask> = model::Field::new(
-        "attachmentSessions",
-    );
-    /// `checklistItems`
-    pub const ChecklistItems: model::Field<TodoTask> = model::Field::new(
-        "checklistItems",
-    );
-    /// `extensions`
-    pub const Extensions: model::Field<TodoTask> = model::Field::new("extensions");
-    /// `linkedResources`
-    pub const LinkedResources: model::Field<TodoTask> = model::Field::new(
-        "linkedResources",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TodoTask>] = &[
-        Self::Id,
-        Self::Body,
-        Self::BodyLastModifiedDateTime,
-        Self::Categories,
-        Self::CompletedDateTime,
-        Self::CreatedDateTime,
-        Self::DueDateTime,
-        Self::HasAttachments,
-        Self::Importance,
-        Self::IsReminderOn,
-        Self::LastModifiedDateTime,
-        Self::Recurrence,
-        Self::ReminderDateTime,
-        Self::StartDateTime,
-        Self::Status,
-        Self::Title,
-        Self::Attachments,
-        Self::AttachmentSessions,
-        Self::ChecklistItems,
-        Self::Extensions,
-        Self::LinkedResources,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL entity type `microsoft.graph.unmuteParticipantOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnmuteParticipantOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `clientContext`: `Edm.String`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub client_context: Option<String>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub result_info: Option<ResultInfo>,
-    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub status: Option<OperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for UnmuteParticipantOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl UnmuteParticipantOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unmuteParticipantOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("clientContext", &self.client_context);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for UnmuteParticipantOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for UnmuteParticipantOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl UnmuteParticipantOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`UnmuteParticipantOperation`] by wire name, each a [`Field<UnmuteParticipantOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnmuteParticipantOperation::set_null`].
-pub enum UnmuteParticipantOperationField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl UnmuteParticipantOperationField {
-    /// `id`
-    pub const Id: model::Field<UnmuteParticipantOperation> = model::Field::new("id");
-    /// `clientContext`
-    pub const ClientContext: model::Field<UnmuteParticipantOperation> = model::Field::new(
-        "clientContext",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<UnmuteParticipantOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<UnmuteParticipantOperation> = model::Field::new(
-        "status",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnmuteParticipantOperation>] = &[
-        Self::Id,
-        Self::ClientContext,
-        Self::ResultInfo,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL entity type `microsoft.graph.updateRecordingStatusOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateRecordingStatusOperation {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `clientContext`: `Edm.String`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub client_context: Option<String>,
-    /// Property `resultInfo`: `microsoft.graph.resultInfo`.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub result_info: Option<ResultInfo>,
-    /// Property `status`: `microsoft.graph.operationStatus`, not nullable.
-    /// Inherited from `microsoft.graph.commsOperation`.
-    pub status: Option<OperationStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for UpdateRecordingStatusOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl UpdateRecordingStatusOperation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.updateRecordingStatusOperation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("clientContext", &self.client_context);
-        object.property("resultInfo", &self.result_info);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for UpdateRecordingStatusOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for UpdateRecordingStatusOperation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "clientContext" => read_lenient(map, key, &mut self.client_context, extra),
-            "resultInfo" => read_nullable(map, key, &mut self.result_info, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl UpdateRecordingStatusOperation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`UpdateRecordingStatusOperation`] by wire name, each a [`Field<UpdateRecordingStatusOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateRecordingStatusOperation::set_null`].
-pub enum UpdateRecordingStatusOperationField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl UpdateRecordingStatusOperationField {
-    /// `id`
-    pub const Id: model::Field<UpdateRecordingStatusOperation> = model::Field::new("id");
-    /// `clientContext`
-    pub const ClientContext: model::Field<UpdateRecordingStatusOperation> = model::Field::new(
-        "clientContext",
-    );
-    /// `resultInfo`
-    pub const ResultInfo: model::Field<UpdateRecordingStatusOperation> = model::Field::new(
-        "resultInfo",
-    );
-    /// `status`
-    pub const Status: model::Field<UpdateRecordingStatusOperation> = model::Field::new(
-        "status",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UpdateRecordingStatusOperation>] = &[
-        Self::Id,
-        Self::ClientContext,
-        Self::ResultInfo,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL entity type `microsoft.graph.userConsentRequest`; base type `microsoft.graph.request`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserConsentRequest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `approvalId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.request`.
-    pub approval_id: Option<String>,
-    /// Property `completedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.request`.
-    pub completed_date_time: Option<edm::DateTimeOffset>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.request`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.request`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `customData`: `Edm.String`.
-    /// Inherited from `microsoft.graph.request`.
-    pub custom_data: Option<String>,
-    /// Property `status`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.request`.
-    pub status: Option<String>,
-    /// Property `reason`: `Edm.String`.
-    pub reason: Option<String>,
-    /// Navigation property `approval`: `microsoft.graph.approval`, contained; present when expanded (`$expand`).
-    pub approval: Option<Approval>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for UserConsentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl UserConsentRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userConsentRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("approvalId", &self.approval_id);
-        object.property("completedDateTime", &self.completed_date_time);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("customData", &self.custom_data);
-        object.property("status", &self.status);
-        object.property("reason", &self.reason);
-        object.property("approval", &self.approval);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for UserConsentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for UserConsentRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "approvalId" => read_lenient(map, key, &mut self.approval_id, extra),
-            "completedDateTime" => {
-                read_lenient(map, key, &mut self.completed_date_time, extra)
-            }
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "customData" => read_lenient(map, key, &mut self.custom_data, extra),
-            "status" => read_lenient(map, key, &mut self.status, extra),
-            "reason" => read_lenient(map, key, &mut self.reason, extra),
-            "approval" => read_nullable(map, key, &mut self.approval, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl UserConsentRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`UserConsentRequest`] by wire name, each a [`Field<UserConsentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserConsentRequest::set_null`].
-pub enum UserConsentRequestField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl UserConsentRequestField {
-    /// `id`
-    pub const Id: model::Field<UserConsentRequest> = model::Field::new("id");
-    /// `approvalId`
-    pub const ApprovalId: model::Field<UserConsentRequest> = model::Field::new(
-        "approvalId",
-    );
-    /// `completedDateTime`
-    pub const CompletedDateTime: model::Field<UserConsentRequest> = model::Field::new(
-        "completedDateTime",
-    );
-    /// `createdBy`
-    pub const CreatedBy: model::Field<UserConsentRequest> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<UserConsentRequest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `customData`
-    pub const CustomData: model::Field<UserConsentRequest> = model::Field::new(
-        "customData",
-    );
-    /// `status`
-    pub const Status: model::Field<UserConsentRequest> = model::Field::new("status");
-    /// `reason`
-    pub const Reason: model::Field<UserConsentRequest> = model::Field::new("reason");
-    /// `approval`
-    pub const Approval: model::Field<UserConsentRequest> = model::Field::new("approval");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserConsentRequest>] = &[
-        Self::Id,
-        Self::ApprovalId,
-        Self::CompletedDateTime,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::CustomData,
-        Self::Status,
-        Self::Reason,
-        Self::Approval,
-    ];
+    pub const ALL: &'static [model::Field<UserFlowLanguagePage>] = &[Self::Id];
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
@@ -2589,6 +231,204 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationField {
     pub const ALL: &'static [model::Field<
         VerifiableCredentialsAuthenticationMethodConfiguration,
     >] = &[Self::Id, Self::ExcludeTargets, Self::State, Self::IncludeTargets];
+}
+
+#[cfg(feature = "_identity")]
+/// CSDL entity type `microsoft.graph.verifiedIdProfile`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VerifiedIdProfile {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`, not nullable.
+    pub description: Option<String>,
+    /// Property `faceCheckConfiguration`: `microsoft.graph.faceCheckConfiguration`, not nullable.
+    pub face_check_configuration: Option<FaceCheckConfiguration>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Property `priority`: `Edm.Int32`.
+    pub priority: Option<i32>,
+    /// Property `state`: `microsoft.graph.verifiedIdProfileState`, not nullable.
+    pub state: Option<VerifiedIdProfileState>,
+    /// Property `verifiedIdProfileConfiguration`: `microsoft.graph.verifiedIdProfileConfiguration`, not nullable.
+    pub verified_id_profile_configuration: Option<VerifiedIdProfileConfiguration>,
+    /// Property `verifiedIdUsageConfigurations`: `Collection(microsoft.graph.verifiedIdUsageConfiguration)`, not nullable.
+    pub verified_id_usage_configurations: Option<Vec<VerifiedIdUsageConfiguration>>,
+    /// Property `verifierDid`: `Edm.String`, not nullable.
+    pub verifier_did: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity")]
+impl serde::Serialize for VerifiedIdProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl VerifiedIdProfile {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedIdProfile";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("faceCheckConfiguration", &self.face_check_configuration);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("name", &self.name);
+        object.property("priority", &self.priority);
+        object.property("state", &self.state);
+        object
+            .property(
+                "verifiedIdProfileConfiguration",
+                &self.verified_id_profile_configuration,
+            );
+        object
+            .property(
+                "verifiedIdUsageConfigurations",
+                &self.verified_id_usage_configurations,
+            );
+        object.property("verifierDid", &self.verifier_did);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl<'de> serde::Deserialize<'de> for VerifiedIdProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl graph_odata_runtime::model::ODataObject for VerifiedIdProfile {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "faceCheckConfiguration" => {
+                read_nullable(map, key, &mut self.face_check_configuration, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "verifiedIdProfileConfiguration" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.verified_id_profile_configuration,
+                    extra,
+                )
+            }
+            "verifiedIdUsageConfigurations" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.verified_id_usage_configurations,
+                    extra,
+                )
+            }
+            "verifierDid" => read_lenient(map, key, &mut self.verifier_did, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity")]
+impl VerifiedIdProfile {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity")]
+/// The properties of [`VerifiedIdProfile`] by wire name, each a [`Field<VerifiedIdProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedIdProfile::set_null`].
+pub enum VerifiedIdProfileField {}
+
+#[cfg(feature = "_identity")]
+#[allow(non_upper_case_globals)]
+impl VerifiedIdProfileField {
+    /// `id`
+    pub const Id: model::Field<VerifiedIdProfile> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<VerifiedIdProfile> = model::Field::new(
+        "description",
+    );
+    /// `faceCheckConfiguration`
+    pub const FaceCheckConfiguration: model::Field<VerifiedIdProfile> = model::Field::new(
+        "faceCheckConfiguration",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<VerifiedIdProfile> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`
+    pub const Name: model::Field<VerifiedIdProfile> = model::Field::new("name");
+    /// `priority`
+    pub const Priority: model::Field<VerifiedIdProfile> = model::Field::new("priority");
+    /// `state`
+    pub const State: model::Field<VerifiedIdProfile> = model::Field::new("state");
+    /// `verifiedIdProfileConfiguration`
+    pub const VerifiedIdProfileConfiguration: model::Field<VerifiedIdProfile> = model::Field::new(
+        "verifiedIdProfileConfiguration",
+    );
+    /// `verifiedIdUsageConfigurations`
+    pub const VerifiedIdUsageConfigurations: model::Field<VerifiedIdProfile> = model::Field::new(
+        "verifiedIdUsageConfigurations",
+    );
+    /// `verifierDid`
+    pub const VerifierDid: model::Field<VerifiedIdProfile> = model::Field::new(
+        "verifierDid",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<VerifiedIdProfile>] = &[
+        Self::Id,
+        Self::Description,
+        Self::FaceCheckConfiguration,
+        Self::LastModifiedDateTime,
+        Self::Name,
+        Self::Priority,
+        Self::State,
+        Self::VerifiedIdProfileConfiguration,
+        Self::VerifiedIdUsageConfigurations,
+        Self::VerifierDid,
+    ];
 }
 
 #[cfg(feature = "_authentication_method_configurations")]
@@ -3018,315 +858,20 @@ impl WorkPlanRecurrenceField {
 }
 
 #[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartDataLabelFormat`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.workbookChartLegend`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartDataLabelFormat {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `fill`: `microsoft.graph.workbookChartFill`, contained; present when expanded (`$expand`).
-    pub fill: Option<WorkbookChartFill>,
-    /// Navigation property `font`: `microsoft.graph.workbookChartFont`, contained; present when expanded (`$expand`).
-    pub font: Option<WorkbookChartFont>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartDataLabelFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartDataLabelFormat {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartDataLabelFormat";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("fill", &self.fill);
-        object.property("font", &self.font);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartDataLabelFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartDataLabelFormat {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "fill" => read_nullable(map, key, &mut self.fill, extra),
-            "font" => read_nullable(map, key, &mut self.font, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartDataLabelFormat {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartDataLabelFormat`] by wire name, each a [`Field<WorkbookChartDataLabelFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartDataLabelFormat::set_null`].
-pub enum WorkbookChartDataLabelFormatField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookChartDataLabelFormatField {
-    /// `id`
-    pub const Id: model::Field<WorkbookChartDataLabelFormat> = model::Field::new("id");
-    /// `fill`
-    pub const Fill: model::Field<WorkbookChartDataLabelFormat> = model::Field::new(
-        "fill",
-    );
-    /// `font`
-    pub const Font: model::Field<WorkbookChartDataLabelFormat> = model::Field::new(
-        "font",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartDataLabelFormat>] = &[
-        Self::Id,
-        Self::Fill,
-        Self::Font,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartDataLabels`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartDataLabels {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `position`: `Edm.String`.
-    pub position: Option<String>,
-    /// Property `separator`: `Edm.String`.
-    pub separator: Option<String>,
-    /// Property `showBubbleSize`: `Edm.Boolean`.
-    pub show_bubble_size: Option<bool>,
-    /// Property `showCategoryName`: `Edm.Boolean`.
-    pub show_category_name: Option<bool>,
-    /// Property `showLegendKey`: `Edm.Boolean`.
-    pub show_legend_key: Option<bool>,
-    /// Property `showPercentage`: `Edm.Boolean`.
-    pub show_percentage: Option<bool>,
-    /// Property `showSeriesName`: `Edm.Boolean`.
-    pub show_series_name: Option<bool>,
-    /// Property `showValue`: `Edm.Boolean`.
-    pub show_value: Option<bool>,
-    /// Navigation property `format`: `microsoft.graph.workbookChartDataLabelFormat`, contained; present when expanded (`$expand`).
-    pub format: Option<WorkbookChartDataLabelFormat>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartDataLabels {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartDataLabels {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartDataLabels";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("position", &self.position);
-        object.property("separator", &self.separator);
-        object.property("showBubbleSize", &self.show_bubble_size);
-        object.property("showCategoryName", &self.show_category_name);
-        object.property("showLegendKey", &self.show_legend_key);
-        object.property("showPercentage", &self.show_percentage);
-        object.property("showSeriesName", &self.show_series_name);
-        object.property("showValue", &self.show_value);
-        object.property("format", &self.format);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartDataLabels {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartDataLabels {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "position" => read_lenient(map, key, &mut self.position, extra),
-            "separator" => read_lenient(map, key, &mut self.separator, extra),
-            "showBubbleSize" => read_lenient(map, key, &mut self.show_bubble_size, extra),
-            "showCategoryName" => {
-                read_lenient(map, key, &mut self.show_category_name, extra)
-            }
-            "showLegendKey" => read_lenient(map, key, &mut self.show_legend_key, extra),
-            "showPercentage" => read_lenient(map, key, &mut self.show_percentage, extra),
-            "showSeriesName" => read_lenient(map, key, &mut self.show_series_name, extra),
-            "showValue" => read_lenient(map, key, &mut self.show_value, extra),
-            "format" => read_nullable(map, key, &mut self.format, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartDataLabels {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartDataLabels`] by wire name, each a [`Field<WorkbookChartDataLabels>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartDataLabels::set_null`].
-pub enum WorkbookChartDataLabelsField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookChartDataLabelsField {
-    /// `id`
-    pub const Id: model::Field<WorkbookChartDataLabels> = model::Field::new("id");
-    /// `position`
-    pub const Position: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "position",
-    );
-    /// `separator`
-    pub const Separator: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "separator",
-    );
-    /// `showBubbleSize`
-    pub const ShowBubbleSize: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "showBubbleSize",
-    );
-    /// `showCategoryName`
-    pub const ShowCategoryName: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "showCategoryName",
-    );
-    /// `showLegendKey`
-    pub const ShowLegendKey: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "showLegendKey",
-    );
-    /// `showPercentage`
-    pub const ShowPercentage: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "showPercentage",
-    );
-    /// `showSeriesName`
-    pub const ShowSeriesName: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "showSeriesName",
-    );
-    /// `showValue`
-    pub const ShowValue: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "showValue",
-    );
-    /// `format`
-    pub const Format: model::Field<WorkbookChartDataLabels> = model::Field::new(
-        "format",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartDataLabels>] = &[
-        Self::Id,
-        Self::Position,
-        Self::Separator,
-        Self::ShowBubbleSize,
-        Self::ShowCategoryName,
-        Self::ShowLegendKey,
-        Self::ShowPercentage,
-        Self::ShowSeriesName,
-        Self::ShowValue,
-        Self::Format,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartTitle`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartTitle {
+pub struct WorkbookChartLegend {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `overlay`: `Edm.Boolean`.
     pub overlay: Option<bool>,
-    /// Property `text`: `Edm.String`.
-    pub text: Option<String>,
+    /// Property `position`: `Edm.String`.
+    pub position: Option<String>,
     /// Property `visible`: `Edm.Boolean`, not nullable.
     pub visible: Option<bool>,
-    /// Navigation property `format`: `microsoft.graph.workbookChartTitleFormat`, contained; present when expanded (`$expand`).
-    pub format: Option<WorkbookChartTitleFormat>,
+    /// Navigation property `format`: `microsoft.graph.workbookChartLegendFormat`, contained; present when expanded (`$expand`).
+    pub format: Option<WorkbookChartLegendFormat>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -3334,16 +879,16 @@ pub struct WorkbookChartTitle {
 }
 
 #[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartTitle {
+impl serde::Serialize for WorkbookChartLegend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_drives")]
-impl WorkbookChartTitle {
+impl WorkbookChartLegend {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartTitle";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartLegend";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3358,7 +903,7 @@ impl WorkbookChartTitle {
         )?;
         object.property("id", &self.id);
         object.property("overlay", &self.overlay);
-        object.property("text", &self.text);
+        object.property("position", &self.position);
         object.property("visible", &self.visible);
         object.property("format", &self.format);
         object.end()
@@ -3366,7 +911,7 @@ impl WorkbookChartTitle {
 }
 
 #[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartTitle {
+impl<'de> serde::Deserialize<'de> for WorkbookChartLegend {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3375,7 +920,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartTitle {
 }
 
 #[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartTitle {
+impl graph_odata_runtime::model::ODataObject for WorkbookChartLegend {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3386,7 +931,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartTitle {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "overlay" => read_lenient(map, key, &mut self.overlay, extra),
-            "text" => read_lenient(map, key, &mut self.text, extra),
+            "position" => read_lenient(map, key, &mut self.position, extra),
             "visible" => read_lenient(map, key, &mut self.visible, extra),
             "format" => read_nullable(map, key, &mut self.format, extra),
             _ => Ok(false),
@@ -3400,7 +945,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartTitle {
 }
 
 #[cfg(feature = "_drives")]
-impl WorkbookChartTitle {
+impl WorkbookChartLegend {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3411,36 +956,38 @@ impl WorkbookChartTitle {
 }
 
 #[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartTitle`] by wire name, each a [`Field<WorkbookChartTitle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartTitle::set_null`].
-pub enum WorkbookChartTitleField {}
+/// The properties of [`WorkbookChartLegend`] by wire name, each a [`Field<WorkbookChartLegend>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartLegend::set_null`].
+pub enum WorkbookChartLegendField {}
 
 #[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
-impl WorkbookChartTitleField {
+impl WorkbookChartLegendField {
     /// `id`
-    pub const Id: model::Field<WorkbookChartTitle> = model::Field::new("id");
+    pub const Id: model::Field<WorkbookChartLegend> = model::Field::new("id");
     /// `overlay`
-    pub const Overlay: model::Field<WorkbookChartTitle> = model::Field::new("overlay");
-    /// `text`
-    pub const Text: model::Field<WorkbookChartTitle> = model::Field::new("text");
+    pub const Overlay: model::Field<WorkbookChartLegend> = model::Field::new("overlay");
+    /// `position`
+    pub const Position: model::Field<WorkbookChartLegend> = model::Field::new(
+        "position",
+    );
     /// `visible`
-    pub const Visible: model::Field<WorkbookChartTitle> = model::Field::new("visible");
+    pub const Visible: model::Field<WorkbookChartLegend> = model::Field::new("visible");
     /// `format`
-    pub const Format: model::Field<WorkbookChartTitle> = model::Field::new("format");
+    pub const Format: model::Field<WorkbookChartLegend> = model::Field::new("format");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartTitle>] = &[
+    pub const ALL: &'static [model::Field<WorkbookChartLegend>] = &[
         Self::Id,
         Self::Overlay,
-        Self::Text,
+        Self::Position,
         Self::Visible,
         Self::Format,
     ];
 }
 
 #[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartTitleFormat`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.workbookChartLegendFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartTitleFormat {
+pub struct WorkbookChartLegendFormat {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -3455,16 +1002,16 @@ pub struct WorkbookChartTitleFormat {
 }
 
 #[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartTitleFormat {
+impl serde::Serialize for WorkbookChartLegendFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_drives")]
-impl WorkbookChartTitleFormat {
+impl WorkbookChartLegendFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartTitleFormat";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartLegendFormat";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3485,7 +1032,7 @@ impl WorkbookChartTitleFormat {
 }
 
 #[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartTitleFormat {
+impl<'de> serde::Deserialize<'de> for WorkbookChartLegendFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3494,7 +1041,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartTitleFormat {
 }
 
 #[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartTitleFormat {
+impl graph_odata_runtime::model::ODataObject for WorkbookChartLegendFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3517,7 +1064,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartTitleFormat {
 }
 
 #[cfg(feature = "_drives")]
-impl WorkbookChartTitleFormat {
+impl WorkbookChartLegendFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3528,24 +1075,465 @@ impl WorkbookChartTitleFormat {
 }
 
 #[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartTitleFormat`] by wire name, each a [`Field<WorkbookChartTitleFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartTitleFormat::set_null`].
-pub enum WorkbookChartTitleFormatField {}
+/// The properties of [`WorkbookChartLegendFormat`] by wire name, each a [`Field<WorkbookChartLegendFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartLegendFormat::set_null`].
+pub enum WorkbookChartLegendFormatField {}
 
 #[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
-impl WorkbookChartTitleFormatField {
+impl WorkbookChartLegendFormatField {
     /// `id`
-    pub const Id: model::Field<WorkbookChartTitleFormat> = model::Field::new("id");
+    pub const Id: model::Field<WorkbookChartLegendFormat> = model::Field::new("id");
     /// `fill`
-    pub const Fill: model::Field<WorkbookChartTitleFormat> = model::Field::new("fill");
+    pub const Fill: model::Field<WorkbookChartLegendFormat> = model::Field::new("fill");
     /// `font`
-    pub const Font: model::Field<WorkbookChartTitleFormat> = model::Field::new("font");
+    pub const Font: model::Field<WorkbookChartLegendFormat> = model::Field::new("font");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartTitleFormat>] = &[
+    pub const ALL: &'static [model::Field<WorkbookChartLegendFormat>] = &[
         Self::Id,
         Self::Fill,
         Self::Font,
     ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookChartPoint`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartPoint {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `value`: `Edm.Untyped`.
+    pub value: Option<edm::Untyped>,
+    /// Navigation property `format`: `microsoft.graph.workbookChartPointFormat`, contained; present when expanded (`$expand`).
+    pub format: Option<WorkbookChartPointFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookChartPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartPoint {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartPoint";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("value", &self.value);
+        object.property("format", &self.format);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartPoint {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartPoint {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookChartPoint`] by wire name, each a [`Field<WorkbookChartPoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartPoint::set_null`].
+pub enum WorkbookChartPointField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartPointField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartPoint> = model::Field::new("id");
+    /// `value`
+    pub const Value: model::Field<WorkbookChartPoint> = model::Field::new("value");
+    /// `format`
+    pub const Format: model::Field<WorkbookChartPoint> = model::Field::new("format");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartPoint>] = &[
+        Self::Id,
+        Self::Value,
+        Self::Format,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookChartSeries`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartSeries {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Navigation property `format`: `microsoft.graph.workbookChartSeriesFormat`, contained; present when expanded (`$expand`).
+    pub format: Option<WorkbookChartSeriesFormat>,
+    /// Navigation property `points`: `Collection(microsoft.graph.workbookChartPoint)`, contained; present when expanded (`$expand`).
+    pub points: Option<Vec<WorkbookChartPoint>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookChartSeries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartSeries {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartSeries";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.property("format", &self.format);
+        object.property("points", &self.points);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartSeries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartSeries {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            "points" => read_nullable(map, key, &mut self.points, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartSeries {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookChartSeries`] by wire name, each a [`Field<WorkbookChartSeries>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartSeries::set_null`].
+pub enum WorkbookChartSeriesField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartSeriesField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartSeries> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<WorkbookChartSeries> = model::Field::new("name");
+    /// `format`
+    pub const Format: model::Field<WorkbookChartSeries> = model::Field::new("format");
+    /// `points`
+    pub const Points: model::Field<WorkbookChartSeries> = model::Field::new("points");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartSeries>] = &[
+        Self::Id,
+        Self::Name,
+        Self::Format,
+        Self::Points,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookChartSeriesFormat`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartSeriesFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `fill`: `microsoft.graph.workbookChartFill`, contained; present when expanded (`$expand`).
+    pub fill: Option<WorkbookChartFill>,
+    /// Navigation property `line`: `microsoft.graph.workbookChartLineFormat`, contained; present when expanded (`$expand`).
+    pub line: Option<WorkbookChartLineFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookChartSeriesFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartSeriesFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartSeriesFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("fill", &self.fill);
+        object.property("line", &self.line);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartSeriesFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartSeriesFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "fill" => read_nullable(map, key, &mut self.fill, extra),
+            "line" => read_nullable(map, key, &mut self.line, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartSeriesFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookChartSeriesFormat`] by wire name, each a [`Field<WorkbookChartSeriesFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartSeriesFormat::set_null`].
+pub enum WorkbookChartSeriesFormatField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartSeriesFormatField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartSeriesFormat> = model::Field::new("id");
+    /// `fill`
+    pub const Fill: model::Field<WorkbookChartSeriesFormat> = model::Field::new("fill");
+    /// `line`
+    pub const Line: model::Field<WorkbookChartSeriesFormat> = model::Field::new("line");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartSeriesFormat>] = &[
+        Self::Id,
+        Self::Fill,
+        Self::Line,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.workbookRangeFill`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookRangeFill {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `color`: `Edm.String`.
+    pub color: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for WorkbookRangeFill {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WorkbookRangeFill {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeFill";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("color", &self.color);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for WorkbookRangeFill {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for WorkbookRangeFill {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "color" => read_lenient(map, key, &mut self.color, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl WorkbookRangeFill {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`WorkbookRangeFill`] by wire name, each a [`Field<WorkbookRangeFill>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeFill::set_null`].
+pub enum WorkbookRangeFillField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl WorkbookRangeFillField {
+    /// `id`
+    pub const Id: model::Field<WorkbookRangeFill> = model::Field::new("id");
+    /// `color`
+    pub const Color: model::Field<WorkbookRangeFill> = model::Field::new("color");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookRangeFill>] = &[Self::Id, Self::Color];
 }
 
 #[cfg(feature = "_drives")]
@@ -3656,6 +1644,126 @@ impl WorkbookTableRowField {
         Self::Id,
         Self::Index,
         Self::Values,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookTableSort`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookTableSort {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `fields`: `Collection(microsoft.graph.workbookSortField)`.
+    pub fields: Option<Vec<WorkbookSortField>>,
+    /// Property `matchCase`: `Edm.Boolean`, not nullable.
+    pub match_case: Option<bool>,
+    /// Property `method`: `Edm.String`, not nullable.
+    pub method: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookTableSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookTableSort {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableSort";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("fields", &self.fields);
+        object.property("matchCase", &self.match_case);
+        object.property("method", &self.method);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookTableSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookTableSort {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "fields" => read_nullable(map, key, &mut self.fields, extra),
+            "matchCase" => read_lenient(map, key, &mut self.match_case, extra),
+            "method" => read_lenient(map, key, &mut self.method, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookTableSort {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookTableSort`] by wire name, each a [`Field<WorkbookTableSort>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableSort::set_null`].
+pub enum WorkbookTableSortField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookTableSortField {
+    /// `id`
+    pub const Id: model::Field<WorkbookTableSort> = model::Field::new("id");
+    /// `fields`
+    pub const Fields: model::Field<WorkbookTableSort> = model::Field::new("fields");
+    /// `matchCase`
+    pub const MatchCase: model::Field<WorkbookTableSort> = model::Field::new(
+        "matchCase",
+    );
+    /// `method`
+    pub const Method: model::Field<WorkbookTableSort> = model::Field::new("method");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookTableSort>] = &[
+        Self::Id,
+        Self::Fields,
+        Self::MatchCase,
+        Self::Method,
     ];
 }
 

@@ -42,12 +42,12 @@ mod complex_types_2;
 #[allow(unused_imports)]
 pub use complex_types_2::*;
 
-mod enum_types_1;
+mod complex_types_3;
 
 #[allow(unused_imports)]
-pub use enum_types_1::*;
+pub use complex_types_3::*;
 
-mod enum_types_2;
+mod enum_types;
 
 #[allow(unused_imports)]
-pub use enum_types_2::*;
+pub use enum_types::*;

@@ -12,6 +12,116 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_connections")]
+/// CSDL complex type `microsoft.graph.externalConnectors.acl`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Acl {
+    /// Property `accessType`: `microsoft.graph.externalConnectors.accessType`, not nullable.
+    pub access_type: Option<AccessType>,
+    /// Property `type`: `microsoft.graph.externalConnectors.aclType`, not nullable.
+    pub r#type: Option<AclType>,
+    /// Property `value`: `Edm.String`, not nullable.
+    pub value: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_connections")]
+impl serde::Serialize for Acl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl Acl {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.acl";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("accessType", &self.access_type);
+        object.property("type", &self.r#type);
+        object.property("value", &self.value);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl<'de> serde::Deserialize<'de> for Acl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl graph_odata_runtime::model::ODataObject for Acl {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "accessType" => read_nullable(map, key, &mut self.access_type, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl Acl {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_connections")]
+/// The properties of [`Acl`] by wire name, each a [`Field<Acl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Acl::set_null`].
+pub enum AclField {}
+
+#[cfg(feature = "_connections")]
+#[allow(non_upper_case_globals)]
+impl AclField {
+    /// `accessType`
+    pub const AccessType: model::Field<Acl> = model::Field::new("accessType");
+    /// `type`
+    pub const Type: model::Field<Acl> = model::Field::new("type");
+    /// `value`
+    pub const Value: model::Field<Acl> = model::Field::new("value");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Acl>] = &[
+        Self::AccessType,
+        Self::Type,
+        Self::Value,
+    ];
+}
+
+#[cfg(feature = "_connections")]
 /// CSDL complex type `microsoft.graph.externalConnectors.externalItemInformationProtectionLabel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalItemInformationProtectionLabel {

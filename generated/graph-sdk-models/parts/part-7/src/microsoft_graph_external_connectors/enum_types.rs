@@ -12,6 +12,159 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_connections")]
+/// CSDL enum type `microsoft.graph.externalConnectors.accessType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessType {
+    /// `grant` = 1
+    Grant,
+    /// `deny` = 2
+    Deny,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_connections")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccessType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("grant", 1),
+        ("deny", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "grant" => Self::Grant,
+            "deny" => Self::Deny,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Grant => "grant",
+            Self::Deny => "deny",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl serde::Serialize for AccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl<'de> serde::Deserialize<'de> for AccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl std::fmt::Display for AccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl From<&str> for AccessType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_connections")]
+/// CSDL enum type `microsoft.graph.externalConnectors.aclType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AclType {
+    /// `user` = 1
+    User,
+    /// `group` = 2
+    Group,
+    /// `everyone` = 3
+    Everyone,
+    /// `everyoneExceptGuests` = 4
+    EveryoneExceptGuests,
+    /// `externalGroup` = 5
+    ExternalGroup,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_connections")]
+impl graph_odata_runtime::enums::EvolvableEnum for AclType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("user", 1),
+        ("group", 2),
+        ("everyone", 3),
+        ("everyoneExceptGuests", 4),
+        ("externalGroup", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "everyone" => Self::Everyone,
+            "everyoneExceptGuests" => Self::EveryoneExceptGuests,
+            "externalGroup" => Self::ExternalGroup,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Group => "group",
+            Self::Everyone => "everyone",
+            Self::EveryoneExceptGuests => "everyoneExceptGuests",
+            Self::ExternalGroup => "externalGroup",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl serde::Serialize for AclType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl<'de> serde::Deserialize<'de> for AclType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl std::fmt::Display for AclType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_connections")]
+impl From<&str> for AclType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.connectionOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectionOperationStatus {

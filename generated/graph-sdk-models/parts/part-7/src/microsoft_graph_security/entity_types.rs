@@ -12,112 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.autoAuditingConfiguration`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AutoAuditingConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isAutomatic`: `Edm.Boolean`, not nullable.
-    pub is_automatic: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AutoAuditingConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AutoAuditingConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.autoAuditingConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isAutomatic", &self.is_automatic);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AutoAuditingConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AutoAuditingConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isAutomatic" => read_lenient(map, key, &mut self.is_automatic, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AutoAuditingConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`AutoAuditingConfiguration`] by wire name, each a [`Field<AutoAuditingConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutoAuditingConfiguration::set_null`].
-pub enum AutoAuditingConfigurationField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AutoAuditingConfigurationField {
-    /// `id`
-    pub const Id: model::Field<AutoAuditingConfiguration> = model::Field::new("id");
-    /// `isAutomatic`
-    pub const IsAutomatic: model::Field<AutoAuditingConfiguration> = model::Field::new(
-        "isAutomatic",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AutoAuditingConfiguration>] = &[
-        Self::Id,
-        Self::IsAutomatic,
-    ];
-}
-
-#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.dispositionReviewStage`; key `stageNumber`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DispositionReviewStage {
@@ -560,5 +454,109 @@ impl RetentionEventTypeField {
         Self::DisplayName,
         Self::LastModifiedBy,
         Self::LastModifiedDateTime,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.vulnerabilityComponent`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VulnerabilityComponent {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `name`: `Edm.String`, not nullable.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for VulnerabilityComponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl VulnerabilityComponent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vulnerabilityComponent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for VulnerabilityComponent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for VulnerabilityComponent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl VulnerabilityComponent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`VulnerabilityComponent`] by wire name, each a [`Field<VulnerabilityComponent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VulnerabilityComponent::set_null`].
+pub enum VulnerabilityComponentField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl VulnerabilityComponentField {
+    /// `id`
+    pub const Id: model::Field<VulnerabilityComponent> = model::Field::new("id");
+    /// `name`
+    pub const Name: model::Field<VulnerabilityComponent> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<VulnerabilityComponent>] = &[
+        Self::Id,
+        Self::Name,
     ];
 }

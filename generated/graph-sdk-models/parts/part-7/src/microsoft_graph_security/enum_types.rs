@@ -12,110 +12,6 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.deploymentStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeploymentStatus {
-    /// `upToDate` = 1
-    UpToDate,
-    /// `outdated` = 2
-    Outdated,
-    /// `updating` = 3
-    Updating,
-    /// `updateFailed` = 4
-    UpdateFailed,
-    /// `notConfigured` = 5
-    NotConfigured,
-    /// `unreachable` = 6
-    Unreachable,
-    /// `disconnected` = 7
-    Disconnected,
-    /// `startFailure` = 8
-    StartFailure,
-    /// `syncing` = 9
-    Syncing,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeploymentStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("upToDate", 1),
-        ("outdated", 2),
-        ("updating", 3),
-        ("updateFailed", 4),
-        ("notConfigured", 5),
-        ("unreachable", 6),
-        ("disconnected", 7),
-        ("startFailure", 8),
-        ("syncing", 9),
-        ("unknownFutureValue", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "upToDate" => Self::UpToDate,
-            "outdated" => Self::Outdated,
-            "updating" => Self::Updating,
-            "updateFailed" => Self::UpdateFailed,
-            "notConfigured" => Self::NotConfigured,
-            "unreachable" => Self::Unreachable,
-            "disconnected" => Self::Disconnected,
-            "startFailure" => Self::StartFailure,
-            "syncing" => Self::Syncing,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UpToDate => "upToDate",
-            Self::Outdated => "outdated",
-            Self::Updating => "updating",
-            Self::UpdateFailed => "updateFailed",
-            Self::NotConfigured => "notConfigured",
-            Self::Unreachable => "unreachable",
-            Self::Disconnected => "disconnected",
-            Self::StartFailure => "startFailure",
-            Self::Syncing => "syncing",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for DeploymentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for DeploymentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for DeploymentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for DeploymentStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.eventStatusType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventStatusType {
@@ -337,6 +233,135 @@ impl std::fmt::Display for SensorHealthStatus {
 
 #[cfg(feature = "_security")]
 impl From<&str> for SensorHealthStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.serviceSource`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceSource {
+    /// `unknown` = 0
+    Unknown,
+    /// `microsoftDefenderForEndpoint` = 1
+    MicrosoftDefenderForEndpoint,
+    /// `microsoftDefenderForIdentity` = 2
+    MicrosoftDefenderForIdentity,
+    /// `microsoftDefenderForCloudApps` = 4
+    MicrosoftDefenderForCloudApps,
+    /// `microsoftDefenderForOffice365` = 8
+    MicrosoftDefenderForOffice365,
+    /// `microsoft365Defender` = 16
+    Microsoft365Defender,
+    /// `azureAdIdentityProtection` = 32
+    AzureAdIdentityProtection,
+    /// `microsoftAppGovernance` = 64
+    MicrosoftAppGovernance,
+    /// `dataLossPrevention` = 128
+    DataLossPrevention,
+    /// `unknownFutureValue` = 255
+    UnknownFutureValue,
+    /// `microsoftDefenderForCloud` = 256
+    MicrosoftDefenderForCloud,
+    /// `microsoftSentinel` = 512
+    MicrosoftSentinel,
+    /// `microsoftInsiderRiskManagement` = 1024
+    MicrosoftInsiderRiskManagement,
+    /// `microsoftThreatIntelligence` = 2048
+    MicrosoftThreatIntelligence,
+    /// `microsoftSecurityForAI` = 4096
+    MicrosoftSecurityForAi,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for ServiceSource {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("microsoftDefenderForEndpoint", 1),
+        ("microsoftDefenderForIdentity", 2),
+        ("microsoftDefenderForCloudApps", 4),
+        ("microsoftDefenderForOffice365", 8),
+        ("microsoft365Defender", 16),
+        ("azureAdIdentityProtection", 32),
+        ("microsoftAppGovernance", 64),
+        ("dataLossPrevention", 128),
+        ("unknownFutureValue", 255),
+        ("microsoftDefenderForCloud", 256),
+        ("microsoftSentinel", 512),
+        ("microsoftInsiderRiskManagement", 1024),
+        ("microsoftThreatIntelligence", 2048),
+        ("microsoftSecurityForAI", 4096),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "microsoftDefenderForEndpoint" => Self::MicrosoftDefenderForEndpoint,
+            "microsoftDefenderForIdentity" => Self::MicrosoftDefenderForIdentity,
+            "microsoftDefenderForCloudApps" => Self::MicrosoftDefenderForCloudApps,
+            "microsoftDefenderForOffice365" => Self::MicrosoftDefenderForOffice365,
+            "microsoft365Defender" => Self::Microsoft365Defender,
+            "azureAdIdentityProtection" => Self::AzureAdIdentityProtection,
+            "microsoftAppGovernance" => Self::MicrosoftAppGovernance,
+            "dataLossPrevention" => Self::DataLossPrevention,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "microsoftDefenderForCloud" => Self::MicrosoftDefenderForCloud,
+            "microsoftSentinel" => Self::MicrosoftSentinel,
+            "microsoftInsiderRiskManagement" => Self::MicrosoftInsiderRiskManagement,
+            "microsoftThreatIntelligence" => Self::MicrosoftThreatIntelligence,
+            "microsoftSecurityForAI" => Self::MicrosoftSecurityForAi,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::MicrosoftDefenderForEndpoint => "microsoftDefenderForEndpoint",
+            Self::MicrosoftDefenderForIdentity => "microsoftDefenderForIdentity",
+            Self::MicrosoftDefenderForCloudApps => "microsoftDefenderForCloudApps",
+            Self::MicrosoftDefenderForOffice365 => "microsoftDefenderForOffice365",
+            Self::Microsoft365Defender => "microsoft365Defender",
+            Self::AzureAdIdentityProtection => "azureAdIdentityProtection",
+            Self::MicrosoftAppGovernance => "microsoftAppGovernance",
+            Self::DataLossPrevention => "dataLossPrevention",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::MicrosoftDefenderForCloud => "microsoftDefenderForCloud",
+            Self::MicrosoftSentinel => "microsoftSentinel",
+            Self::MicrosoftInsiderRiskManagement => "microsoftInsiderRiskManagement",
+            Self::MicrosoftThreatIntelligence => "microsoftThreatIntelligence",
+            Self::MicrosoftSecurityForAi => "microsoftSecurityForAI",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ServiceSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ServiceSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for ServiceSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for ServiceSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

@@ -96,6 +96,100 @@ impl From<&str> for ActivationState {
 }
 
 #[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.teamsAdministration.assignmentStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AssignmentStatus {
+    /// `unassigned` = 0
+    Unassigned,
+    /// `internalError` = 1
+    InternalError,
+    /// `userAssigned` = 2
+    UserAssigned,
+    /// `conferenceAssigned` = 3
+    ConferenceAssigned,
+    /// `voiceApplicationAssigned` = 4
+    VoiceApplicationAssigned,
+    /// `thirdPartyAppAssigned` = 5
+    ThirdPartyAppAssigned,
+    /// `policyAssigned` = 6
+    PolicyAssigned,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for AssignmentStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unassigned", 0),
+        ("internalError", 1),
+        ("userAssigned", 2),
+        ("conferenceAssigned", 3),
+        ("voiceApplicationAssigned", 4),
+        ("thirdPartyAppAssigned", 5),
+        ("policyAssigned", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unassigned" => Self::Unassigned,
+            "internalError" => Self::InternalError,
+            "userAssigned" => Self::UserAssigned,
+            "conferenceAssigned" => Self::ConferenceAssigned,
+            "voiceApplicationAssigned" => Self::VoiceApplicationAssigned,
+            "thirdPartyAppAssigned" => Self::ThirdPartyAppAssigned,
+            "policyAssigned" => Self::PolicyAssigned,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unassigned => "unassigned",
+            Self::InternalError => "internalError",
+            Self::UserAssigned => "userAssigned",
+            Self::ConferenceAssigned => "conferenceAssigned",
+            Self::VoiceApplicationAssigned => "voiceApplicationAssigned",
+            Self::ThirdPartyAppAssigned => "thirdPartyAppAssigned",
+            Self::PolicyAssigned => "policyAssigned",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for AssignmentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for AssignmentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for AssignmentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for AssignmentStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.teamsAdministration.assignmentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssignmentType {

@@ -123,9 +123,9 @@ impl AccessPackageSuggestionSelfAssignmentHistoryBasedField {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.accessReviewScope`.
+/// CSDL complex type `microsoft.graph.accessReviewApplyAction`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessReviewScope {
+pub struct AccessReviewApplyAction {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -133,16 +133,16 @@ pub struct AccessReviewScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AccessReviewScope {
+impl serde::Serialize for AccessReviewApplyAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl AccessReviewScope {
+impl AccessReviewApplyAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewApplyAction";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -160,7 +160,7 @@ impl AccessReviewScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AccessReviewScope {
+impl<'de> serde::Deserialize<'de> for AccessReviewApplyAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -169,7 +169,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for AccessReviewScope {
+impl graph_odata_runtime::model::ODataObject for AccessReviewApplyAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -184,30 +184,29 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewScope {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.allDomains`; base type `microsoft.graph.validatingDomains`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.accountTargetContent`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AllDomains {
-    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
-    /// Inherited from `microsoft.graph.validatingDomains`.
-    pub root_domains: Option<RootDomains>,
+pub struct AccountTargetContent {
+    /// Property `type`: `microsoft.graph.accountTargetContentType`.
+    pub r#type: Option<AccountTargetContentType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for AllDomains {
+#[cfg(feature = "_security")]
+impl serde::Serialize for AccountTargetContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AllDomains {
+#[cfg(feature = "_security")]
+impl AccountTargetContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.allDomains";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accountTargetContent";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -220,13 +219,13 @@ impl AllDomains {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("rootDomains", &self.root_domains);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for AllDomains {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AccountTargetContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -234,8 +233,8 @@ impl<'de> serde::Deserialize<'de> for AllDomains {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for AllDomains {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AccountTargetContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -244,7 +243,7 @@ impl graph_odata_runtime::model::ODataObject for AllDomains {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
             _ => Ok(false),
         }
     }
@@ -255,8 +254,8 @@ impl graph_odata_runtime::model::ODataObject for AllDomains {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AllDomains {
+#[cfg(feature = "_security")]
+impl AccountTargetContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -266,58 +265,45 @@ impl AllDomains {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`AllDomains`] by wire name, each a [`Field<AllDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllDomains::set_null`].
-pub enum AllDomainsField {}
+#[cfg(feature = "_security")]
+/// The properties of [`AccountTargetContent`] by wire name, each a [`Field<AccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccountTargetContent::set_null`].
+pub enum AccountTargetContentField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl AllDomainsField {
-    /// `rootDomains`
-    pub const RootDomains: model::Field<AllDomains> = model::Field::new("rootDomains");
+impl AccountTargetContentField {
+    /// `type`
+    pub const Type: model::Field<AccountTargetContent> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AllDomains>] = &[Self::RootDomains];
+    pub const ALL: &'static [model::Field<AccountTargetContent>] = &[Self::Type];
 }
 
-#[cfg(feature = "_application_templates")]
-/// CSDL complex type `microsoft.graph.applicationRiskFactorCertificateInfo`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.addressBookAccountTargetContent`; base type `microsoft.graph.accountTargetContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationRiskFactorCertificateInfo {
-    /// Property `hasBadCommonName`: `Edm.Boolean`.
-    pub has_bad_common_name: Option<bool>,
-    /// Property `hasInsecureSignature`: `Edm.Boolean`.
-    pub has_insecure_signature: Option<bool>,
-    /// Property `hasNoChainOfTrust`: `Edm.Boolean`.
-    pub has_no_chain_of_trust: Option<bool>,
-    /// Property `isDenylisted`: `Edm.Boolean`.
-    pub is_denylisted: Option<bool>,
-    /// Property `isHostnameMismatch`: `Edm.Boolean`.
-    pub is_hostname_mismatch: Option<bool>,
-    /// Property `isNotAfter`: `Edm.Boolean`.
-    pub is_not_after: Option<bool>,
-    /// Property `isNotBefore`: `Edm.Boolean`.
-    pub is_not_before: Option<bool>,
-    /// Property `isRevoked`: `Edm.Boolean`.
-    pub is_revoked: Option<bool>,
-    /// Property `isSelfSigned`: `Edm.Boolean`.
-    pub is_self_signed: Option<bool>,
+pub struct AddressBookAccountTargetContent {
+    /// Property `type`: `microsoft.graph.accountTargetContentType`.
+    /// Inherited from `microsoft.graph.accountTargetContent`.
+    pub r#type: Option<AccountTargetContentType>,
+    /// Property `accountTargetEmails`: `Collection(Edm.String)`.
+    pub account_target_emails: Option<Vec<String>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationRiskFactorCertificateInfo {
+#[cfg(feature = "_security")]
+impl serde::Serialize for AddressBookAccountTargetContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorCertificateInfo {
+#[cfg(feature = "_security")]
+impl AddressBookAccountTargetContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorCertificateInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.addressBookAccountTargetContent";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -330,21 +316,14 @@ impl ApplicationRiskFactorCertificateInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("hasBadCommonName", &self.has_bad_common_name);
-        object.property("hasInsecureSignature", &self.has_insecure_signature);
-        object.property("hasNoChainOfTrust", &self.has_no_chain_of_trust);
-        object.property("isDenylisted", &self.is_denylisted);
-        object.property("isHostnameMismatch", &self.is_hostname_mismatch);
-        object.property("isNotAfter", &self.is_not_after);
-        object.property("isNotBefore", &self.is_not_before);
-        object.property("isRevoked", &self.is_revoked);
-        object.property("isSelfSigned", &self.is_self_signed);
+        object.property("type", &self.r#type);
+        object.property("accountTargetEmails", &self.account_target_emails);
         object.end()
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorCertificateInfo {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AddressBookAccountTargetContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -352,234 +331,8 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorCertificateInfo {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorCertificateInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "hasBadCommonName" => {
-                read_lenient(map, key, &mut self.has_bad_common_name, extra)
-            }
-            "hasInsecureSignature" => {
-                read_lenient(map, key, &mut self.has_insecure_signature, extra)
-            }
-            "hasNoChainOfTrust" => {
-                read_lenient(map, key, &mut self.has_no_chain_of_trust, extra)
-            }
-            "isDenylisted" => read_lenient(map, key, &mut self.is_denylisted, extra),
-            "isHostnameMismatch" => {
-                read_lenient(map, key, &mut self.is_hostname_mismatch, extra)
-            }
-            "isNotAfter" => read_lenient(map, key, &mut self.is_not_after, extra),
-            "isNotBefore" => read_lenient(map, key, &mut self.is_not_before, extra),
-            "isRevoked" => read_lenient(map, key, &mut self.is_revoked, extra),
-            "isSelfSigned" => read_lenient(map, key, &mut self.is_self_signed, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorCertificateInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationRiskFactorCertificateInfo`] by wire name, each a [`Field<ApplicationRiskFactorCertificateInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorCertificateInfo::set_null`].
-pub enum ApplicationRiskFactorCertificateInfoField {}
-
-#[cfg(feature = "_application_templates")]
-#[allow(non_upper_case_globals)]
-impl ApplicationRiskFactorCertificateInfoField {
-    /// `hasBadCommonName`
-    pub const HasBadCommonName: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "hasBadCommonName",
-    );
-    /// `hasInsecureSignature`
-    pub const HasInsecureSignature: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "hasInsecureSignature",
-    );
-    /// `hasNoChainOfTrust`
-    pub const HasNoChainOfTrust: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "hasNoChainOfTrust",
-    );
-    /// `isDenylisted`
-    pub const IsDenylisted: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "isDenylisted",
-    );
-    /// `isHostnameMismatch`
-    pub const IsHostnameMismatch: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "isHostnameMismatch",
-    );
-    /// `isNotAfter`
-    pub const IsNotAfter: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "isNotAfter",
-    );
-    /// `isNotBefore`
-    pub const IsNotBefore: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "isNotBefore",
-    );
-    /// `isRevoked`
-    pub const IsRevoked: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "isRevoked",
-    );
-    /// `isSelfSigned`
-    pub const IsSelfSigned: model::Field<ApplicationRiskFactorCertificateInfo> = model::Field::new(
-        "isSelfSigned",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationRiskFactorCertificateInfo>] = &[
-        Self::HasBadCommonName,
-        Self::HasInsecureSignature,
-        Self::HasNoChainOfTrust,
-        Self::IsDenylisted,
-        Self::IsHostnameMismatch,
-        Self::IsNotAfter,
-        Self::IsNotBefore,
-        Self::IsRevoked,
-        Self::IsSelfSigned,
-    ];
-}
-
-#[cfg(feature = "_application_templates")]
-/// CSDL complex type `microsoft.graph.applicationRiskFactorSecurityInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApplicationRiskFactorSecurityInfo {
-    /// Property `certificate`: `microsoft.graph.applicationRiskFactorCertificateInfo`, not nullable.
-    pub certificate: Option<ApplicationRiskFactorCertificateInfo>,
-    /// Property `domainToCheck`: `Edm.String`.
-    pub domain_to_check: Option<String>,
-    /// Property `hasAdminAuditTrail`: `Edm.Boolean`.
-    pub has_admin_audit_trail: Option<bool>,
-    /// Property `hasAnonymousUsage`: `Edm.Boolean`.
-    pub has_anonymous_usage: Option<bool>,
-    /// Property `hasDataAuditTrail`: `Edm.Boolean`.
-    pub has_data_audit_trail: Option<bool>,
-    /// Property `hasDataClassification`: `Edm.Boolean`.
-    pub has_data_classification: Option<bool>,
-    /// Property `hasDataEncrypted`: `Edm.Boolean`.
-    pub has_data_encrypted: Option<bool>,
-    /// Property `hasEnforceTransportEnc`: `Edm.Boolean`.
-    pub has_enforce_transport_enc: Option<bool>,
-    /// Property `hasIpRestriction`: `Edm.Boolean`.
-    pub has_ip_restriction: Option<bool>,
-    /// Property `hasMFA`: `Edm.Boolean`.
-    pub has_mfa: Option<bool>,
-    /// Property `hasPenTest`: `Edm.Boolean`.
-    pub has_pen_test: Option<bool>,
-    /// Property `hasRememberPassword`: `Edm.Boolean`.
-    pub has_remember_password: Option<bool>,
-    /// Property `hasSamlSupport`: `Edm.Boolean`.
-    pub has_saml_support: Option<bool>,
-    /// Property `hasUserAuditLogs`: `Edm.Boolean`.
-    pub has_user_audit_logs: Option<bool>,
-    /// Property `hasUserDataUpload`: `Edm.Boolean`.
-    pub has_user_data_upload: Option<bool>,
-    /// Property `hasUserRolesSupport`: `Edm.Boolean`.
-    pub has_user_roles_support: Option<bool>,
-    /// Property `hasValidCertName`: `Edm.Boolean`.
-    pub has_valid_cert_name: Option<bool>,
-    /// Property `httpsSecurityHeaders`: `Collection(Edm.String)`, not nullable.
-    pub https_security_headers: Option<Vec<String>>,
-    /// Property `isCertTrusted`: `Edm.Boolean`.
-    pub is_cert_trusted: Option<bool>,
-    /// Property `isDrownVulnerable`: `Edm.Boolean`.
-    pub is_drown_vulnerable: Option<bool>,
-    /// Property `isHeartbleedProof`: `Edm.Boolean`.
-    pub is_heartbleed_proof: Option<bool>,
-    /// Property `lastBreachDate`: `Edm.Date`.
-    pub last_breach_date: Option<edm::Date>,
-    /// Property `latestValidSSL`: `microsoft.graph.sslVersion`, not nullable.
-    pub latest_valid_ssl: Option<SslVersion>,
-    /// Property `passwordPolicy`: `microsoft.graph.passwordPolicy`, not nullable.
-    pub password_policy: Option<PasswordPolicy>,
-    /// Property `restEncryptionType`: `microsoft.graph.restEncryptionType`, not nullable.
-    pub rest_encryption_type: Option<RestEncryptionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for ApplicationRiskFactorSecurityInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorSecurityInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorSecurityInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("certificate", &self.certificate);
-        object.property("domainToCheck", &self.domain_to_check);
-        object.property("hasAdminAuditTrail", &self.has_admin_audit_trail);
-        object.property("hasAnonymousUsage", &self.has_anonymous_usage);
-        object.property("hasDataAuditTrail", &self.has_data_audit_trail);
-        object.property("hasDataClassification", &self.has_data_classification);
-        object.property("hasDataEncrypted", &self.has_data_encrypted);
-        object.property("hasEnforceTransportEnc", &self.has_enforce_transport_enc);
-        object.property("hasIpRestriction", &self.has_ip_restriction);
-        object.property("hasMFA", &self.has_mfa);
-        object.property("hasPenTest", &self.has_pen_test);
-        object.property("hasRememberPassword", &self.has_remember_password);
-        object.property("hasSamlSupport", &self.has_saml_support);
-        object.property("hasUserAuditLogs", &self.has_user_audit_logs);
-        object.property("hasUserDataUpload", &self.has_user_data_upload);
-        object.property("hasUserRolesSupport", &self.has_user_roles_support);
-        object.property("hasValidCertName", &self.has_valid_cert_name);
-        object.property("httpsSecurityHeaders", &self.https_security_headers);
-        object.property("isCertTrusted", &self.is_cert_trusted);
-        object.property("isDrownVulnerable", &self.is_drown_vulnerable);
-        object.property("isHeartbleedProof", &self.is_heartbleed_proof);
-        object.property("lastBreachDate", &self.last_breach_date);
-        object.property("latestValidSSL", &self.latest_valid_ssl);
-        object.property("passwordPolicy", &self.password_policy);
-        object.property("restEncryptionType", &self.rest_encryption_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorSecurityInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorSecurityInfo {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AddressBookAccountTargetContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -588,64 +341,9 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorSecurityIn
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "certificate" => read_nullable(map, key, &mut self.certificate, extra),
-            "domainToCheck" => read_lenient(map, key, &mut self.domain_to_check, extra),
-            "hasAdminAuditTrail" => {
-                read_lenient(map, key, &mut self.has_admin_audit_trail, extra)
-            }
-            "hasAnonymousUsage" => {
-                read_lenient(map, key, &mut self.has_anonymous_usage, extra)
-            }
-            "hasDataAuditTrail" => {
-                read_lenient(map, key, &mut self.has_data_audit_trail, extra)
-            }
-            "hasDataClassification" => {
-                read_lenient(map, key, &mut self.has_data_classification, extra)
-            }
-            "hasDataEncrypted" => {
-                read_lenient(map, key, &mut self.has_data_encrypted, extra)
-            }
-            "hasEnforceTransportEnc" => {
-                read_lenient(map, key, &mut self.has_enforce_transport_enc, extra)
-            }
-            "hasIpRestriction" => {
-                read_lenient(map, key, &mut self.has_ip_restriction, extra)
-            }
-            "hasMFA" => read_lenient(map, key, &mut self.has_mfa, extra),
-            "hasPenTest" => read_lenient(map, key, &mut self.has_pen_test, extra),
-            "hasRememberPassword" => {
-                read_lenient(map, key, &mut self.has_remember_password, extra)
-            }
-            "hasSamlSupport" => read_lenient(map, key, &mut self.has_saml_support, extra),
-            "hasUserAuditLogs" => {
-                read_lenient(map, key, &mut self.has_user_audit_logs, extra)
-            }
-            "hasUserDataUpload" => {
-                read_lenient(map, key, &mut self.has_user_data_upload, extra)
-            }
-            "hasUserRolesSupport" => {
-                read_lenient(map, key, &mut self.has_user_roles_support, extra)
-            }
-            "hasValidCertName" => {
-                read_lenient(map, key, &mut self.has_valid_cert_name, extra)
-            }
-            "httpsSecurityHeaders" => {
-                read_lenient(map, key, &mut self.https_security_headers, extra)
-            }
-            "isCertTrusted" => read_lenient(map, key, &mut self.is_cert_trusted, extra),
-            "isDrownVulnerable" => {
-                read_lenient(map, key, &mut self.is_drown_vulnerable, extra)
-            }
-            "isHeartbleedProof" => {
-                read_lenient(map, key, &mut self.is_heartbleed_proof, extra)
-            }
-            "lastBreachDate" => read_lenient(map, key, &mut self.last_breach_date, extra),
-            "latestValidSSL" => {
-                read_nullable(map, key, &mut self.latest_valid_ssl, extra)
-            }
-            "passwordPolicy" => read_nullable(map, key, &mut self.password_policy, extra),
-            "restEncryptionType" => {
-                read_nullable(map, key, &mut self.rest_encryption_type, extra)
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "accountTargetEmails" => {
+                read_lenient(map, key, &mut self.account_target_emails, extra)
             }
             _ => Ok(false),
         }
@@ -657,8 +355,125 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorSecurityIn
     }
 }
 
+#[cfg(feature = "_security")]
+impl AddressBookAccountTargetContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AddressBookAccountTargetContent`] by wire name, each a [`Field<AddressBookAccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddressBookAccountTargetContent::set_null`].
+pub enum AddressBookAccountTargetContentField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AddressBookAccountTargetContentField {
+    /// `type`
+    pub const Type: model::Field<AddressBookAccountTargetContent> = model::Field::new(
+        "type",
+    );
+    /// `accountTargetEmails`
+    pub const AccountTargetEmails: model::Field<AddressBookAccountTargetContent> = model::Field::new(
+        "accountTargetEmails",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AddressBookAccountTargetContent>] = &[
+        Self::Type,
+        Self::AccountTargetEmails,
+    ];
+}
+
 #[cfg(feature = "_application_templates")]
-impl ApplicationRiskFactorSecurityInfo {
+/// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorLegalInfo {
+    /// Property `dataRetention`: `microsoft.graph.dataRetentionLevel`, not nullable.
+    pub data_retention: Option<DataRetentionLevel>,
+    /// Property `gdpr`: `microsoft.graph.applicationRiskFactorLegalInfoGdpr`, not nullable.
+    pub gdpr: Option<ApplicationRiskFactorLegalInfoGdpr>,
+    /// Property `hasDataOwnership`: `Edm.Boolean`.
+    pub has_data_ownership: Option<bool>,
+    /// Property `hasDmca`: `Edm.Boolean`.
+    pub has_dmca: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationRiskFactorLegalInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorLegalInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataRetention", &self.data_retention);
+        object.property("gdpr", &self.gdpr);
+        object.property("hasDataOwnership", &self.has_data_ownership);
+        object.property("hasDmca", &self.has_dmca);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataRetention" => read_nullable(map, key, &mut self.data_retention, extra),
+            "gdpr" => read_nullable(map, key, &mut self.gdpr, extra),
+            "hasDataOwnership" => {
+                read_lenient(map, key, &mut self.has_data_ownership, extra)
+            }
+            "hasDmca" => read_lenient(map, key, &mut self.has_dmca, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorLegalInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -669,139 +484,533 @@ impl ApplicationRiskFactorSecurityInfo {
 }
 
 #[cfg(feature = "_application_templates")]
-/// The properties of [`ApplicationRiskFactorSecurityInfo`] by wire name, each a [`Field<ApplicationRiskFactorSecurityInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorSecurityInfo::set_null`].
-pub enum ApplicationRiskFactorSecurityInfoField {}
+/// The properties of [`ApplicationRiskFactorLegalInfo`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfo::set_null`].
+pub enum ApplicationRiskFactorLegalInfoField {}
 
 #[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
-impl ApplicationRiskFactorSecurityInfoField {
-    /// `certificate`
-    pub const Certificate: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "certificate",
+impl ApplicationRiskFactorLegalInfoField {
+    /// `dataRetention`
+    pub const DataRetention: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "dataRetention",
     );
-    /// `domainToCheck`
-    pub const DomainToCheck: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "domainToCheck",
+    /// `gdpr`
+    pub const Gdpr: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "gdpr",
     );
-    /// `hasAdminAuditTrail`
-    pub const HasAdminAuditTrail: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasAdminAuditTrail",
+    /// `hasDataOwnership`
+    pub const HasDataOwnership: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "hasDataOwnership",
     );
-    /// `hasAnonymousUsage`
-    pub const HasAnonymousUsage: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasAnonymousUsage",
-    );
-    /// `hasDataAuditTrail`
-    pub const HasDataAuditTrail: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasDataAuditTrail",
-    );
-    /// `hasDataClassification`
-    pub const HasDataClassification: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasDataClassification",
-    );
-    /// `hasDataEncrypted`
-    pub const HasDataEncrypted: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasDataEncrypted",
-    );
-    /// `hasEnforceTransportEnc`
-    pub const HasEnforceTransportEnc: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasEnforceTransportEnc",
-    );
-    /// `hasIpRestriction`
-    pub const HasIpRestriction: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasIpRestriction",
-    );
-    /// `hasMFA`
-    pub const HasMfa: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasMFA",
-    );
-    /// `hasPenTest`
-    pub const HasPenTest: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasPenTest",
-    );
-    /// `hasRememberPassword`
-    pub const HasRememberPassword: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasRememberPassword",
-    );
-    /// `hasSamlSupport`
-    pub const HasSamlSupport: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasSamlSupport",
-    );
-    /// `hasUserAuditLogs`
-    pub const HasUserAuditLogs: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasUserAuditLogs",
-    );
-    /// `hasUserDataUpload`
-    pub const HasUserDataUpload: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasUserDataUpload",
-    );
-    /// `hasUserRolesSupport`
-    pub const HasUserRolesSupport: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasUserRolesSupport",
-    );
-    /// `hasValidCertName`
-    pub const HasValidCertName: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "hasValidCertName",
-    );
-    /// `httpsSecurityHeaders`
-    pub const HttpsSecurityHeaders: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "httpsSecurityHeaders",
-    );
-    /// `isCertTrusted`
-    pub const IsCertTrusted: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "isCertTrusted",
-    );
-    /// `isDrownVulnerable`
-    pub const IsDrownVulnerable: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "isDrownVulnerable",
-    );
-    /// `isHeartbleedProof`
-    pub const IsHeartbleedProof: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "isHeartbleedProof",
-    );
-    /// `lastBreachDate`
-    pub const LastBreachDate: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "lastBreachDate",
-    );
-    /// `latestValidSSL`
-    pub const LatestValidSsl: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "latestValidSSL",
-    );
-    /// `passwordPolicy`
-    pub const PasswordPolicy: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "passwordPolicy",
-    );
-    /// `restEncryptionType`
-    pub const RestEncryptionType: model::Field<ApplicationRiskFactorSecurityInfo> = model::Field::new(
-        "restEncryptionType",
+    /// `hasDmca`
+    pub const HasDmca: model::Field<ApplicationRiskFactorLegalInfo> = model::Field::new(
+        "hasDmca",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ApplicationRiskFactorSecurityInfo>] = &[
-        Self::Certificate,
-        Self::DomainToCheck,
-        Self::HasAdminAuditTrail,
-        Self::HasAnonymousUsage,
-        Self::HasDataAuditTrail,
-        Self::HasDataClassification,
-        Self::HasDataEncrypted,
-        Self::HasEnforceTransportEnc,
-        Self::HasIpRestriction,
-        Self::HasMfa,
-        Self::HasPenTest,
-        Self::HasRememberPassword,
-        Self::HasSamlSupport,
-        Self::HasUserAuditLogs,
-        Self::HasUserDataUpload,
-        Self::HasUserRolesSupport,
-        Self::HasValidCertName,
-        Self::HttpsSecurityHeaders,
-        Self::IsCertTrusted,
-        Self::IsDrownVulnerable,
-        Self::IsHeartbleedProof,
-        Self::LastBreachDate,
-        Self::LatestValidSsl,
-        Self::PasswordPolicy,
-        Self::RestEncryptionType,
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorLegalInfo>] = &[
+        Self::DataRetention,
+        Self::Gdpr,
+        Self::HasDataOwnership,
+        Self::HasDmca,
+    ];
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfoGdpr`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRiskFactorLegalInfoGdpr {
+    /// Property `dataProtection`: `microsoft.graph.dataProtection`, not nullable.
+    pub data_protection: Option<DataProtection>,
+    /// Property `hasRightToErasure`: `Edm.Boolean`.
+    pub has_right_to_erasure: Option<bool>,
+    /// Property `isReportingDataBreaches`: `Edm.Boolean`.
+    pub is_reporting_data_breaches: Option<bool>,
+    /// Property `statementUrl`: `Edm.String`.
+    pub statement_url: Option<String>,
+    /// Property `userOwnership`: `microsoft.graph.userOwnership`, not nullable.
+    pub user_ownership: Option<UserOwnership>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationRiskFactorLegalInfoGdpr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorLegalInfoGdpr {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfoGdpr";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("dataProtection", &self.data_protection);
+        object.property("hasRightToErasure", &self.has_right_to_erasure);
+        object.property("isReportingDataBreaches", &self.is_reporting_data_breaches);
+        object.property("statementUrl", &self.statement_url);
+        object.property("userOwnership", &self.user_ownership);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfoGdpr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfoGdpr {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "dataProtection" => read_nullable(map, key, &mut self.data_protection, extra),
+            "hasRightToErasure" => {
+                read_lenient(map, key, &mut self.has_right_to_erasure, extra)
+            }
+            "isReportingDataBreaches" => {
+                read_lenient(map, key, &mut self.is_reporting_data_breaches, extra)
+            }
+            "statementUrl" => read_lenient(map, key, &mut self.statement_url, extra),
+            "userOwnership" => read_nullable(map, key, &mut self.user_ownership, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactorLegalInfoGdpr {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationRiskFactorLegalInfoGdpr`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfoGdpr>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfoGdpr::set_null`].
+pub enum ApplicationRiskFactorLegalInfoGdprField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl ApplicationRiskFactorLegalInfoGdprField {
+    /// `dataProtection`
+    pub const DataProtection: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "dataProtection",
+    );
+    /// `hasRightToErasure`
+    pub const HasRightToErasure: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "hasRightToErasure",
+    );
+    /// `isReportingDataBreaches`
+    pub const IsReportingDataBreaches: model::Field<
+        ApplicationRiskFactorLegalInfoGdpr,
+    > = model::Field::new("isReportingDataBreaches");
+    /// `statementUrl`
+    pub const StatementUrl: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "statementUrl",
+    );
+    /// `userOwnership`
+    pub const UserOwnership: model::Field<ApplicationRiskFactorLegalInfoGdpr> = model::Field::new(
+        "userOwnership",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationRiskFactorLegalInfoGdpr>] = &[
+        Self::DataProtection,
+        Self::HasRightToErasure,
+        Self::IsReportingDataBreaches,
+        Self::StatementUrl,
+        Self::UserOwnership,
+    ];
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.applicationSecurityCompliance`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationSecurityCompliance {
+    /// Property `cobit`: `Edm.Boolean`.
+    pub cobit: Option<bool>,
+    /// Property `coppa`: `Edm.Boolean`.
+    pub coppa: Option<bool>,
+    /// Property `csaStar`: `microsoft.graph.csaStarLevel`.
+    pub csa_star: Option<CsaStarLevel>,
+    /// Property `fedRamp`: `microsoft.graph.fedRampLevel`.
+    pub fed_ramp: Option<FedRampLevel>,
+    /// Property `ferpa`: `Edm.Boolean`.
+    pub ferpa: Option<bool>,
+    /// Property `ffiec`: `Edm.Boolean`.
+    pub ffiec: Option<bool>,
+    /// Property `finra`: `Edm.Boolean`.
+    pub finra: Option<bool>,
+    /// Property `fisma`: `Edm.Boolean`.
+    pub fisma: Option<bool>,
+    /// Property `gaap`: `Edm.Boolean`.
+    pub gaap: Option<bool>,
+    /// Property `gapp`: `Edm.Boolean`.
+    pub gapp: Option<bool>,
+    /// Property `glba`: `Edm.Boolean`.
+    pub glba: Option<bool>,
+    /// Property `hipaa`: `Edm.Boolean`.
+    pub hipaa: Option<bool>,
+    /// Property `hitrust`: `Edm.Boolean`.
+    pub hitrust: Option<bool>,
+    /// Property `isae3402`: `Edm.Boolean`.
+    pub isae3402: Option<bool>,
+    /// Property `iso27001`: `Edm.Boolean`.
+    pub iso27001: Option<bool>,
+    /// Property `iso27002`: `Edm.Boolean`.
+    pub iso27002: Option<bool>,
+    /// Property `iso27017`: `Edm.Boolean`.
+    pub iso27017: Option<bool>,
+    /// Property `iso27018`: `Edm.Boolean`.
+    pub iso27018: Option<bool>,
+    /// Property `itar`: `Edm.Boolean`.
+    pub itar: Option<bool>,
+    /// Property `jerichoForumCommandments`: `Edm.Boolean`.
+    pub jericho_forum_commandments: Option<bool>,
+    /// Property `pci`: `microsoft.graph.pciVersion`.
+    pub pci: Option<PciVersion>,
+    /// Property `privacyShield`: `Edm.Boolean`.
+    pub privacy_shield: Option<bool>,
+    /// Property `safeHarbor`: `Edm.Boolean`.
+    pub safe_harbor: Option<bool>,
+    /// Property `soc1`: `Edm.Boolean`.
+    pub soc1: Option<bool>,
+    /// Property `soc2`: `Edm.Boolean`.
+    pub soc2: Option<bool>,
+    /// Property `soc3`: `Edm.Boolean`.
+    pub soc3: Option<bool>,
+    /// Property `sox`: `Edm.Boolean`.
+    pub sox: Option<bool>,
+    /// Property `sp800_53`: `Edm.Boolean`.
+    pub sp800_53: Option<bool>,
+    /// Property `ssae16`: `Edm.Boolean`.
+    pub ssae16: Option<bool>,
+    /// Property `ustr`: `Edm.Boolean`.
+    pub ustr: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationSecurityCompliance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationSecurityCompliance {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationSecurityCompliance";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("cobit", &self.cobit);
+        object.property("coppa", &self.coppa);
+        object.property("csaStar", &self.csa_star);
+        object.property("fedRamp", &self.fed_ramp);
+        object.property("ferpa", &self.ferpa);
+        object.property("ffiec", &self.ffiec);
+        object.property("finra", &self.finra);
+        object.property("fisma", &self.fisma);
+        object.property("gaap", &self.gaap);
+        object.property("gapp", &self.gapp);
+        object.property("glba", &self.glba);
+        object.property("hipaa", &self.hipaa);
+        object.property("hitrust", &self.hitrust);
+        object.property("isae3402", &self.isae3402);
+        object.property("iso27001", &self.iso27001);
+        object.property("iso27002", &self.iso27002);
+        object.property("iso27017", &self.iso27017);
+        object.property("iso27018", &self.iso27018);
+        object.property("itar", &self.itar);
+        object.property("jerichoForumCommandments", &self.jericho_forum_commandments);
+        object.property("pci", &self.pci);
+        object.property("privacyShield", &self.privacy_shield);
+        object.property("safeHarbor", &self.safe_harbor);
+        object.property("soc1", &self.soc1);
+        object.property("soc2", &self.soc2);
+        object.property("soc3", &self.soc3);
+        object.property("sox", &self.sox);
+        object.property("sp800_53", &self.sp800_53);
+        object.property("ssae16", &self.ssae16);
+        object.property("ustr", &self.ustr);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationSecurityCompliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationSecurityCompliance {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "cobit" => read_lenient(map, key, &mut self.cobit, extra),
+            "coppa" => read_lenient(map, key, &mut self.coppa, extra),
+            "csaStar" => read_nullable(map, key, &mut self.csa_star, extra),
+            "fedRamp" => read_nullable(map, key, &mut self.fed_ramp, extra),
+            "ferpa" => read_lenient(map, key, &mut self.ferpa, extra),
+            "ffiec" => read_lenient(map, key, &mut self.ffiec, extra),
+            "finra" => read_lenient(map, key, &mut self.finra, extra),
+            "fisma" => read_lenient(map, key, &mut self.fisma, extra),
+            "gaap" => read_lenient(map, key, &mut self.gaap, extra),
+            "gapp" => read_lenient(map, key, &mut self.gapp, extra),
+            "glba" => read_lenient(map, key, &mut self.glba, extra),
+            "hipaa" => read_lenient(map, key, &mut self.hipaa, extra),
+            "hitrust" => read_lenient(map, key, &mut self.hitrust, extra),
+            "isae3402" => read_lenient(map, key, &mut self.isae3402, extra),
+            "iso27001" => read_lenient(map, key, &mut self.iso27001, extra),
+            "iso27002" => read_lenient(map, key, &mut self.iso27002, extra),
+            "iso27017" => read_lenient(map, key, &mut self.iso27017, extra),
+            "iso27018" => read_lenient(map, key, &mut self.iso27018, extra),
+            "itar" => read_lenient(map, key, &mut self.itar, extra),
+            "jerichoForumCommandments" => {
+                read_lenient(map, key, &mut self.jericho_forum_commandments, extra)
+            }
+            "pci" => read_nullable(map, key, &mut self.pci, extra),
+            "privacyShield" => read_lenient(map, key, &mut self.privacy_shield, extra),
+            "safeHarbor" => read_lenient(map, key, &mut self.safe_harbor, extra),
+            "soc1" => read_lenient(map, key, &mut self.soc1, extra),
+            "soc2" => read_lenient(map, key, &mut self.soc2, extra),
+            "soc3" => read_lenient(map, key, &mut self.soc3, extra),
+            "sox" => read_lenient(map, key, &mut self.sox, extra),
+            "sp800_53" => read_lenient(map, key, &mut self.sp800_53, extra),
+            "ssae16" => read_lenient(map, key, &mut self.ssae16, extra),
+            "ustr" => read_lenient(map, key, &mut self.ustr, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl ApplicationSecurityCompliance {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationSecurityCompliance`] by wire name, each a [`Field<ApplicationSecurityCompliance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationSecurityCompliance::set_null`].
+pub enum ApplicationSecurityComplianceField {}
+
+#[cfg(feature = "_application_templates")]
+#[allow(non_upper_case_globals)]
+impl ApplicationSecurityComplianceField {
+    /// `cobit`
+    pub const Cobit: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "cobit",
+    );
+    /// `coppa`
+    pub const Coppa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "coppa",
+    );
+    /// `csaStar`
+    pub const CsaStar: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "csaStar",
+    );
+    /// `fedRamp`
+    pub const FedRamp: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "fedRamp",
+    );
+    /// `ferpa`
+    pub const Ferpa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ferpa",
+    );
+    /// `ffiec`
+    pub const Ffiec: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ffiec",
+    );
+    /// `finra`
+    pub const Finra: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "finra",
+    );
+    /// `fisma`
+    pub const Fisma: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "fisma",
+    );
+    /// `gaap`
+    pub const Gaap: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "gaap",
+    );
+    /// `gapp`
+    pub const Gapp: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "gapp",
+    );
+    /// `glba`
+    pub const Glba: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "glba",
+    );
+    /// `hipaa`
+    pub const Hipaa: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "hipaa",
+    );
+    /// `hitrust`
+    pub const Hitrust: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "hitrust",
+    );
+    /// `isae3402`
+    pub const Isae3402: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "isae3402",
+    );
+    /// `iso27001`
+    pub const Iso27001: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27001",
+    );
+    /// `iso27002`
+    pub const Iso27002: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27002",
+    );
+    /// `iso27017`
+    pub const Iso27017: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27017",
+    );
+    /// `iso27018`
+    pub const Iso27018: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "iso27018",
+    );
+    /// `itar`
+    pub const Itar: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "itar",
+    );
+    /// `jerichoForumCommandments`
+    pub const JerichoForumCommandments: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "jerichoForumCommandments",
+    );
+    /// `pci`
+    pub const Pci: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "pci",
+    );
+    /// `privacyShield`
+    pub const PrivacyShield: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "privacyShield",
+    );
+    /// `safeHarbor`
+    pub const SafeHarbor: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "safeHarbor",
+    );
+    /// `soc1`
+    pub const Soc1: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc1",
+    );
+    /// `soc2`
+    pub const Soc2: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc2",
+    );
+    /// `soc3`
+    pub const Soc3: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "soc3",
+    );
+    /// `sox`
+    pub const Sox: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "sox",
+    );
+    /// `sp800_53`
+    pub const Sp80053: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "sp800_53",
+    );
+    /// `ssae16`
+    pub const Ssae16: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ssae16",
+    );
+    /// `ustr`
+    pub const Ustr: model::Field<ApplicationSecurityCompliance> = model::Field::new(
+        "ustr",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApplicationSecurityCompliance>] = &[
+        Self::Cobit,
+        Self::Coppa,
+        Self::CsaStar,
+        Self::FedRamp,
+        Self::Ferpa,
+        Self::Ffiec,
+        Self::Finra,
+        Self::Fisma,
+        Self::Gaap,
+        Self::Gapp,
+        Self::Glba,
+        Self::Hipaa,
+        Self::Hitrust,
+        Self::Isae3402,
+        Self::Iso27001,
+        Self::Iso27002,
+        Self::Iso27017,
+        Self::Iso27018,
+        Self::Itar,
+        Self::JerichoForumCommandments,
+        Self::Pci,
+        Self::PrivacyShield,
+        Self::SafeHarbor,
+        Self::Soc1,
+        Self::Soc2,
+        Self::Soc3,
+        Self::Sox,
+        Self::Sp80053,
+        Self::Ssae16,
+        Self::Ustr,
     ];
 }
 
@@ -934,6 +1143,321 @@ impl AppsInstallationOptionsForWindowsField {
         Self::IsProjectEnabled,
         Self::IsSkypeForBusinessEnabled,
         Self::IsVisioEnabled,
+    ];
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+/// CSDL complex type `microsoft.graph.attackSimulationUser`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttackSimulationUser {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `email`: `Edm.String`.
+    pub email: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl serde::Serialize for AttackSimulationUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl AttackSimulationUser {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationUser";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("email", &self.email);
+        object.property("userId", &self.user_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl<'de> serde::Deserialize<'de> for AttackSimulationUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl graph_odata_runtime::model::ODataObject for AttackSimulationUser {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "email" => read_lenient(map, key, &mut self.email, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+impl AttackSimulationUser {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_attack_simulation_user")]
+/// The properties of [`AttackSimulationUser`] by wire name, each a [`Field<AttackSimulationUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationUser::set_null`].
+pub enum AttackSimulationUserField {}
+
+#[cfg(feature = "_attack_simulation_user")]
+#[allow(non_upper_case_globals)]
+impl AttackSimulationUserField {
+    /// `displayName`
+    pub const DisplayName: model::Field<AttackSimulationUser> = model::Field::new(
+        "displayName",
+    );
+    /// `email`
+    pub const Email: model::Field<AttackSimulationUser> = model::Field::new("email");
+    /// `userId`
+    pub const UserId: model::Field<AttackSimulationUser> = model::Field::new("userId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AttackSimulationUser>] = &[
+        Self::DisplayName,
+        Self::Email,
+        Self::UserId,
+    ];
+}
+
+#[cfg(feature = "_attendee")]
+/// A `microsoft.graph.attendeeBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AttendeeBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAttendeeBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    AttendeeBase(Box<AttendeeBase>),
+    /// `microsoft.graph.attendee`
+    Attendee(Box<Attendee>),
+}
+
+#[cfg(feature = "_attendee")]
+impl AnyAttendeeBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AttendeeBase(_) => AttendeeBase::ODATA_TYPE,
+            Self::Attendee(_) => Attendee::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`AttendeeBase`] (or of an unknown derived type).
+    pub fn as_attendee_base(&self) -> Option<&AttendeeBase> {
+        match self {
+            Self::AttendeeBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl Default for AnyAttendeeBase {
+    fn default() -> Self {
+        Self::AttendeeBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl From<AttendeeBase> for AnyAttendeeBase {
+    fn from(value: AttendeeBase) -> Self {
+        Self::AttendeeBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl AnyAttendeeBase {
+    /// The value if it is a [`AnyAttendeeBase::Attendee`] variant.
+    pub fn as_attendee(&self) -> Option<&Attendee> {
+        match self {
+            Self::Attendee(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl From<Attendee> for AnyAttendeeBase {
+    fn from(value: Attendee) -> Self {
+        Self::Attendee(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl serde::Serialize for AnyAttendeeBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AttendeeBase(value) => value.serialize_with_type(serializer, None),
+            Self::Attendee(value) => {
+                value.serialize_with_type(serializer, Some(Attendee::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl<'de> serde::Deserialize<'de> for AnyAttendeeBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.attendee" | "graph.attendee" => {
+                serde_json::from_value(value).map(Self::Attendee)
+            }
+            _ => serde_json::from_value(value).map(Self::AttendeeBase),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL complex type `microsoft.graph.bookingReminder`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BookingReminder {
+    /// Property `message`: `Edm.String`, not nullable.
+    pub message: Option<String>,
+    /// Property `offset`: `Edm.Duration`, not nullable.
+    pub offset: Option<edm::Duration>,
+    /// Property `recipients`: `microsoft.graph.bookingReminderRecipients`, not nullable.
+    pub recipients: Option<BookingReminderRecipients>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for BookingReminder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl BookingReminder {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingReminder";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("message", &self.message);
+        object.property("offset", &self.offset);
+        object.property("recipients", &self.recipients);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for BookingReminder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::model::ODataObject for BookingReminder {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "offset" => read_lenient(map, key, &mut self.offset, extra),
+            "recipients" => read_nullable(map, key, &mut self.recipients, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl BookingReminder {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// The properties of [`BookingReminder`] by wire name, each a [`Field<BookingReminder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingReminder::set_null`].
+pub enum BookingReminderField {}
+
+#[cfg(feature = "_solutions")]
+#[allow(non_upper_case_globals)]
+impl BookingReminderField {
+    /// `message`
+    pub const Message: model::Field<BookingReminder> = model::Field::new("message");
+    /// `offset`
+    pub const Offset: model::Field<BookingReminder> = model::Field::new("offset");
+    /// `recipients`
+    pub const Recipients: model::Field<BookingReminder> = model::Field::new(
+        "recipients",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BookingReminder>] = &[
+        Self::Message,
+        Self::Offset,
+        Self::Recipients,
     ];
 }
 
@@ -1498,6 +2022,109 @@ impl BroadcastMeetingSettingsField {
     ];
 }
 
+#[cfg(feature = "_search")]
+/// CSDL complex type `microsoft.graph.bucketAggregationRange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BucketAggregationRange {
+    /// Property `from`: `Edm.String`, not nullable.
+    pub from: Option<String>,
+    /// Property `to`: `Edm.String`, not nullable.
+    pub to: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_search")]
+impl serde::Serialize for BucketAggregationRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl BucketAggregationRange {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bucketAggregationRange";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("from", &self.from);
+        object.property("to", &self.to);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_search")]
+impl<'de> serde::Deserialize<'de> for BucketAggregationRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl graph_odata_runtime::model::ODataObject for BucketAggregationRange {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "from" => read_lenient(map, key, &mut self.from, extra),
+            "to" => read_lenient(map, key, &mut self.to, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_search")]
+impl BucketAggregationRange {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_search")]
+/// The properties of [`BucketAggregationRange`] by wire name, each a [`Field<BucketAggregationRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BucketAggregationRange::set_null`].
+pub enum BucketAggregationRangeField {}
+
+#[cfg(feature = "_search")]
+#[allow(non_upper_case_globals)]
+impl BucketAggregationRangeField {
+    /// `from`
+    pub const From: model::Field<BucketAggregationRange> = model::Field::new("from");
+    /// `to`
+    pub const To: model::Field<BucketAggregationRange> = model::Field::new("to");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BucketAggregationRange>] = &[
+        Self::From,
+        Self::To,
+    ];
+}
+
 #[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.callEndedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1728,271 +2355,6 @@ impl CallMediaStateField {
     pub const ALL: &'static [model::Field<CallMediaState>] = &[Self::Audio];
 }
 
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.callOptions`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallOptions {
-    /// Property `hideBotAfterEscalation`: `Edm.Boolean`.
-    pub hide_bot_after_escalation: Option<bool>,
-    /// Property `isContentSharingNotificationEnabled`: `Edm.Boolean`.
-    pub is_content_sharing_notification_enabled: Option<bool>,
-    /// Property `isDeltaRosterEnabled`: `Edm.Boolean`.
-    pub is_delta_roster_enabled: Option<bool>,
-    /// Property `isInteractiveRosterEnabled`: `Edm.Boolean`.
-    pub is_interactive_roster_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for CallOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl CallOptions {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callOptions";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("hideBotAfterEscalation", &self.hide_bot_after_escalation);
-        object
-            .property(
-                "isContentSharingNotificationEnabled",
-                &self.is_content_sharing_notification_enabled,
-            );
-        object.property("isDeltaRosterEnabled", &self.is_delta_roster_enabled);
-        object
-            .property("isInteractiveRosterEnabled", &self.is_interactive_roster_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for CallOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for CallOptions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "hideBotAfterEscalation" => {
-                read_lenient(map, key, &mut self.hide_bot_after_escalation, extra)
-            }
-            "isContentSharingNotificationEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_content_sharing_notification_enabled,
-                    extra,
-                )
-            }
-            "isDeltaRosterEnabled" => {
-                read_lenient(map, key, &mut self.is_delta_roster_enabled, extra)
-            }
-            "isInteractiveRosterEnabled" => {
-                read_lenient(map, key, &mut self.is_interactive_roster_enabled, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl CallOptions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`CallOptions`] by wire name, each a [`Field<CallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallOptions::set_null`].
-pub enum CallOptionsField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl CallOptionsField {
-    /// `hideBotAfterEscalation`
-    pub const HideBotAfterEscalation: model::Field<CallOptions> = model::Field::new(
-        "hideBotAfterEscalation",
-    );
-    /// `isContentSharingNotificationEnabled`
-    pub const IsContentSharingNotificationEnabled: model::Field<CallOptions> = model::Field::new(
-        "isContentSharingNotificationEnabled",
-    );
-    /// `isDeltaRosterEnabled`
-    pub const IsDeltaRosterEnabled: model::Field<CallOptions> = model::Field::new(
-        "isDeltaRosterEnabled",
-    );
-    /// `isInteractiveRosterEnabled`
-    pub const IsInteractiveRosterEnabled: model::Field<CallOptions> = model::Field::new(
-        "isInteractiveRosterEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CallOptions>] = &[
-        Self::HideBotAfterEscalation,
-        Self::IsContentSharingNotificationEnabled,
-        Self::IsDeltaRosterEnabled,
-        Self::IsInteractiveRosterEnabled,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// A `microsoft.graph.callOptions` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CallOptions`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCallOptions {
-    /// The base type itself, or a derived type unknown to this crate.
-    CallOptions(Box<CallOptions>),
-    /// `microsoft.graph.incomingCallOptions`
-    IncomingCallOptions(Box<IncomingCallOptions>),
-    /// `microsoft.graph.outgoingCallOptions`
-    OutgoingCallOptions(Box<OutgoingCallOptions>),
-}
-
-#[cfg(feature = "_communications")]
-impl AnyCallOptions {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::CallOptions(_) => CallOptions::ODATA_TYPE,
-            Self::IncomingCallOptions(_) => IncomingCallOptions::ODATA_TYPE,
-            Self::OutgoingCallOptions(_) => OutgoingCallOptions::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`CallOptions`] (or of an unknown derived type).
-    pub fn as_call_options(&self) -> Option<&CallOptions> {
-        match self {
-            Self::CallOptions(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl Default for AnyCallOptions {
-    fn default() -> Self {
-        Self::CallOptions(Box::default())
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<CallOptions> for AnyCallOptions {
-    fn from(value: CallOptions) -> Self {
-        Self::CallOptions(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl AnyCallOptions {
-    /// The value if it is a [`AnyCallOptions::IncomingCallOptions`] variant.
-    pub fn as_incoming_call_options(&self) -> Option<&IncomingCallOptions> {
-        match self {
-            Self::IncomingCallOptions(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyCallOptions::OutgoingCallOptions`] variant.
-    pub fn as_outgoing_call_options(&self) -> Option<&OutgoingCallOptions> {
-        match self {
-            Self::OutgoingCallOptions(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<IncomingCallOptions> for AnyCallOptions {
-    fn from(value: IncomingCallOptions) -> Self {
-        Self::IncomingCallOptions(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<OutgoingCallOptions> for AnyCallOptions {
-    fn from(value: OutgoingCallOptions) -> Self {
-        Self::OutgoingCallOptions(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for AnyCallOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CallOptions(value) => value.serialize_with_type(serializer, None),
-            Self::IncomingCallOptions(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(IncomingCallOptions::ODATA_TYPE),
-                    )
-            }
-            Self::OutgoingCallOptions(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(OutgoingCallOptions::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for AnyCallOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.incomingCallOptions" | "graph.incomingCallOptions" => {
-                serde_json::from_value(value).map(Self::IncomingCallOptions)
-            }
-            "microsoft.graph.outgoingCallOptions" | "graph.outgoingCallOptions" => {
-                serde_json::from_value(value).map(Self::OutgoingCallOptions)
-            }
-            _ => serde_json::from_value(value).map(Self::CallOptions),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
 #[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.callRecordingEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2152,6 +2514,116 @@ impl CallRecordingEventMessageDetailField {
         Self::CallRecordingUrl,
         Self::Initiator,
         Self::MeetingOrganizer,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.callRoute`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallRoute {
+    /// Property `final`: `microsoft.graph.identitySet`, not nullable.
+    pub r#final: Option<AnyIdentitySet>,
+    /// Property `original`: `microsoft.graph.identitySet`, not nullable.
+    pub original: Option<AnyIdentitySet>,
+    /// Property `routingType`: `microsoft.graph.routingType`, not nullable.
+    pub routing_type: Option<RoutingType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for CallRoute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl CallRoute {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRoute";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("final", &self.r#final);
+        object.property("original", &self.original);
+        object.property("routingType", &self.routing_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for CallRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for CallRoute {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "final" => read_nullable(map, key, &mut self.r#final, extra),
+            "original" => read_nullable(map, key, &mut self.original, extra),
+            "routingType" => read_nullable(map, key, &mut self.routing_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl CallRoute {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`CallRoute`] by wire name, each a [`Field<CallRoute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallRoute::set_null`].
+pub enum CallRouteField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl CallRouteField {
+    /// `final`
+    pub const Final: model::Field<CallRoute> = model::Field::new("final");
+    /// `original`
+    pub const Original: model::Field<CallRoute> = model::Field::new("original");
+    /// `routingType`
+    pub const RoutingType: model::Field<CallRoute> = model::Field::new("routingType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CallRoute>] = &[
+        Self::Final,
+        Self::Original,
+        Self::RoutingType,
     ];
 }
 
@@ -2549,106 +3021,6 @@ impl CertificateAuthorityField {
         Self::Issuer,
         Self::IssuerSki,
     ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.challengingWord`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChallengingWord {
-    /// Property `count`: `Edm.Int64`, not nullable.
-    pub count: Option<i64>,
-    /// Property `word`: `Edm.String`, not nullable.
-    pub word: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for ChallengingWord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl ChallengingWord {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.challengingWord";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("count", &self.count);
-        object.property("word", &self.word);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for ChallengingWord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for ChallengingWord {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "count" => read_lenient(map, key, &mut self.count, extra),
-            "word" => read_lenient(map, key, &mut self.word, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl ChallengingWord {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`ChallengingWord`] by wire name, each a [`Field<ChallengingWord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChallengingWord::set_null`].
-pub enum ChallengingWordField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl ChallengingWordField {
-    /// `count`
-    pub const Count: model::Field<ChallengingWord> = model::Field::new("count");
-    /// `word`
-    pub const Word: model::Field<ChallengingWord> = model::Field::new("word");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ChallengingWord>] = &[Self::Count, Self::Word];
 }
 
 #[cfg(feature = "_call_ended_event_message_detail")]
@@ -3570,33 +3942,27 @@ impl CloudPcAuditPropertyField {
     ];
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.cloudPcManagementAssignmentTarget`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationMemberRoleUpdatedEventMessageDetail {
-    /// Property `conversationMemberRoles`: `Collection(Edm.String)`.
-    pub conversation_member_roles: Option<Vec<String>>,
-    /// Property `conversationMemberUser`: `microsoft.graph.teamworkUserIdentity`.
-    pub conversation_member_user: Option<TeamworkUserIdentity>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
+pub struct CloudPcManagementAssignmentTarget {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for ConversationMemberRoleUpdatedEventMessageDetail {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcManagementAssignmentTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl ConversationMemberRoleUpdatedEventMessageDetail {
+#[cfg(feature = "_device_management")]
+impl CloudPcManagementAssignmentTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcManagementAssignmentTarget";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3604,20 +3970,17 @@ impl ConversationMemberRoleUpdatedEventMessageDetail {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("conversationMemberRoles", &self.conversation_member_roles);
-        object.property("conversationMemberUser", &self.conversation_member_user);
-        object.property("initiator", &self.initiator);
         object.end()
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for ConversationMemberRoleUpdatedEventMessageDetail {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcManagementAssignmentTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3625,26 +3988,14 @@ impl<'de> serde::Deserialize<'de> for ConversationMemberRoleUpdatedEventMessageD
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject
-for ConversationMemberRoleUpdatedEventMessageDetail {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for CloudPcManagementAssignmentTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
-        map: &mut A,
+        _key: &str,
+        _map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "conversationMemberRoles" => {
-                read_lenient(map, key, &mut self.conversation_member_roles, extra)
-            }
-            "conversationMemberUser" => {
-                read_nullable(map, key, &mut self.conversation_member_user, extra)
-            }
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
+        Ok(false)
     }
     fn additional_properties_mut(
         &mut self,
@@ -3653,100 +4004,62 @@ for ConversationMemberRoleUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl ConversationMemberRoleUpdatedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`ConversationMemberRoleUpdatedEventMessageDetail`] by wire name, each a [`Field<ConversationMemberRoleUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationMemberRoleUpdatedEventMessageDetail::set_null`].
-pub enum ConversationMemberRoleUpdatedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl ConversationMemberRoleUpdatedEventMessageDetailField {
-    /// `conversationMemberRoles`
-    pub const ConversationMemberRoles: model::Field<
-        ConversationMemberRoleUpdatedEventMessageDetail,
-    > = model::Field::new("conversationMemberRoles");
-    /// `conversationMemberUser`
-    pub const ConversationMemberUser: model::Field<
-        ConversationMemberRoleUpdatedEventMessageDetail,
-    > = model::Field::new("conversationMemberUser");
-    /// `initiator`
-    pub const Initiator: model::Field<ConversationMemberRoleUpdatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ConversationMemberRoleUpdatedEventMessageDetail,
-    >] = &[Self::ConversationMemberRoles, Self::ConversationMemberUser, Self::Initiator];
-}
-
-#[cfg(feature = "_policies")]
-/// A `microsoft.graph.crossTenantAccessPolicyB2BSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CrossTenantAccessPolicyB2bSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_device_management")]
+/// A `microsoft.graph.cloudPcManagementAssignmentTarget` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CloudPcManagementAssignmentTarget`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyCrossTenantAccessPolicyB2bSetting {
+pub enum AnyCloudPcManagementAssignmentTarget {
     /// The base type itself, or a derived type unknown to this crate.
-    CrossTenantAccessPolicyB2bSetting(Box<CrossTenantAccessPolicyB2bSetting>),
-    /// `microsoft.graph.crossTenantAccessPolicyTenantRestrictions`
-    CrossTenantAccessPolicyTenantRestrictions(
-        Box<CrossTenantAccessPolicyTenantRestrictions>,
-    ),
+    CloudPcManagementAssignmentTarget(Box<CloudPcManagementAssignmentTarget>),
+    /// `microsoft.graph.cloudPcManagementGroupAssignmentTarget`
+    CloudPcManagementGroupAssignmentTarget(Box<CloudPcManagementGroupAssignmentTarget>),
 }
 
-#[cfg(feature = "_policies")]
-impl AnyCrossTenantAccessPolicyB2bSetting {
+#[cfg(feature = "_device_management")]
+impl AnyCloudPcManagementAssignmentTarget {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::CrossTenantAccessPolicyB2bSetting(_) => {
-                CrossTenantAccessPolicyB2bSetting::ODATA_TYPE
+            Self::CloudPcManagementAssignmentTarget(_) => {
+                CloudPcManagementAssignmentTarget::ODATA_TYPE
             }
-            Self::CrossTenantAccessPolicyTenantRestrictions(_) => {
-                CrossTenantAccessPolicyTenantRestrictions::ODATA_TYPE
+            Self::CloudPcManagementGroupAssignmentTarget(_) => {
+                CloudPcManagementGroupAssignmentTarget::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`CrossTenantAccessPolicyB2bSetting`] (or of an unknown derived type).
-    pub fn as_cross_tenant_access_policy_b2b_setting(
+    /// The value if it is a plain [`CloudPcManagementAssignmentTarget`] (or of an unknown derived type).
+    pub fn as_cloud_pc_management_assignment_target(
         &self,
-    ) -> Option<&CrossTenantAccessPolicyB2bSetting> {
+    ) -> Option<&CloudPcManagementAssignmentTarget> {
         match self {
-            Self::CrossTenantAccessPolicyB2bSetting(value) => Some(value),
+            Self::CloudPcManagementAssignmentTarget(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_policies")]
-impl Default for AnyCrossTenantAccessPolicyB2bSetting {
+#[cfg(feature = "_device_management")]
+impl Default for AnyCloudPcManagementAssignmentTarget {
     fn default() -> Self {
-        Self::CrossTenantAccessPolicyB2bSetting(Box::default())
+        Self::CloudPcManagementAssignmentTarget(Box::default())
     }
 }
 
-#[cfg(feature = "_policies")]
-impl From<CrossTenantAccessPolicyB2bSetting> for AnyCrossTenantAccessPolicyB2bSetting {
-    fn from(value: CrossTenantAccessPolicyB2bSetting) -> Self {
-        Self::CrossTenantAccessPolicyB2bSetting(Box::new(value))
+#[cfg(feature = "_device_management")]
+impl From<CloudPcManagementAssignmentTarget> for AnyCloudPcManagementAssignmentTarget {
+    fn from(value: CloudPcManagementAssignmentTarget) -> Self {
+        Self::CloudPcManagementAssignmentTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_policies")]
-impl AnyCrossTenantAccessPolicyB2bSetting {
-    /// The value if it is a [`AnyCrossTenantAccessPolicyB2bSetting::CrossTenantAccessPolicyTenantRestrictions`] variant.
-    pub fn as_cross_tenant_access_policy_tenant_restrictions(
+#[cfg(feature = "_device_management")]
+impl AnyCloudPcManagementAssignmentTarget {
+    /// The value if it is a [`AnyCloudPcManagementAssignmentTarget::CloudPcManagementGroupAssignmentTarget`] variant.
+    pub fn as_cloud_pc_management_group_assignment_target(
         &self,
-    ) -> Option<&CrossTenantAccessPolicyTenantRestrictions> {
+    ) -> Option<&CloudPcManagementGroupAssignmentTarget> {
         match self {
-            Self::CrossTenantAccessPolicyTenantRestrictions(value) => Some(value),
+            Self::CloudPcManagementGroupAssignmentTarget(value) => Some(value),
             _ => None,
         }
     }

@@ -11,6 +11,345 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+#[cfg(feature = "_device_management")]
+impl From<CloudPcManagementGroupAssignmentTarget>
+for AnyCloudPcManagementAssignmentTarget {
+    fn from(value: CloudPcManagementGroupAssignmentTarget) -> Self {
+        Self::CloudPcManagementGroupAssignmentTarget(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AnyCloudPcManagementAssignmentTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CloudPcManagementAssignmentTarget(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::CloudPcManagementGroupAssignmentTarget(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CloudPcManagementGroupAssignmentTarget::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AnyCloudPcManagementAssignmentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.cloudPcManagementGroupAssignmentTarget"
+            | "graph.cloudPcManagementGroupAssignmentTarget" => {
+                serde_json::from_value(value)
+                    .map(Self::CloudPcManagementGroupAssignmentTarget)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::CloudPcManagementAssignmentTarget)
+            }
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.cloudPcManagementGroupAssignmentTarget`; base type `microsoft.graph.cloudPcManagementAssignmentTarget`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudPcManagementGroupAssignmentTarget {
+    /// Property `groupId`: `Edm.String`.
+    pub group_id: Option<String>,
+    /// Property `servicePlanId`: `Edm.String`.
+    pub service_plan_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcManagementGroupAssignmentTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcManagementGroupAssignmentTarget {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcManagementGroupAssignmentTarget";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("groupId", &self.group_id);
+        object.property("servicePlanId", &self.service_plan_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcManagementGroupAssignmentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for CloudPcManagementGroupAssignmentTarget {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "groupId" => read_lenient(map, key, &mut self.group_id, extra),
+            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcManagementGroupAssignmentTarget {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`CloudPcManagementGroupAssignmentTarget`] by wire name, each a [`Field<CloudPcManagementGroupAssignmentTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcManagementGroupAssignmentTarget::set_null`].
+pub enum CloudPcManagementGroupAssignmentTargetField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl CloudPcManagementGroupAssignmentTargetField {
+    /// `groupId`
+    pub const GroupId: model::Field<CloudPcManagementGroupAssignmentTarget> = model::Field::new(
+        "groupId",
+    );
+    /// `servicePlanId`
+    pub const ServicePlanId: model::Field<CloudPcManagementGroupAssignmentTarget> = model::Field::new(
+        "servicePlanId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudPcManagementGroupAssignmentTarget>] = &[
+        Self::GroupId,
+        Self::ServicePlanId,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationMemberRoleUpdatedEventMessageDetail {
+    /// Property `conversationMemberRoles`: `Collection(Edm.String)`.
+    pub conversation_member_roles: Option<Vec<String>>,
+    /// Property `conversationMemberUser`: `microsoft.graph.teamworkUserIdentity`.
+    pub conversation_member_user: Option<TeamworkUserIdentity>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for ConversationMemberRoleUpdatedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ConversationMemberRoleUpdatedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("conversationMemberRoles", &self.conversation_member_roles);
+        object.property("conversationMemberUser", &self.conversation_member_user);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for ConversationMemberRoleUpdatedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject
+for ConversationMemberRoleUpdatedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "conversationMemberRoles" => {
+                read_lenient(map, key, &mut self.conversation_member_roles, extra)
+            }
+            "conversationMemberUser" => {
+                read_nullable(map, key, &mut self.conversation_member_user, extra)
+            }
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl ConversationMemberRoleUpdatedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`ConversationMemberRoleUpdatedEventMessageDetail`] by wire name, each a [`Field<ConversationMemberRoleUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationMemberRoleUpdatedEventMessageDetail::set_null`].
+pub enum ConversationMemberRoleUpdatedEventMessageDetailField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl ConversationMemberRoleUpdatedEventMessageDetailField {
+    /// `conversationMemberRoles`
+    pub const ConversationMemberRoles: model::Field<
+        ConversationMemberRoleUpdatedEventMessageDetail,
+    > = model::Field::new("conversationMemberRoles");
+    /// `conversationMemberUser`
+    pub const ConversationMemberUser: model::Field<
+        ConversationMemberRoleUpdatedEventMessageDetail,
+    > = model::Field::new("conversationMemberUser");
+    /// `initiator`
+    pub const Initiator: model::Field<ConversationMemberRoleUpdatedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        ConversationMemberRoleUpdatedEventMessageDetail,
+    >] = &[Self::ConversationMemberRoles, Self::ConversationMemberUser, Self::Initiator];
+}
+
+#[cfg(feature = "_policies")]
+/// A `microsoft.graph.crossTenantAccessPolicyB2BSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CrossTenantAccessPolicyB2bSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyCrossTenantAccessPolicyB2bSetting {
+    /// The base type itself, or a derived type unknown to this crate.
+    CrossTenantAccessPolicyB2bSetting(Box<CrossTenantAccessPolicyB2bSetting>),
+    /// `microsoft.graph.crossTenantAccessPolicyTenantRestrictions`
+    CrossTenantAccessPolicyTenantRestrictions(
+        Box<CrossTenantAccessPolicyTenantRestrictions>,
+    ),
+}
+
+#[cfg(feature = "_policies")]
+impl AnyCrossTenantAccessPolicyB2bSetting {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::CrossTenantAccessPolicyB2bSetting(_) => {
+                CrossTenantAccessPolicyB2bSetting::ODATA_TYPE
+            }
+            Self::CrossTenantAccessPolicyTenantRestrictions(_) => {
+                CrossTenantAccessPolicyTenantRestrictions::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`CrossTenantAccessPolicyB2bSetting`] (or of an unknown derived type).
+    pub fn as_cross_tenant_access_policy_b2b_setting(
+        &self,
+    ) -> Option<&CrossTenantAccessPolicyB2bSetting> {
+        match self {
+            Self::CrossTenantAccessPolicyB2bSetting(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl Default for AnyCrossTenantAccessPolicyB2bSetting {
+    fn default() -> Self {
+        Self::CrossTenantAccessPolicyB2bSetting(Box::default())
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<CrossTenantAccessPolicyB2bSetting> for AnyCrossTenantAccessPolicyB2bSetting {
+    fn from(value: CrossTenantAccessPolicyB2bSetting) -> Self {
+        Self::CrossTenantAccessPolicyB2bSetting(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AnyCrossTenantAccessPolicyB2bSetting {
+    /// The value if it is a [`AnyCrossTenantAccessPolicyB2bSetting::CrossTenantAccessPolicyTenantRestrictions`] variant.
+    pub fn as_cross_tenant_access_policy_tenant_restrictions(
+        &self,
+    ) -> Option<&CrossTenantAccessPolicyTenantRestrictions> {
+        match self {
+            Self::CrossTenantAccessPolicyTenantRestrictions(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(feature = "_policies")]
 impl From<CrossTenantAccessPolicyTenantRestrictions>
 for AnyCrossTenantAccessPolicyB2bSetting {
@@ -388,36 +727,31 @@ impl CrossTenantUserSyncInboundField {
     ];
 }
 
-#[cfg(feature = "_assigned_license")]
-/// CSDL complex type `microsoft.graph.customTimeZone`; base type `microsoft.graph.timeZoneBase`.
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL complex type `microsoft.graph.delegatedAdminRelationshipCustomerParticipant`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomTimeZone {
-    /// Property `name`: `Edm.String`.
-    /// Inherited from `microsoft.graph.timeZoneBase`.
-    pub name: Option<String>,
-    /// Property `bias`: `Edm.Int32`.
-    pub bias: Option<i32>,
-    /// Property `daylightOffset`: `microsoft.graph.daylightTimeZoneOffset`.
-    pub daylight_offset: Option<DaylightTimeZoneOffset>,
-    /// Property `standardOffset`: `microsoft.graph.standardTimeZoneOffset`.
-    pub standard_offset: Option<AnyStandardTimeZoneOffset>,
+pub struct DelegatedAdminRelationshipCustomerParticipant {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `tenantId`: `Edm.String`, not nullable.
+    pub tenant_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_license")]
-impl serde::Serialize for CustomTimeZone {
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminRelationshipCustomerParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl CustomTimeZone {
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminRelationshipCustomerParticipant {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.customTimeZone";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipCustomerParticipant";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -430,16 +764,14 @@ impl CustomTimeZone {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("name", &self.name);
-        object.property("bias", &self.bias);
-        object.property("daylightOffset", &self.daylight_offset);
-        object.property("standardOffset", &self.standard_offset);
+        object.property("displayName", &self.display_name);
+        object.property("tenantId", &self.tenant_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl<'de> serde::Deserialize<'de> for CustomTimeZone {
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipCustomerParticipant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -447,20 +779,19 @@ impl<'de> serde::Deserialize<'de> for CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject
+for DelegatedAdminRelationshipCustomerParticipant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "bias" => read_lenient(map, key, &mut self.bias, extra),
-            "daylightOffset" => read_nullable(map, key, &mut self.daylight_offset, extra),
-            "standardOffset" => read_nullable(map, key, &mut self.standard_offset, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             _ => Ok(false),
         }
     }
@@ -471,8 +802,8 @@ impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl CustomTimeZone {
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminRelationshipCustomerParticipant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -482,59 +813,50 @@ impl CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-/// The properties of [`CustomTimeZone`] by wire name, each a [`Field<CustomTimeZone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTimeZone::set_null`].
-pub enum CustomTimeZoneField {}
-
-#[cfg(feature = "_assigned_license")]
-#[allow(non_upper_case_globals)]
-impl CustomTimeZoneField {
-    /// `name`
-    pub const Name: model::Field<CustomTimeZone> = model::Field::new("name");
-    /// `bias`
-    pub const Bias: model::Field<CustomTimeZone> = model::Field::new("bias");
-    /// `daylightOffset`
-    pub const DaylightOffset: model::Field<CustomTimeZone> = model::Field::new(
-        "daylightOffset",
-    );
-    /// `standardOffset`
-    pub const StandardOffset: model::Field<CustomTimeZone> = model::Field::new(
-        "standardOffset",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CustomTimeZone>] = &[
-        Self::Name,
-        Self::Bias,
-        Self::DaylightOffset,
-        Self::StandardOffset,
-    ];
-}
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`DelegatedAdminRelationshipCustomerParticipant`] by wire name, each a [`Field<DelegatedAdminRelationshipCustomerParticipant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipCustomerParticipant::set_null`].
+pub enum DelegatedAdminRelationshipCustomerParticipantField {}
 
 #[cfg(feature = "_tenant_relationships")]
-/// CSDL complex type `microsoft.graph.delegatedAdminAccessContainer`.
+#[allow(non_upper_case_globals)]
+impl DelegatedAdminRelationshipCustomerParticipantField {
+    /// `displayName`
+    pub const DisplayName: model::Field<DelegatedAdminRelationshipCustomerParticipant> = model::Field::new(
+        "displayName",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<DelegatedAdminRelationshipCustomerParticipant> = model::Field::new(
+        "tenantId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        DelegatedAdminRelationshipCustomerParticipant,
+    >] = &[Self::DisplayName, Self::TenantId];
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// CSDL complex type `microsoft.graph.dlpActionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DelegatedAdminAccessContainer {
-    /// Property `accessContainerId`: `Edm.String`, not nullable.
-    pub access_container_id: Option<String>,
-    /// Property `accessContainerType`: `microsoft.graph.delegatedAdminAccessContainerType`, not nullable.
-    pub access_container_type: Option<DelegatedAdminAccessContainerType>,
+pub struct DlpActionInfo {
+    /// Property `action`: `microsoft.graph.dlpAction`.
+    pub action: Option<DlpAction>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminAccessContainer {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for DlpActionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminAccessContainer {
+#[cfg(feature = "_activity_metadata")]
+impl DlpActionInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminAccessContainer";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.dlpActionInfo";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -547,14 +869,13 @@ impl DelegatedAdminAccessContainer {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("accessContainerId", &self.access_container_id);
-        object.property("accessContainerType", &self.access_container_type);
+        object.property("action", &self.action);
         object.end()
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainer {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for DlpActionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -562,21 +883,112 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainer {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessContainer {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::model::ODataObject for DlpActionInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "accessContainerId" => {
-                read_lenient(map, key, &mut self.access_container_id, extra)
-            }
-            "accessContainerType" => {
-                read_nullable(map, key, &mut self.access_container_type, extra)
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl DlpActionInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// The properties of [`DlpActionInfo`] by wire name, each a [`Field<DlpActionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpActionInfo::set_null`].
+pub enum DlpActionInfoField {}
+
+#[cfg(feature = "_activity_metadata")]
+#[allow(non_upper_case_globals)]
+impl DlpActionInfoField {
+    /// `action`
+    pub const Action: model::Field<DlpActionInfo> = model::Field::new("action");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DlpActionInfo>] = &[Self::Action];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.edgeSearchEngine`; base type `microsoft.graph.edgeSearchEngineBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdgeSearchEngine {
+    /// Property `edgeSearchEngineType`: `microsoft.graph.edgeSearchEngineType`, not nullable.
+    pub edge_search_engine_type: Option<EdgeSearchEngineType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for EdgeSearchEngine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl EdgeSearchEngine {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngine";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("edgeSearchEngineType", &self.edge_search_engine_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for EdgeSearchEngine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for EdgeSearchEngine {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "edgeSearchEngineType" => {
+                read_nullable(map, key, &mut self.edge_search_engine_type, extra)
             }
             _ => Ok(false),
         }
@@ -588,8 +1000,8 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessContainer {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminAccessContainer {
+#[cfg(feature = "_device_management")]
+impl EdgeSearchEngine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -599,49 +1011,44 @@ impl DelegatedAdminAccessContainer {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`DelegatedAdminAccessContainer`] by wire name, each a [`Field<DelegatedAdminAccessContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminAccessContainer::set_null`].
-pub enum DelegatedAdminAccessContainerField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`EdgeSearchEngine`] by wire name, each a [`Field<EdgeSearchEngine>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdgeSearchEngine::set_null`].
+pub enum EdgeSearchEngineField {}
 
-#[cfg(feature = "_tenant_relationships")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl DelegatedAdminAccessContainerField {
-    /// `accessContainerId`
-    pub const AccessContainerId: model::Field<DelegatedAdminAccessContainer> = model::Field::new(
-        "accessContainerId",
-    );
-    /// `accessContainerType`
-    pub const AccessContainerType: model::Field<DelegatedAdminAccessContainer> = model::Field::new(
-        "accessContainerType",
+impl EdgeSearchEngineField {
+    /// `edgeSearchEngineType`
+    pub const EdgeSearchEngineType: model::Field<EdgeSearchEngine> = model::Field::new(
+        "edgeSearchEngineType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DelegatedAdminAccessContainer>] = &[
-        Self::AccessContainerId,
-        Self::AccessContainerType,
+    pub const ALL: &'static [model::Field<EdgeSearchEngine>] = &[
+        Self::EdgeSearchEngineType,
     ];
 }
 
-#[cfg(feature = "_education")]
-/// CSDL complex type `microsoft.graph.educationAssignmentGroupRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.edgeSearchEngineBase`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationAssignmentGroupRecipient {
+pub struct EdgeSearchEngineBase {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationAssignmentGroupRecipient {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for EdgeSearchEngineBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_education")]
-impl EducationAssignmentGroupRecipient {
+#[cfg(feature = "_device_management")]
+impl EdgeSearchEngineBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentGroupRecipient";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngineBase";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -658,8 +1065,8 @@ impl EducationAssignmentGroupRecipient {
     }
 }
 
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAssignmentGroupRecipient {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for EdgeSearchEngineBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -667,8 +1074,8 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentGroupRecipient {
     }
 }
 
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationAssignmentGroupRecipient {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -681,6 +1088,235 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentGroupRecipie
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
     }
+}
+
+#[cfg(feature = "_device_management")]
+/// A `microsoft.graph.edgeSearchEngineBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EdgeSearchEngineBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyEdgeSearchEngineBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    EdgeSearchEngineBase(Box<EdgeSearchEngineBase>),
+    /// `microsoft.graph.edgeSearchEngine`
+    EdgeSearchEngine(Box<EdgeSearchEngine>),
+    /// `microsoft.graph.edgeSearchEngineCustom`
+    EdgeSearchEngineCustom(Box<EdgeSearchEngineCustom>),
+}
+
+#[cfg(feature = "_device_management")]
+impl AnyEdgeSearchEngineBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::EdgeSearchEngineBase(_) => EdgeSearchEngineBase::ODATA_TYPE,
+            Self::EdgeSearchEngine(_) => EdgeSearchEngine::ODATA_TYPE,
+            Self::EdgeSearchEngineCustom(_) => EdgeSearchEngineCustom::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`EdgeSearchEngineBase`] (or of an unknown derived type).
+    pub fn as_edge_search_engine_base(&self) -> Option<&EdgeSearchEngineBase> {
+        match self {
+            Self::EdgeSearchEngineBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl Default for AnyEdgeSearchEngineBase {
+    fn default() -> Self {
+        Self::EdgeSearchEngineBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<EdgeSearchEngineBase> for AnyEdgeSearchEngineBase {
+    fn from(value: EdgeSearchEngineBase) -> Self {
+        Self::EdgeSearchEngineBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl AnyEdgeSearchEngineBase {
+    /// The value if it is a [`AnyEdgeSearchEngineBase::EdgeSearchEngine`] variant.
+    pub fn as_edge_search_engine(&self) -> Option<&EdgeSearchEngine> {
+        match self {
+            Self::EdgeSearchEngine(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEdgeSearchEngineBase::EdgeSearchEngineCustom`] variant.
+    pub fn as_edge_search_engine_custom(&self) -> Option<&EdgeSearchEngineCustom> {
+        match self {
+            Self::EdgeSearchEngineCustom(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<EdgeSearchEngine> for AnyEdgeSearchEngineBase {
+    fn from(value: EdgeSearchEngine) -> Self {
+        Self::EdgeSearchEngine(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<EdgeSearchEngineCustom> for AnyEdgeSearchEngineBase {
+    fn from(value: EdgeSearchEngineCustom) -> Self {
+        Self::EdgeSearchEngineCustom(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for AnyEdgeSearchEngineBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::EdgeSearchEngineBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::EdgeSearchEngine(value) => {
+                value.serialize_with_type(serializer, Some(EdgeSearchEngine::ODATA_TYPE))
+            }
+            Self::EdgeSearchEngineCustom(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(EdgeSearchEngineCustom::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for AnyEdgeSearchEngineBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.edgeSearchEngine" | "graph.edgeSearchEngine" => {
+                serde_json::from_value(value).map(Self::EdgeSearchEngine)
+            }
+            "microsoft.graph.edgeSearchEngineCustom" | "graph.edgeSearchEngineCustom" => {
+                serde_json::from_value(value).map(Self::EdgeSearchEngineCustom)
+            }
+            _ => serde_json::from_value(value).map(Self::EdgeSearchEngineBase),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.edgeSearchEngineCustom`; base type `microsoft.graph.edgeSearchEngineBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdgeSearchEngineCustom {
+    /// Property `edgeSearchEngineOpenSearchXmlUrl`: `Edm.String`, not nullable.
+    pub edge_search_engine_open_search_xml_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for EdgeSearchEngineCustom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl EdgeSearchEngineCustom {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngineCustom";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "edgeSearchEngineOpenSearchXmlUrl",
+                &self.edge_search_engine_open_search_xml_url,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for EdgeSearchEngineCustom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineCustom {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "edgeSearchEngineOpenSearchXmlUrl" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.edge_search_engine_open_search_xml_url,
+                    extra,
+                )
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl EdgeSearchEngineCustom {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`EdgeSearchEngineCustom`] by wire name, each a [`Field<EdgeSearchEngineCustom>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdgeSearchEngineCustom::set_null`].
+pub enum EdgeSearchEngineCustomField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl EdgeSearchEngineCustomField {
+    /// `edgeSearchEngineOpenSearchXmlUrl`
+    pub const EdgeSearchEngineOpenSearchXmlUrl: model::Field<EdgeSearchEngineCustom> = model::Field::new(
+        "edgeSearchEngineOpenSearchXmlUrl",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EdgeSearchEngineCustom>] = &[
+        Self::EdgeSearchEngineOpenSearchXmlUrl,
+    ];
 }
 
 #[cfg(feature = "_education")]
@@ -801,32 +1437,44 @@ impl EducationGradingSchemeGradeField {
     ];
 }
 
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.enumeratedDomains`; base type `microsoft.graph.validatingDomains`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.emailPayloadDetail`; base type `microsoft.graph.payloadDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnumeratedDomains {
-    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
-    /// Inherited from `microsoft.graph.validatingDomains`.
-    pub root_domains: Option<RootDomains>,
-    /// Property `domainNames`: `Collection(Edm.String)`, not nullable.
-    pub domain_names: Option<Vec<String>>,
+pub struct EmailPayloadDetail {
+    /// Property `coachmarks`: `Collection(microsoft.graph.payloadCoachmark)`.
+    /// Inherited from `microsoft.graph.payloadDetail`.
+    pub coachmarks: Option<Vec<PayloadCoachmark>>,
+    /// Property `content`: `Edm.String`.
+    /// Inherited from `microsoft.graph.payloadDetail`.
+    pub content: Option<String>,
+    /// Property `phishingUrl`: `Edm.String`.
+    /// Inherited from `microsoft.graph.payloadDetail`.
+    pub phishing_url: Option<String>,
+    /// Property `fromEmail`: `Edm.String`.
+    pub from_email: Option<String>,
+    /// Property `fromName`: `Edm.String`.
+    pub from_name: Option<String>,
+    /// Property `isExternalSender`: `Edm.Boolean`.
+    pub is_external_sender: Option<bool>,
+    /// Property `subject`: `Edm.String`.
+    pub subject: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_policies")]
-impl serde::Serialize for EnumeratedDomains {
+#[cfg(feature = "_security")]
+impl serde::Serialize for EmailPayloadDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_policies")]
-impl EnumeratedDomains {
+#[cfg(feature = "_security")]
+impl EmailPayloadDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedDomains";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailPayloadDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -839,14 +1487,19 @@ impl EnumeratedDomains {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("rootDomains", &self.root_domains);
-        object.property("domainNames", &self.domain_names);
+        object.property("coachmarks", &self.coachmarks);
+        object.property("content", &self.content);
+        object.property("phishingUrl", &self.phishing_url);
+        object.property("fromEmail", &self.from_email);
+        object.property("fromName", &self.from_name);
+        object.property("isExternalSender", &self.is_external_sender);
+        object.property("subject", &self.subject);
         object.end()
     }
 }
 
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for EmailPayloadDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -854,8 +1507,8 @@ impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for EmailPayloadDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -864,8 +1517,15 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
-            "domainNames" => read_lenient(map, key, &mut self.domain_names, extra),
+            "coachmarks" => read_nullable(map, key, &mut self.coachmarks, extra),
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "phishingUrl" => read_lenient(map, key, &mut self.phishing_url, extra),
+            "fromEmail" => read_lenient(map, key, &mut self.from_email, extra),
+            "fromName" => read_lenient(map, key, &mut self.from_name, extra),
+            "isExternalSender" => {
+                read_lenient(map, key, &mut self.is_external_sender, extra)
+            }
+            "subject" => read_lenient(map, key, &mut self.subject, extra),
             _ => Ok(false),
         }
     }
@@ -876,8 +1536,8 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_policies")]
-impl EnumeratedDomains {
+#[cfg(feature = "_security")]
+impl EmailPayloadDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -887,25 +1547,44 @@ impl EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_policies")]
-/// The properties of [`EnumeratedDomains`] by wire name, each a [`Field<EnumeratedDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedDomains::set_null`].
-pub enum EnumeratedDomainsField {}
+#[cfg(feature = "_security")]
+/// The properties of [`EmailPayloadDetail`] by wire name, each a [`Field<EmailPayloadDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailPayloadDetail::set_null`].
+pub enum EmailPayloadDetailField {}
 
-#[cfg(feature = "_policies")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl EnumeratedDomainsField {
-    /// `rootDomains`
-    pub const RootDomains: model::Field<EnumeratedDomains> = model::Field::new(
-        "rootDomains",
+impl EmailPayloadDetailField {
+    /// `coachmarks`
+    pub const Coachmarks: model::Field<EmailPayloadDetail> = model::Field::new(
+        "coachmarks",
     );
-    /// `domainNames`
-    pub const DomainNames: model::Field<EnumeratedDomains> = model::Field::new(
-        "domainNames",
+    /// `content`
+    pub const Content: model::Field<EmailPayloadDetail> = model::Field::new("content");
+    /// `phishingUrl`
+    pub const PhishingUrl: model::Field<EmailPayloadDetail> = model::Field::new(
+        "phishingUrl",
     );
+    /// `fromEmail`
+    pub const FromEmail: model::Field<EmailPayloadDetail> = model::Field::new(
+        "fromEmail",
+    );
+    /// `fromName`
+    pub const FromName: model::Field<EmailPayloadDetail> = model::Field::new("fromName");
+    /// `isExternalSender`
+    pub const IsExternalSender: model::Field<EmailPayloadDetail> = model::Field::new(
+        "isExternalSender",
+    );
+    /// `subject`
+    pub const Subject: model::Field<EmailPayloadDetail> = model::Field::new("subject");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EnumeratedDomains>] = &[
-        Self::RootDomains,
-        Self::DomainNames,
+    pub const ALL: &'static [model::Field<EmailPayloadDetail>] = &[
+        Self::Coachmarks,
+        Self::Content,
+        Self::PhishingUrl,
+        Self::FromEmail,
+        Self::FromName,
+        Self::IsExternalSender,
+        Self::Subject,
     ];
 }
 
@@ -1167,4183 +1846,5 @@ impl Default for AnyEventMessageDetail {
 impl From<EventMessageDetail> for AnyEventMessageDetail {
     fn from(value: EventMessageDetail) -> Self {
         Self::EventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl AnyEventMessageDetail {
-    /// The value if it is a [`AnyEventMessageDetail::CallEndedEventMessageDetail`] variant.
-    pub fn as_call_ended_event_message_detail(
-        &self,
-    ) -> Option<&CallEndedEventMessageDetail> {
-        match self {
-            Self::CallEndedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::CallRecordingEventMessageDetail`] variant.
-    pub fn as_call_recording_event_message_detail(
-        &self,
-    ) -> Option<&CallRecordingEventMessageDetail> {
-        match self {
-            Self::CallRecordingEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::CallStartedEventMessageDetail`] variant.
-    pub fn as_call_started_event_message_detail(
-        &self,
-    ) -> Option<&CallStartedEventMessageDetail> {
-        match self {
-            Self::CallStartedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::CallTranscriptEventMessageDetail`] variant.
-    pub fn as_call_transcript_event_message_detail(
-        &self,
-    ) -> Option<&CallTranscriptEventMessageDetail> {
-        match self {
-            Self::CallTranscriptEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelAddedEventMessageDetail`] variant.
-    pub fn as_channel_added_event_message_detail(
-        &self,
-    ) -> Option<&ChannelAddedEventMessageDetail> {
-        match self {
-            Self::ChannelAddedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelDeletedEventMessageDetail`] variant.
-    pub fn as_channel_deleted_event_message_detail(
-        &self,
-    ) -> Option<&ChannelDeletedEventMessageDetail> {
-        match self {
-            Self::ChannelDeletedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelDescriptionUpdatedEventMessageDetail`] variant.
-    pub fn as_channel_description_updated_event_message_detail(
-        &self,
-    ) -> Option<&ChannelDescriptionUpdatedEventMessageDetail> {
-        match self {
-            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelRenamedEventMessageDetail`] variant.
-    pub fn as_channel_renamed_event_message_detail(
-        &self,
-    ) -> Option<&ChannelRenamedEventMessageDetail> {
-        match self {
-            Self::ChannelRenamedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelSetAsFavoriteByDefaultEventMessageDetail`] variant.
-    pub fn as_channel_set_as_favorite_by_default_event_message_detail(
-        &self,
-    ) -> Option<&ChannelSetAsFavoriteByDefaultEventMessageDetail> {
-        match self {
-            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChannelUnsetAsFavoriteByDefaultEventMessageDetail`] variant.
-    pub fn as_channel_unset_as_favorite_by_default_event_message_detail(
-        &self,
-    ) -> Option<&ChannelUnsetAsFavoriteByDefaultEventMessageDetail> {
-        match self {
-            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ChatRenamedEventMessageDetail`] variant.
-    pub fn as_chat_renamed_event_message_detail(
-        &self,
-    ) -> Option<&ChatRenamedEventMessageDetail> {
-        match self {
-            Self::ChatRenamedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::ConversationMemberRoleUpdatedEventMessageDetail`] variant.
-    pub fn as_conversation_member_role_updated_event_message_detail(
-        &self,
-    ) -> Option<&ConversationMemberRoleUpdatedEventMessageDetail> {
-        match self {
-            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MeetingPolicyUpdatedEventMessageDetail`] variant.
-    pub fn as_meeting_policy_updated_event_message_detail(
-        &self,
-    ) -> Option<&MeetingPolicyUpdatedEventMessageDetail> {
-        match self {
-            Self::MeetingPolicyUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MembersAddedEventMessageDetail`] variant.
-    pub fn as_members_added_event_message_detail(
-        &self,
-    ) -> Option<&MembersAddedEventMessageDetail> {
-        match self {
-            Self::MembersAddedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MembersDeletedEventMessageDetail`] variant.
-    pub fn as_members_deleted_event_message_detail(
-        &self,
-    ) -> Option<&MembersDeletedEventMessageDetail> {
-        match self {
-            Self::MembersDeletedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MembersJoinedEventMessageDetail`] variant.
-    pub fn as_members_joined_event_message_detail(
-        &self,
-    ) -> Option<&MembersJoinedEventMessageDetail> {
-        match self {
-            Self::MembersJoinedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MembersLeftEventMessageDetail`] variant.
-    pub fn as_members_left_event_message_detail(
-        &self,
-    ) -> Option<&MembersLeftEventMessageDetail> {
-        match self {
-            Self::MembersLeftEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MessagePinnedEventMessageDetail`] variant.
-    pub fn as_message_pinned_event_message_detail(
-        &self,
-    ) -> Option<&MessagePinnedEventMessageDetail> {
-        match self {
-            Self::MessagePinnedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::MessageUnpinnedEventMessageDetail`] variant.
-    pub fn as_message_unpinned_event_message_detail(
-        &self,
-    ) -> Option<&MessageUnpinnedEventMessageDetail> {
-        match self {
-            Self::MessageUnpinnedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TabUpdatedEventMessageDetail`] variant.
-    pub fn as_tab_updated_event_message_detail(
-        &self,
-    ) -> Option<&TabUpdatedEventMessageDetail> {
-        match self {
-            Self::TabUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamArchivedEventMessageDetail`] variant.
-    pub fn as_team_archived_event_message_detail(
-        &self,
-    ) -> Option<&TeamArchivedEventMessageDetail> {
-        match self {
-            Self::TeamArchivedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamCreatedEventMessageDetail`] variant.
-    pub fn as_team_created_event_message_detail(
-        &self,
-    ) -> Option<&TeamCreatedEventMessageDetail> {
-        match self {
-            Self::TeamCreatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamDescriptionUpdatedEventMessageDetail`] variant.
-    pub fn as_team_description_updated_event_message_detail(
-        &self,
-    ) -> Option<&TeamDescriptionUpdatedEventMessageDetail> {
-        match self {
-            Self::TeamDescriptionUpdatedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamJoiningDisabledEventMessageDetail`] variant.
-    pub fn as_team_joining_disabled_event_message_detail(
-        &self,
-    ) -> Option<&TeamJoiningDisabledEventMessageDetail> {
-        match self {
-            Self::TeamJoiningDisabledEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamJoiningEnabledEventMessageDetail`] variant.
-    pub fn as_team_joining_enabled_event_message_detail(
-        &self,
-    ) -> Option<&TeamJoiningEnabledEventMessageDetail> {
-        match self {
-            Self::TeamJoiningEnabledEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamRenamedEventMessageDetail`] variant.
-    pub fn as_team_renamed_event_message_detail(
-        &self,
-    ) -> Option<&TeamRenamedEventMessageDetail> {
-        match self {
-            Self::TeamRenamedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamUnarchivedEventMessageDetail`] variant.
-    pub fn as_team_unarchived_event_message_detail(
-        &self,
-    ) -> Option<&TeamUnarchivedEventMessageDetail> {
-        match self {
-            Self::TeamUnarchivedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamsAppInstalledEventMessageDetail`] variant.
-    pub fn as_teams_app_installed_event_message_detail(
-        &self,
-    ) -> Option<&TeamsAppInstalledEventMessageDetail> {
-        match self {
-            Self::TeamsAppInstalledEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamsAppRemovedEventMessageDetail`] variant.
-    pub fn as_teams_app_removed_event_message_detail(
-        &self,
-    ) -> Option<&TeamsAppRemovedEventMessageDetail> {
-        match self {
-            Self::TeamsAppRemovedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEventMessageDetail::TeamsAppUpgradedEventMessageDetail`] variant.
-    pub fn as_teams_app_upgraded_event_message_detail(
-        &self,
-    ) -> Option<&TeamsAppUpgradedEventMessageDetail> {
-        match self {
-            Self::TeamsAppUpgradedEventMessageDetail(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<CallEndedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: CallEndedEventMessageDetail) -> Self {
-        Self::CallEndedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<CallRecordingEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: CallRecordingEventMessageDetail) -> Self {
-        Self::CallRecordingEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<CallStartedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: CallStartedEventMessageDetail) -> Self {
-        Self::CallStartedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<CallTranscriptEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: CallTranscriptEventMessageDetail) -> Self {
-        Self::CallTranscriptEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ChannelAddedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelAddedEventMessageDetail) -> Self {
-        Self::ChannelAddedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ChannelDeletedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelDeletedEventMessageDetail) -> Self {
-        Self::ChannelDeletedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ChannelDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelDescriptionUpdatedEventMessageDetail) -> Self {
-        Self::ChannelDescriptionUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ChannelRenamedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelRenamedEventMessageDetail) -> Self {
-        Self::ChannelRenamedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ChannelSetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelSetAsFavoriteByDefaultEventMessageDetail) -> Self {
-        Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ChannelUnsetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChannelUnsetAsFavoriteByDefaultEventMessageDetail) -> Self {
-        Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ChatRenamedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ChatRenamedEventMessageDetail) -> Self {
-        Self::ChatRenamedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<ConversationMemberRoleUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: ConversationMemberRoleUpdatedEventMessageDetail) -> Self {
-        Self::ConversationMemberRoleUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<MeetingPolicyUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MeetingPolicyUpdatedEventMessageDetail) -> Self {
-        Self::MeetingPolicyUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<MembersAddedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MembersAddedEventMessageDetail) -> Self {
-        Self::MembersAddedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<MembersDeletedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MembersDeletedEventMessageDetail) -> Self {
-        Self::MembersDeletedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<MembersJoinedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MembersJoinedEventMessageDetail) -> Self {
-        Self::MembersJoinedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<MembersLeftEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MembersLeftEventMessageDetail) -> Self {
-        Self::MembersLeftEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<MessagePinnedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MessagePinnedEventMessageDetail) -> Self {
-        Self::MessagePinnedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<MessageUnpinnedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: MessageUnpinnedEventMessageDetail) -> Self {
-        Self::MessageUnpinnedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TabUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TabUpdatedEventMessageDetail) -> Self {
-        Self::TabUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamArchivedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamArchivedEventMessageDetail) -> Self {
-        Self::TeamArchivedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamCreatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamCreatedEventMessageDetail) -> Self {
-        Self::TeamCreatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamDescriptionUpdatedEventMessageDetail) -> Self {
-        Self::TeamDescriptionUpdatedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamJoiningDisabledEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamJoiningDisabledEventMessageDetail) -> Self {
-        Self::TeamJoiningDisabledEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamJoiningEnabledEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamJoiningEnabledEventMessageDetail) -> Self {
-        Self::TeamJoiningEnabledEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamRenamedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamRenamedEventMessageDetail) -> Self {
-        Self::TeamRenamedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamUnarchivedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamUnarchivedEventMessageDetail) -> Self {
-        Self::TeamUnarchivedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamsAppInstalledEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamsAppInstalledEventMessageDetail) -> Self {
-        Self::TeamsAppInstalledEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamsAppRemovedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamsAppRemovedEventMessageDetail) -> Self {
-        Self::TeamsAppRemovedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl From<TeamsAppUpgradedEventMessageDetail> for AnyEventMessageDetail {
-    fn from(value: TeamsAppUpgradedEventMessageDetail) -> Self {
-        Self::TeamsAppUpgradedEventMessageDetail(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for AnyEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::EventMessageDetail(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::CallEndedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CallEndedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::CallRecordingEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CallRecordingEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::CallStartedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CallStartedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::CallTranscriptEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(CallTranscriptEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelAddedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelAddedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelDeletedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelDeletedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelDescriptionUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelRenamedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelRenamedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChannelSetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(
-                            ChannelUnsetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE,
-                        ),
-                    )
-            }
-            Self::ChatRenamedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ChatRenamedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(ConversationMemberRoleUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MeetingPolicyUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MeetingPolicyUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MembersAddedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MembersAddedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MembersDeletedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MembersDeletedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MembersJoinedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MembersJoinedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MembersLeftEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MembersLeftEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MessagePinnedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MessagePinnedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::MessageUnpinnedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MessageUnpinnedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TabUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TabUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamArchivedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamArchivedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamCreatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamCreatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamDescriptionUpdatedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamJoiningDisabledEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamJoiningDisabledEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamJoiningEnabledEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamJoiningEnabledEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamRenamedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamRenamedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamUnarchivedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamUnarchivedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamsAppInstalledEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamsAppInstalledEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamsAppRemovedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamsAppRemovedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-            Self::TeamsAppUpgradedEventMessageDetail(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TeamsAppUpgradedEventMessageDetail::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for AnyEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.callEndedEventMessageDetail"
-            | "graph.callEndedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::CallEndedEventMessageDetail)
-            }
-            "microsoft.graph.callRecordingEventMessageDetail"
-            | "graph.callRecordingEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::CallRecordingEventMessageDetail)
-            }
-            "microsoft.graph.callStartedEventMessageDetail"
-            | "graph.callStartedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::CallStartedEventMessageDetail)
-            }
-            "microsoft.graph.callTranscriptEventMessageDetail"
-            | "graph.callTranscriptEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::CallTranscriptEventMessageDetail)
-            }
-            "microsoft.graph.channelAddedEventMessageDetail"
-            | "graph.channelAddedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::ChannelAddedEventMessageDetail)
-            }
-            "microsoft.graph.channelDeletedEventMessageDetail"
-            | "graph.channelDeletedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::ChannelDeletedEventMessageDetail)
-            }
-            "microsoft.graph.channelDescriptionUpdatedEventMessageDetail"
-            | "graph.channelDescriptionUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ChannelDescriptionUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.channelRenamedEventMessageDetail"
-            | "graph.channelRenamedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::ChannelRenamedEventMessageDetail)
-            }
-            "microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail"
-            | "graph.channelSetAsFavoriteByDefaultEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ChannelSetAsFavoriteByDefaultEventMessageDetail)
-            }
-            "microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail"
-            | "graph.channelUnsetAsFavoriteByDefaultEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail)
-            }
-            "microsoft.graph.chatRenamedEventMessageDetail"
-            | "graph.chatRenamedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::ChatRenamedEventMessageDetail)
-            }
-            "microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail"
-            | "graph.conversationMemberRoleUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::ConversationMemberRoleUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.meetingPolicyUpdatedEventMessageDetail"
-            | "graph.meetingPolicyUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::MeetingPolicyUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.membersAddedEventMessageDetail"
-            | "graph.membersAddedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MembersAddedEventMessageDetail)
-            }
-            "microsoft.graph.membersDeletedEventMessageDetail"
-            | "graph.membersDeletedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MembersDeletedEventMessageDetail)
-            }
-            "microsoft.graph.membersJoinedEventMessageDetail"
-            | "graph.membersJoinedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MembersJoinedEventMessageDetail)
-            }
-            "microsoft.graph.membersLeftEventMessageDetail"
-            | "graph.membersLeftEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MembersLeftEventMessageDetail)
-            }
-            "microsoft.graph.messagePinnedEventMessageDetail"
-            | "graph.messagePinnedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::MessagePinnedEventMessageDetail)
-            }
-            "microsoft.graph.messageUnpinnedEventMessageDetail"
-            | "graph.messageUnpinnedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::MessageUnpinnedEventMessageDetail)
-            }
-            "microsoft.graph.tabUpdatedEventMessageDetail"
-            | "graph.tabUpdatedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TabUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.teamArchivedEventMessageDetail"
-            | "graph.teamArchivedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TeamArchivedEventMessageDetail)
-            }
-            "microsoft.graph.teamCreatedEventMessageDetail"
-            | "graph.teamCreatedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TeamCreatedEventMessageDetail)
-            }
-            "microsoft.graph.teamDescriptionUpdatedEventMessageDetail"
-            | "graph.teamDescriptionUpdatedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamDescriptionUpdatedEventMessageDetail)
-            }
-            "microsoft.graph.teamJoiningDisabledEventMessageDetail"
-            | "graph.teamJoiningDisabledEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamJoiningDisabledEventMessageDetail)
-            }
-            "microsoft.graph.teamJoiningEnabledEventMessageDetail"
-            | "graph.teamJoiningEnabledEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamJoiningEnabledEventMessageDetail)
-            }
-            "microsoft.graph.teamRenamedEventMessageDetail"
-            | "graph.teamRenamedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TeamRenamedEventMessageDetail)
-            }
-            "microsoft.graph.teamUnarchivedEventMessageDetail"
-            | "graph.teamUnarchivedEventMessageDetail" => {
-                serde_json::from_value(value).map(Self::TeamUnarchivedEventMessageDetail)
-            }
-            "microsoft.graph.teamsAppInstalledEventMessageDetail"
-            | "graph.teamsAppInstalledEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamsAppInstalledEventMessageDetail)
-            }
-            "microsoft.graph.teamsAppRemovedEventMessageDetail"
-            | "graph.teamsAppRemovedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamsAppRemovedEventMessageDetail)
-            }
-            "microsoft.graph.teamsAppUpgradedEventMessageDetail"
-            | "graph.teamsAppUpgradedEventMessageDetail" => {
-                serde_json::from_value(value)
-                    .map(Self::TeamsAppUpgradedEventMessageDetail)
-            }
-            _ => serde_json::from_value(value).map(Self::EventMessageDetail),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-/// CSDL complex type `microsoft.graph.geoCoordinates`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GeoCoordinates {
-    /// Property `altitude`: `Edm.Double`.
-    pub altitude: Option<f64>,
-    /// Property `latitude`: `Edm.Double`.
-    pub latitude: Option<f64>,
-    /// Property `longitude`: `Edm.Double`.
-    pub longitude: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl serde::Serialize for GeoCoordinates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl GeoCoordinates {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.geoCoordinates";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("altitude", &self.altitude);
-        object.property("latitude", &self.latitude);
-        object.property("longitude", &self.longitude);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl<'de> serde::Deserialize<'de> for GeoCoordinates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "altitude" => read_lenient(map, key, &mut self.altitude, extra),
-            "latitude" => read_lenient(map, key, &mut self.latitude, extra),
-            "longitude" => read_lenient(map, key, &mut self.longitude, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-impl GeoCoordinates {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_geo_coordinates")]
-/// The properties of [`GeoCoordinates`] by wire name, each a [`Field<GeoCoordinates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GeoCoordinates::set_null`].
-pub enum GeoCoordinatesField {}
-
-#[cfg(feature = "_geo_coordinates")]
-#[allow(non_upper_case_globals)]
-impl GeoCoordinatesField {
-    /// `altitude`
-    pub const Altitude: model::Field<GeoCoordinates> = model::Field::new("altitude");
-    /// `latitude`
-    pub const Latitude: model::Field<GeoCoordinates> = model::Field::new("latitude");
-    /// `longitude`
-    pub const Longitude: model::Field<GeoCoordinates> = model::Field::new("longitude");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<GeoCoordinates>] = &[
-        Self::Altitude,
-        Self::Latitude,
-        Self::Longitude,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL complex type `microsoft.graph.idleSessionSignOut`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdleSessionSignOut {
-    /// Property `isEnabled`: `Edm.Boolean`.
-    pub is_enabled: Option<bool>,
-    /// Property `signOutAfterInSeconds`: `Edm.Int64`.
-    pub sign_out_after_in_seconds: Option<i64>,
-    /// Property `warnAfterInSeconds`: `Edm.Int64`.
-    pub warn_after_in_seconds: Option<i64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for IdleSessionSignOut {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl IdleSessionSignOut {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.idleSessionSignOut";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.property("signOutAfterInSeconds", &self.sign_out_after_in_seconds);
-        object.property("warnAfterInSeconds", &self.warn_after_in_seconds);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for IdleSessionSignOut {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for IdleSessionSignOut {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            "signOutAfterInSeconds" => {
-                read_lenient(map, key, &mut self.sign_out_after_in_seconds, extra)
-            }
-            "warnAfterInSeconds" => {
-                read_lenient(map, key, &mut self.warn_after_in_seconds, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl IdleSessionSignOut {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`IdleSessionSignOut`] by wire name, each a [`Field<IdleSessionSignOut>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdleSessionSignOut::set_null`].
-pub enum IdleSessionSignOutField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl IdleSessionSignOutField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<IdleSessionSignOut> = model::Field::new(
-        "isEnabled",
-    );
-    /// `signOutAfterInSeconds`
-    pub const SignOutAfterInSeconds: model::Field<IdleSessionSignOut> = model::Field::new(
-        "signOutAfterInSeconds",
-    );
-    /// `warnAfterInSeconds`
-    pub const WarnAfterInSeconds: model::Field<IdleSessionSignOut> = model::Field::new(
-        "warnAfterInSeconds",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdleSessionSignOut>] = &[
-        Self::IsEnabled,
-        Self::SignOutAfterInSeconds,
-        Self::WarnAfterInSeconds,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.importedWindowsAutopilotDeviceIdentityState`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImportedWindowsAutopilotDeviceIdentityState {
-    /// Property `deviceErrorCode`: `Edm.Int32`, not nullable.
-    pub device_error_code: Option<i32>,
-    /// Property `deviceErrorName`: `Edm.String`.
-    pub device_error_name: Option<String>,
-    /// Property `deviceImportStatus`: `microsoft.graph.importedWindowsAutopilotDeviceIdentityImportStatus`, not nullable.
-    pub device_import_status: Option<ImportedWindowsAutopilotDeviceIdentityImportStatus>,
-    /// Property `deviceRegistrationId`: `Edm.String`.
-    pub device_registration_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl ImportedWindowsAutopilotDeviceIdentityState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.importedWindowsAutopilotDeviceIdentityState";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("deviceErrorCode", &self.device_error_code);
-        object.property("deviceErrorName", &self.device_error_name);
-        object.property("deviceImportStatus", &self.device_import_status);
-        object.property("deviceRegistrationId", &self.device_registration_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for ImportedWindowsAutopilotDeviceIdentityState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject
-for ImportedWindowsAutopilotDeviceIdentityState {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "deviceErrorCode" => {
-                read_lenient(map, key, &mut self.device_error_code, extra)
-            }
-            "deviceErrorName" => {
-                read_lenient(map, key, &mut self.device_error_name, extra)
-            }
-            "deviceImportStatus" => {
-                read_nullable(map, key, &mut self.device_import_status, extra)
-            }
-            "deviceRegistrationId" => {
-                read_lenient(map, key, &mut self.device_registration_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl ImportedWindowsAutopilotDeviceIdentityState {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`ImportedWindowsAutopilotDeviceIdentityState`] by wire name, each a [`Field<ImportedWindowsAutopilotDeviceIdentityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImportedWindowsAutopilotDeviceIdentityState::set_null`].
-pub enum ImportedWindowsAutopilotDeviceIdentityStateField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl ImportedWindowsAutopilotDeviceIdentityStateField {
-    /// `deviceErrorCode`
-    pub const DeviceErrorCode: model::Field<
-        ImportedWindowsAutopilotDeviceIdentityState,
-    > = model::Field::new("deviceErrorCode");
-    /// `deviceErrorName`
-    pub const DeviceErrorName: model::Field<
-        ImportedWindowsAutopilotDeviceIdentityState,
-    > = model::Field::new("deviceErrorName");
-    /// `deviceImportStatus`
-    pub const DeviceImportStatus: model::Field<
-        ImportedWindowsAutopilotDeviceIdentityState,
-    > = model::Field::new("deviceImportStatus");
-    /// `deviceRegistrationId`
-    pub const DeviceRegistrationId: model::Field<
-        ImportedWindowsAutopilotDeviceIdentityState,
-    > = model::Field::new("deviceRegistrationId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        ImportedWindowsAutopilotDeviceIdentityState,
-    >] = &[
-        Self::DeviceErrorCode,
-        Self::DeviceErrorName,
-        Self::DeviceImportStatus,
-        Self::DeviceRegistrationId,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.inboundOutboundPolicyConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InboundOutboundPolicyConfiguration {
-    /// Property `inboundAllowed`: `Edm.Boolean`.
-    pub inbound_allowed: Option<bool>,
-    /// Property `outboundAllowed`: `Edm.Boolean`.
-    pub outbound_allowed: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for InboundOutboundPolicyConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl InboundOutboundPolicyConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inboundOutboundPolicyConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("inboundAllowed", &self.inbound_allowed);
-        object.property("outboundAllowed", &self.outbound_allowed);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for InboundOutboundPolicyConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for InboundOutboundPolicyConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "inboundAllowed" => read_lenient(map, key, &mut self.inbound_allowed, extra),
-            "outboundAllowed" => {
-                read_lenient(map, key, &mut self.outbound_allowed, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl InboundOutboundPolicyConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`InboundOutboundPolicyConfiguration`] by wire name, each a [`Field<InboundOutboundPolicyConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InboundOutboundPolicyConfiguration::set_null`].
-pub enum InboundOutboundPolicyConfigurationField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl InboundOutboundPolicyConfigurationField {
-    /// `inboundAllowed`
-    pub const InboundAllowed: model::Field<InboundOutboundPolicyConfiguration> = model::Field::new(
-        "inboundAllowed",
-    );
-    /// `outboundAllowed`
-    pub const OutboundAllowed: model::Field<InboundOutboundPolicyConfiguration> = model::Field::new(
-        "outboundAllowed",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<InboundOutboundPolicyConfiguration>] = &[
-        Self::InboundAllowed,
-        Self::OutboundAllowed,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.incomingCallOptions`; base type `microsoft.graph.callOptions`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IncomingCallOptions {
-    /// Property `hideBotAfterEscalation`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.callOptions`.
-    pub hide_bot_after_escalation: Option<bool>,
-    /// Property `isContentSharingNotificationEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.callOptions`.
-    pub is_content_sharing_notification_enabled: Option<bool>,
-    /// Property `isDeltaRosterEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.callOptions`.
-    pub is_delta_roster_enabled: Option<bool>,
-    /// Property `isInteractiveRosterEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.callOptions`.
-    pub is_interactive_roster_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for IncomingCallOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl IncomingCallOptions {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.incomingCallOptions";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("hideBotAfterEscalation", &self.hide_bot_after_escalation);
-        object
-            .property(
-                "isContentSharingNotificationEnabled",
-                &self.is_content_sharing_notification_enabled,
-            );
-        object.property("isDeltaRosterEnabled", &self.is_delta_roster_enabled);
-        object
-            .property("isInteractiveRosterEnabled", &self.is_interactive_roster_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for IncomingCallOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for IncomingCallOptions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "hideBotAfterEscalation" => {
-                read_lenient(map, key, &mut self.hide_bot_after_escalation, extra)
-            }
-            "isContentSharingNotificationEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_content_sharing_notification_enabled,
-                    extra,
-                )
-            }
-            "isDeltaRosterEnabled" => {
-                read_lenient(map, key, &mut self.is_delta_roster_enabled, extra)
-            }
-            "isInteractiveRosterEnabled" => {
-                read_lenient(map, key, &mut self.is_interactive_roster_enabled, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl IncomingCallOptions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`IncomingCallOptions`] by wire name, each a [`Field<IncomingCallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncomingCallOptions::set_null`].
-pub enum IncomingCallOptionsField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl IncomingCallOptionsField {
-    /// `hideBotAfterEscalation`
-    pub const HideBotAfterEscalation: model::Field<IncomingCallOptions> = model::Field::new(
-        "hideBotAfterEscalation",
-    );
-    /// `isContentSharingNotificationEnabled`
-    pub const IsContentSharingNotificationEnabled: model::Field<IncomingCallOptions> = model::Field::new(
-        "isContentSharingNotificationEnabled",
-    );
-    /// `isDeltaRosterEnabled`
-    pub const IsDeltaRosterEnabled: model::Field<IncomingCallOptions> = model::Field::new(
-        "isDeltaRosterEnabled",
-    );
-    /// `isInteractiveRosterEnabled`
-    pub const IsInteractiveRosterEnabled: model::Field<IncomingCallOptions> = model::Field::new(
-        "isInteractiveRosterEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IncomingCallOptions>] = &[
-        Self::HideBotAfterEscalation,
-        Self::IsContentSharingNotificationEnabled,
-        Self::IsDeltaRosterEnabled,
-        Self::IsInteractiveRosterEnabled,
-    ];
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL complex type `microsoft.graph.keyCredentialConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct KeyCredentialConfiguration {
-    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
-    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
-    /// Property `maxLifetime`: `Edm.Duration`.
-    pub max_lifetime: Option<edm::Duration>,
-    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
-    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
-    /// Property `restrictionType`: `microsoft.graph.appKeyCredentialRestrictionType`.
-    pub restriction_type: Option<AppKeyCredentialRestrictionType>,
-    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
-    pub state: Option<AppManagementRestrictionState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for KeyCredentialConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl KeyCredentialConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredentialConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("excludeActors", &self.exclude_actors);
-        object.property("maxLifetime", &self.max_lifetime);
-        object
-            .property(
-                "restrictForAppsCreatedAfterDateTime",
-                &self.restrict_for_apps_created_after_date_time,
-            );
-        object.property("restrictionType", &self.restriction_type);
-        object.property("state", &self.state);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
-            "maxLifetime" => read_lenient(map, key, &mut self.max_lifetime, extra),
-            "restrictForAppsCreatedAfterDateTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.restrict_for_apps_created_after_date_time,
-                    extra,
-                )
-            }
-            "restrictionType" => {
-                read_nullable(map, key, &mut self.restriction_type, extra)
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-impl KeyCredentialConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-/// The properties of [`KeyCredentialConfiguration`] by wire name, each a [`Field<KeyCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredentialConfiguration::set_null`].
-pub enum KeyCredentialConfigurationField {}
-
-#[cfg(feature = "_app_credential_restriction_type")]
-#[allow(non_upper_case_globals)]
-impl KeyCredentialConfigurationField {
-    /// `excludeActors`
-    pub const ExcludeActors: model::Field<KeyCredentialConfiguration> = model::Field::new(
-        "excludeActors",
-    );
-    /// `maxLifetime`
-    pub const MaxLifetime: model::Field<KeyCredentialConfiguration> = model::Field::new(
-        "maxLifetime",
-    );
-    /// `restrictForAppsCreatedAfterDateTime`
-    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
-        KeyCredentialConfiguration,
-    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
-    /// `restrictionType`
-    pub const RestrictionType: model::Field<KeyCredentialConfiguration> = model::Field::new(
-        "restrictionType",
-    );
-    /// `state`
-    pub const State: model::Field<KeyCredentialConfiguration> = model::Field::new(
-        "state",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<KeyCredentialConfiguration>] = &[
-        Self::ExcludeActors,
-        Self::MaxLifetime,
-        Self::RestrictForAppsCreatedAfterDateTime,
-        Self::RestrictionType,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingFrance`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingFrance {
-    /// Property `movieRating`: `microsoft.graph.ratingFranceMoviesType`, not nullable.
-    pub movie_rating: Option<RatingFranceMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingFranceTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingFranceTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingFrance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingFrance {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingFrance";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingFrance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingFrance {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingFrance {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingFrance`] by wire name, each a [`Field<MediaContentRatingFrance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingFrance::set_null`].
-pub enum MediaContentRatingFranceField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingFranceField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingFrance> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingFrance> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingFrance>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.mediaContentRatingUnitedStates`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaContentRatingUnitedStates {
-    /// Property `movieRating`: `microsoft.graph.ratingUnitedStatesMoviesType`, not nullable.
-    pub movie_rating: Option<RatingUnitedStatesMoviesType>,
-    /// Property `tvRating`: `microsoft.graph.ratingUnitedStatesTelevisionType`, not nullable.
-    pub tv_rating: Option<RatingUnitedStatesTelevisionType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MediaContentRatingUnitedStates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingUnitedStates {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingUnitedStates";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("movieRating", &self.movie_rating);
-        object.property("tvRating", &self.tv_rating);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MediaContentRatingUnitedStates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MediaContentRatingUnitedStates {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
-            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MediaContentRatingUnitedStates {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MediaContentRatingUnitedStates`] by wire name, each a [`Field<MediaContentRatingUnitedStates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingUnitedStates::set_null`].
-pub enum MediaContentRatingUnitedStatesField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MediaContentRatingUnitedStatesField {
-    /// `movieRating`
-    pub const MovieRating: model::Field<MediaContentRatingUnitedStates> = model::Field::new(
-        "movieRating",
-    );
-    /// `tvRating`
-    pub const TvRating: model::Field<MediaContentRatingUnitedStates> = model::Field::new(
-        "tvRating",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MediaContentRatingUnitedStates>] = &[
-        Self::MovieRating,
-        Self::TvRating,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.meetingPolicyUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MeetingPolicyUpdatedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `meetingChatEnabled`: `Edm.Boolean`.
-    pub meeting_chat_enabled: Option<bool>,
-    /// Property `meetingChatId`: `Edm.String`.
-    pub meeting_chat_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for MeetingPolicyUpdatedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MeetingPolicyUpdatedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingPolicyUpdatedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("meetingChatEnabled", &self.meeting_chat_enabled);
-        object.property("meetingChatId", &self.meeting_chat_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for MeetingPolicyUpdatedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for MeetingPolicyUpdatedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "meetingChatEnabled" => {
-                read_lenient(map, key, &mut self.meeting_chat_enabled, extra)
-            }
-            "meetingChatId" => read_lenient(map, key, &mut self.meeting_chat_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MeetingPolicyUpdatedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`MeetingPolicyUpdatedEventMessageDetail`] by wire name, each a [`Field<MeetingPolicyUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingPolicyUpdatedEventMessageDetail::set_null`].
-pub enum MeetingPolicyUpdatedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl MeetingPolicyUpdatedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `meetingChatEnabled`
-    pub const MeetingChatEnabled: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
-        "meetingChatEnabled",
-    );
-    /// `meetingChatId`
-    pub const MeetingChatId: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
-        "meetingChatId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MeetingPolicyUpdatedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::MeetingChatEnabled,
-        Self::MeetingChatId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.membersAddedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembersAddedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
-    pub members: Option<Vec<TeamworkUserIdentity>>,
-    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
-    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for MembersAddedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MembersAddedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersAddedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("members", &self.members);
-        object
-            .property(
-                "visibleHistoryStartDateTime",
-                &self.visible_history_start_date_time,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for MembersAddedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for MembersAddedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            "visibleHistoryStartDateTime" => {
-                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MembersAddedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`MembersAddedEventMessageDetail`] by wire name, each a [`Field<MembersAddedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersAddedEventMessageDetail::set_null`].
-pub enum MembersAddedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl MembersAddedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MembersAddedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `members`
-    pub const Members: model::Field<MembersAddedEventMessageDetail> = model::Field::new(
-        "members",
-    );
-    /// `visibleHistoryStartDateTime`
-    pub const VisibleHistoryStartDateTime: model::Field<
-        MembersAddedEventMessageDetail,
-    > = model::Field::new("visibleHistoryStartDateTime");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembersAddedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::Members,
-        Self::VisibleHistoryStartDateTime,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.membersDeletedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembersDeletedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
-    pub members: Option<Vec<TeamworkUserIdentity>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for MembersDeletedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MembersDeletedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersDeletedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("members", &self.members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for MembersDeletedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for MembersDeletedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MembersDeletedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`MembersDeletedEventMessageDetail`] by wire name, each a [`Field<MembersDeletedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersDeletedEventMessageDetail::set_null`].
-pub enum MembersDeletedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl MembersDeletedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MembersDeletedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `members`
-    pub const Members: model::Field<MembersDeletedEventMessageDetail> = model::Field::new(
-        "members",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembersDeletedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::Members,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.membersJoinedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembersJoinedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
-    pub members: Option<Vec<TeamworkUserIdentity>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for MembersJoinedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MembersJoinedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersJoinedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("members", &self.members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for MembersJoinedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for MembersJoinedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MembersJoinedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`MembersJoinedEventMessageDetail`] by wire name, each a [`Field<MembersJoinedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersJoinedEventMessageDetail::set_null`].
-pub enum MembersJoinedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl MembersJoinedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MembersJoinedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `members`
-    pub const Members: model::Field<MembersJoinedEventMessageDetail> = model::Field::new(
-        "members",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembersJoinedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::Members,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.membersLeftEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MembersLeftEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
-    pub members: Option<Vec<TeamworkUserIdentity>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for MembersLeftEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MembersLeftEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersLeftEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("members", &self.members);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for MembersLeftEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for MembersLeftEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "members" => read_nullable(map, key, &mut self.members, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MembersLeftEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`MembersLeftEventMessageDetail`] by wire name, each a [`Field<MembersLeftEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersLeftEventMessageDetail::set_null`].
-pub enum MembersLeftEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl MembersLeftEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<MembersLeftEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `members`
-    pub const Members: model::Field<MembersLeftEventMessageDetail> = model::Field::new(
-        "members",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MembersLeftEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::Members,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.messagePinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagePinnedEventMessageDetail {
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for MessagePinnedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MessagePinnedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messagePinnedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for MessagePinnedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for MessagePinnedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MessagePinnedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`MessagePinnedEventMessageDetail`] by wire name, each a [`Field<MessagePinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessagePinnedEventMessageDetail::set_null`].
-pub enum MessagePinnedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl MessagePinnedEventMessageDetailField {
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<MessagePinnedEventMessageDetail> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<MessagePinnedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessagePinnedEventMessageDetail>] = &[
-        Self::EventDateTime,
-        Self::Initiator,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.messageUnpinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageUnpinnedEventMessageDetail {
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for MessageUnpinnedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MessageUnpinnedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageUnpinnedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("initiator", &self.initiator);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for MessageUnpinnedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for MessageUnpinnedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl MessageUnpinnedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`MessageUnpinnedEventMessageDetail`] by wire name, each a [`Field<MessageUnpinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageUnpinnedEventMessageDetail::set_null`].
-pub enum MessageUnpinnedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl MessageUnpinnedEventMessageDetailField {
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<MessageUnpinnedEventMessageDetail> = model::Field::new(
-        "eventDateTime",
-    );
-    /// `initiator`
-    pub const Initiator: model::Field<MessageUnpinnedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessageUnpinnedEventMessageDetail>] = &[
-        Self::EventDateTime,
-        Self::Initiator,
-    ];
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL complex type `microsoft.graph.multiTenantOrganizationJoinRequestTransitionDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MultiTenantOrganizationJoinRequestTransitionDetails {
-    /// Property `desiredMemberState`: `microsoft.graph.multiTenantOrganizationMemberState`.
-    pub desired_member_state: Option<MultiTenantOrganizationMemberState>,
-    /// Property `details`: `Edm.String`.
-    pub details: Option<String>,
-    /// Property `status`: `microsoft.graph.multiTenantOrganizationMemberProcessingStatus`.
-    pub status: Option<MultiTenantOrganizationMemberProcessingStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for MultiTenantOrganizationJoinRequestTransitionDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl MultiTenantOrganizationJoinRequestTransitionDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationJoinRequestTransitionDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("desiredMemberState", &self.desired_member_state);
-        object.property("details", &self.details);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de>
-for MultiTenantOrganizationJoinRequestTransitionDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject
-for MultiTenantOrganizationJoinRequestTransitionDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "desiredMemberState" => {
-                read_nullable(map, key, &mut self.desired_member_state, extra)
-            }
-            "details" => read_lenient(map, key, &mut self.details, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl MultiTenantOrganizationJoinRequestTransitionDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`MultiTenantOrganizationJoinRequestTransitionDetails`] by wire name, each a [`Field<MultiTenantOrganizationJoinRequestTransitionDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationJoinRequestTransitionDetails::set_null`].
-pub enum MultiTenantOrganizationJoinRequestTransitionDetailsField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl MultiTenantOrganizationJoinRequestTransitionDetailsField {
-    /// `desiredMemberState`
-    pub const DesiredMemberState: model::Field<
-        MultiTenantOrganizationJoinRequestTransitionDetails,
-    > = model::Field::new("desiredMemberState");
-    /// `details`
-    pub const Details: model::Field<
-        MultiTenantOrganizationJoinRequestTransitionDetails,
-    > = model::Field::new("details");
-    /// `status`
-    pub const Status: model::Field<
-        MultiTenantOrganizationJoinRequestTransitionDetails,
-    > = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        MultiTenantOrganizationJoinRequestTransitionDetails,
-    >] = &[Self::DesiredMemberState, Self::Details, Self::Status];
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL complex type `microsoft.graph.multiTenantOrganizationMemberTransitionDetails`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MultiTenantOrganizationMemberTransitionDetails {
-    /// Property `desiredRole`: `microsoft.graph.multiTenantOrganizationMemberRole`.
-    pub desired_role: Option<MultiTenantOrganizationMemberRole>,
-    /// Property `desiredState`: `microsoft.graph.multiTenantOrganizationMemberState`.
-    pub desired_state: Option<MultiTenantOrganizationMemberState>,
-    /// Property `details`: `Edm.String`.
-    pub details: Option<String>,
-    /// Property `status`: `microsoft.graph.multiTenantOrganizationMemberProcessingStatus`.
-    pub status: Option<MultiTenantOrganizationMemberProcessingStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for MultiTenantOrganizationMemberTransitionDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl MultiTenantOrganizationMemberTransitionDetails {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationMemberTransitionDetails";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("desiredRole", &self.desired_role);
-        object.property("desiredState", &self.desired_state);
-        object.property("details", &self.details);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberTransitionDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject
-for MultiTenantOrganizationMemberTransitionDetails {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "desiredRole" => read_nullable(map, key, &mut self.desired_role, extra),
-            "desiredState" => read_nullable(map, key, &mut self.desired_state, extra),
-            "details" => read_lenient(map, key, &mut self.details, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl MultiTenantOrganizationMemberTransitionDetails {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`MultiTenantOrganizationMemberTransitionDetails`] by wire name, each a [`Field<MultiTenantOrganizationMemberTransitionDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationMemberTransitionDetails::set_null`].
-pub enum MultiTenantOrganizationMemberTransitionDetailsField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl MultiTenantOrganizationMemberTransitionDetailsField {
-    /// `desiredRole`
-    pub const DesiredRole: model::Field<
-        MultiTenantOrganizationMemberTransitionDetails,
-    > = model::Field::new("desiredRole");
-    /// `desiredState`
-    pub const DesiredState: model::Field<
-        MultiTenantOrganizationMemberTransitionDetails,
-    > = model::Field::new("desiredState");
-    /// `details`
-    pub const Details: model::Field<MultiTenantOrganizationMemberTransitionDetails> = model::Field::new(
-        "details",
-    );
-    /// `status`
-    pub const Status: model::Field<MultiTenantOrganizationMemberTransitionDetails> = model::Field::new(
-        "status",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        MultiTenantOrganizationMemberTransitionDetails,
-    >] = &[Self::DesiredRole, Self::DesiredState, Self::Details, Self::Status];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.noTrainingSetting`; base type `microsoft.graph.trainingSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoTrainingSetting {
-    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
-    /// Inherited from `microsoft.graph.trainingSetting`.
-    pub setting_type: Option<TrainingSettingType>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for NoTrainingSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl NoTrainingSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noTrainingSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("settingType", &self.setting_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for NoTrainingSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for NoTrainingSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl NoTrainingSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`NoTrainingSetting`] by wire name, each a [`Field<NoTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoTrainingSetting::set_null`].
-pub enum NoTrainingSettingField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl NoTrainingSettingField {
-    /// `settingType`
-    pub const SettingType: model::Field<NoTrainingSetting> = model::Field::new(
-        "settingType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<NoTrainingSetting>] = &[Self::SettingType];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL complex type `microsoft.graph.openShiftItem`; base type `microsoft.graph.shiftItem`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OpenShiftItem {
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.scheduleEntity`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.scheduleEntity`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `theme`: `microsoft.graph.scheduleEntityTheme`, not nullable.
-    /// Inherited from `microsoft.graph.scheduleEntity`.
-    pub theme: Option<ScheduleEntityTheme>,
-    /// Property `activities`: `Collection(microsoft.graph.shiftActivity)`.
-    /// Inherited from `microsoft.graph.shiftItem`.
-    pub activities: Option<Vec<ShiftActivity>>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.shiftItem`.
-    pub display_name: Option<String>,
-    /// Property `notes`: `Edm.String`.
-    /// Inherited from `microsoft.graph.shiftItem`.
-    pub notes: Option<String>,
-    /// Property `openSlotCount`: `Edm.Int32`, not nullable.
-    pub open_slot_count: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for OpenShiftItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OpenShiftItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShiftItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("endDateTime", &self.end_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("theme", &self.theme);
-        object.property("activities", &self.activities);
-        object.property("displayName", &self.display_name);
-        object.property("notes", &self.notes);
-        object.property("openSlotCount", &self.open_slot_count);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for OpenShiftItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for OpenShiftItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "theme" => read_nullable(map, key, &mut self.theme, extra),
-            "activities" => read_nullable(map, key, &mut self.activities, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            "openSlotCount" => read_lenient(map, key, &mut self.open_slot_count, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OpenShiftItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`OpenShiftItem`] by wire name, each a [`Field<OpenShiftItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShiftItem::set_null`].
-pub enum OpenShiftItemField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl OpenShiftItemField {
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<OpenShiftItem> = model::Field::new(
-        "endDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<OpenShiftItem> = model::Field::new(
-        "startDateTime",
-    );
-    /// `theme`
-    pub const Theme: model::Field<OpenShiftItem> = model::Field::new("theme");
-    /// `activities`
-    pub const Activities: model::Field<OpenShiftItem> = model::Field::new("activities");
-    /// `displayName`
-    pub const DisplayName: model::Field<OpenShiftItem> = model::Field::new(
-        "displayName",
-    );
-    /// `notes`
-    pub const Notes: model::Field<OpenShiftItem> = model::Field::new("notes");
-    /// `openSlotCount`
-    pub const OpenSlotCount: model::Field<OpenShiftItem> = model::Field::new(
-        "openSlotCount",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OpenShiftItem>] = &[
-        Self::EndDateTime,
-        Self::StartDateTime,
-        Self::Theme,
-        Self::Activities,
-        Self::DisplayName,
-        Self::Notes,
-        Self::OpenSlotCount,
-    ];
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL complex type `microsoft.graph.outgoingCallOptions`; base type `microsoft.graph.callOptions`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutgoingCallOptions {
-    /// Property `hideBotAfterEscalation`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.callOptions`.
-    pub hide_bot_after_escalation: Option<bool>,
-    /// Property `isContentSharingNotificationEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.callOptions`.
-    pub is_content_sharing_notification_enabled: Option<bool>,
-    /// Property `isDeltaRosterEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.callOptions`.
-    pub is_delta_roster_enabled: Option<bool>,
-    /// Property `isInteractiveRosterEnabled`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.callOptions`.
-    pub is_interactive_roster_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for OutgoingCallOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl OutgoingCallOptions {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.outgoingCallOptions";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("hideBotAfterEscalation", &self.hide_bot_after_escalation);
-        object
-            .property(
-                "isContentSharingNotificationEnabled",
-                &self.is_content_sharing_notification_enabled,
-            );
-        object.property("isDeltaRosterEnabled", &self.is_delta_roster_enabled);
-        object
-            .property("isInteractiveRosterEnabled", &self.is_interactive_roster_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for OutgoingCallOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::model::ODataObject for OutgoingCallOptions {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "hideBotAfterEscalation" => {
-                read_lenient(map, key, &mut self.hide_bot_after_escalation, extra)
-            }
-            "isContentSharingNotificationEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_content_sharing_notification_enabled,
-                    extra,
-                )
-            }
-            "isDeltaRosterEnabled" => {
-                read_lenient(map, key, &mut self.is_delta_roster_enabled, extra)
-            }
-            "isInteractiveRosterEnabled" => {
-                read_lenient(map, key, &mut self.is_interactive_roster_enabled, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl OutgoingCallOptions {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// The properties of [`OutgoingCallOptions`] by wire name, each a [`Field<OutgoingCallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutgoingCallOptions::set_null`].
-pub enum OutgoingCallOptionsField {}
-
-#[cfg(feature = "_communications")]
-#[allow(non_upper_case_globals)]
-impl OutgoingCallOptionsField {
-    /// `hideBotAfterEscalation`
-    pub const HideBotAfterEscalation: model::Field<OutgoingCallOptions> = model::Field::new(
-        "hideBotAfterEscalation",
-    );
-    /// `isContentSharingNotificationEnabled`
-    pub const IsContentSharingNotificationEnabled: model::Field<OutgoingCallOptions> = model::Field::new(
-        "isContentSharingNotificationEnabled",
-    );
-    /// `isDeltaRosterEnabled`
-    pub const IsDeltaRosterEnabled: model::Field<OutgoingCallOptions> = model::Field::new(
-        "isDeltaRosterEnabled",
-    );
-    /// `isInteractiveRosterEnabled`
-    pub const IsInteractiveRosterEnabled: model::Field<OutgoingCallOptions> = model::Field::new(
-        "isInteractiveRosterEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OutgoingCallOptions>] = &[
-        Self::HideBotAfterEscalation,
-        Self::IsContentSharingNotificationEnabled,
-        Self::IsDeltaRosterEnabled,
-        Self::IsInteractiveRosterEnabled,
-    ];
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL complex type `microsoft.graph.plannerPlanContainer`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlannerPlanContainer {
-    /// Property `containerId`: `Edm.String`.
-    pub container_id: Option<String>,
-    /// Property `type`: `microsoft.graph.plannerContainerType`.
-    pub r#type: Option<PlannerContainerType>,
-    /// Property `url`: `Edm.String`.
-    pub url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerPlanContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerPlanContainer {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContainer";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("containerId", &self.container_id);
-        object.property("type", &self.r#type);
-        object.property("url", &self.url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerPlanContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::model::ODataObject for PlannerPlanContainer {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "containerId" => read_lenient(map, key, &mut self.container_id, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            "url" => read_lenient(map, key, &mut self.url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl PlannerPlanContainer {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// The properties of [`PlannerPlanContainer`] by wire name, each a [`Field<PlannerPlanContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanContainer::set_null`].
-pub enum PlannerPlanContainerField {}
-
-#[cfg(feature = "_planner_applied_categories")]
-#[allow(non_upper_case_globals)]
-impl PlannerPlanContainerField {
-    /// `containerId`
-    pub const ContainerId: model::Field<PlannerPlanContainer> = model::Field::new(
-        "containerId",
-    );
-    /// `type`
-    pub const Type: model::Field<PlannerPlanContainer> = model::Field::new("type");
-    /// `url`
-    pub const Url: model::Field<PlannerPlanContainer> = model::Field::new("url");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PlannerPlanContainer>] = &[
-        Self::ContainerId,
-        Self::Type,
-        Self::Url,
-    ];
-}
-
-#[cfg(feature = "_print")]
-/// CSDL complex type `microsoft.graph.printMargin`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintMargin {
-    /// Property `bottom`: `Edm.Int32`.
-    pub bottom: Option<i32>,
-    /// Property `left`: `Edm.Int32`.
-    pub left: Option<i32>,
-    /// Property `right`: `Edm.Int32`.
-    pub right: Option<i32>,
-    /// Property `top`: `Edm.Int32`.
-    pub top: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintMargin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintMargin {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printMargin";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("bottom", &self.bottom);
-        object.property("left", &self.left);
-        object.property("right", &self.right);
-        object.property("top", &self.top);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintMargin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintMargin {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "bottom" => read_lenient(map, key, &mut self.bottom, extra),
-            "left" => read_lenient(map, key, &mut self.left, extra),
-            "right" => read_lenient(map, key, &mut self.right, extra),
-            "top" => read_lenient(map, key, &mut self.top, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintMargin {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_print")]
-/// The properties of [`PrintMargin`] by wire name, each a [`Field<PrintMargin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintMargin::set_null`].
-pub enum PrintMarginField {}
-
-#[cfg(feature = "_print")]
-#[allow(non_upper_case_globals)]
-impl PrintMarginField {
-    /// `bottom`
-    pub const Bottom: model::Field<PrintMargin> = model::Field::new("bottom");
-    /// `left`
-    pub const Left: model::Field<PrintMargin> = model::Field::new("left");
-    /// `right`
-    pub const Right: model::Field<PrintMargin> = model::Field::new("right");
-    /// `top`
-    pub const Top: model::Field<PrintMargin> = model::Field::new("top");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintMargin>] = &[
-        Self::Bottom,
-        Self::Left,
-        Self::Right,
-        Self::Top,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.removeAccessApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RemoveAccessApplyAction {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for RemoveAccessApplyAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl RemoveAccessApplyAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.removeAccessApplyAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for RemoveAccessApplyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for RemoveAccessApplyAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.resourceAction`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ResourceAction {
-    /// Property `allowedResourceActions`: `Collection(Edm.String)`.
-    pub allowed_resource_actions: Option<Vec<String>>,
-    /// Property `notAllowedResourceActions`: `Collection(Edm.String)`.
-    pub not_allowed_resource_actions: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for ResourceAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl ResourceAction {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAction";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("allowedResourceActions", &self.allowed_resource_actions);
-        object.property("notAllowedResourceActions", &self.not_allowed_resource_actions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for ResourceAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for ResourceAction {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowedResourceActions" => {
-                read_lenient(map, key, &mut self.allowed_resource_actions, extra)
-            }
-            "notAllowedResourceActions" => {
-                read_lenient(map, key, &mut self.not_allowed_resource_actions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl ResourceAction {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`ResourceAction`] by wire name, each a [`Field<ResourceAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAction::set_null`].
-pub enum ResourceActionField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl ResourceActionField {
-    /// `allowedResourceActions`
-    pub const AllowedResourceActions: model::Field<ResourceAction> = model::Field::new(
-        "allowedResourceActions",
-    );
-    /// `notAllowedResourceActions`
-    pub const NotAllowedResourceActions: model::Field<ResourceAction> = model::Field::new(
-        "notAllowedResourceActions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ResourceAction>] = &[
-        Self::AllowedResourceActions,
-        Self::NotAllowedResourceActions,
-    ];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.restoreSessionArtifactCount`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RestoreSessionArtifactCount {
-    /// Property `completed`: `Edm.Int32`.
-    pub completed: Option<i32>,
-    /// Property `failed`: `Edm.Int32`.
-    pub failed: Option<i32>,
-    /// Property `inProgress`: `Edm.Int32`.
-    pub in_progress: Option<i32>,
-    /// Property `total`: `Edm.Int32`.
-    pub total: Option<i32>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for RestoreSessionArtifactCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl RestoreSessionArtifactCount {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.restoreSessionArtifactCount";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("completed", &self.completed);
-        object.property("failed", &self.failed);
-        object.property("inProgress", &self.in_progress);
-        object.property("total", &self.total);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for RestoreSessionArtifactCount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for RestoreSessionArtifactCount {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "completed" => read_lenient(map, key, &mut self.completed, extra),
-            "failed" => read_lenient(map, key, &mut self.failed, extra),
-            "inProgress" => read_lenient(map, key, &mut self.in_progress, extra),
-            "total" => read_lenient(map, key, &mut self.total, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl RestoreSessionArtifactCount {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`RestoreSessionArtifactCount`] by wire name, each a [`Field<RestoreSessionArtifactCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RestoreSessionArtifactCount::set_null`].
-pub enum RestoreSessionArtifactCountField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl RestoreSessionArtifactCountField {
-    /// `completed`
-    pub const Completed: model::Field<RestoreSessionArtifactCount> = model::Field::new(
-        "completed",
-    );
-    /// `failed`
-    pub const Failed: model::Field<RestoreSessionArtifactCount> = model::Field::new(
-        "failed",
-    );
-    /// `inProgress`
-    pub const InProgress: model::Field<RestoreSessionArtifactCount> = model::Field::new(
-        "inProgress",
-    );
-    /// `total`
-    pub const Total: model::Field<RestoreSessionArtifactCount> = model::Field::new(
-        "total",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RestoreSessionArtifactCount>] = &[
-        Self::Completed,
-        Self::Failed,
-        Self::InProgress,
-        Self::Total,
-    ];
-}
-
-#[cfg(feature = "_identity_protection")]
-/// CSDL complex type `microsoft.graph.riskServicePrincipalActivity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RiskServicePrincipalActivity {
-    /// Property `detail`: `microsoft.graph.riskDetail`.
-    pub detail: Option<RiskDetail>,
-    /// Property `riskEventTypes`: `Collection(Edm.String)`.
-    pub risk_event_types: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for RiskServicePrincipalActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskServicePrincipalActivity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskServicePrincipalActivity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("detail", &self.detail);
-        object.property("riskEventTypes", &self.risk_event_types);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for RiskServicePrincipalActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "detail" => read_nullable(map, key, &mut self.detail, extra),
-            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskServicePrincipalActivity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-/// The properties of [`RiskServicePrincipalActivity`] by wire name, each a [`Field<RiskServicePrincipalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
-pub enum RiskServicePrincipalActivityField {}
-
-#[cfg(feature = "_identity_protection")]
-#[allow(non_upper_case_globals)]
-impl RiskServicePrincipalActivityField {
-    /// `detail`
-    pub const Detail: model::Field<RiskServicePrincipalActivity> = model::Field::new(
-        "detail",
-    );
-    /// `riskEventTypes`
-    pub const RiskEventTypes: model::Field<RiskServicePrincipalActivity> = model::Field::new(
-        "riskEventTypes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RiskServicePrincipalActivity>] = &[
-        Self::Detail,
-        Self::RiskEventTypes,
-    ];
-}
-
-#[cfg(feature = "_identity_protection")]
-/// CSDL complex type `microsoft.graph.riskUserActivity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RiskUserActivity {
-    /// Property `detail`: `microsoft.graph.riskDetail`.
-    pub detail: Option<RiskDetail>,
-    /// Property `riskEventTypes`: `Collection(Edm.String)`.
-    pub risk_event_types: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for RiskUserActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskUserActivity {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskUserActivity";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("detail", &self.detail);
-        object.property("riskEventTypes", &self.risk_event_types);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for RiskUserActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "detail" => read_nullable(map, key, &mut self.detail, extra),
-            "riskEventTypes" => read_lenient(map, key, &mut self.risk_event_types, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskUserActivity {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-/// The properties of [`RiskUserActivity`] by wire name, each a [`Field<RiskUserActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
-pub enum RiskUserActivityField {}
-
-#[cfg(feature = "_identity_protection")]
-#[allow(non_upper_case_globals)]
-impl RiskUserActivityField {
-    /// `detail`
-    pub const Detail: model::Field<RiskUserActivity> = model::Field::new("detail");
-    /// `riskEventTypes`
-    pub const RiskEventTypes: model::Field<RiskUserActivity> = model::Field::new(
-        "riskEventTypes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RiskUserActivity>] = &[
-        Self::Detail,
-        Self::RiskEventTypes,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL complex type `microsoft.graph.shiftItem`; base type `microsoft.graph.scheduleEntity`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShiftItem {
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.scheduleEntity`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.scheduleEntity`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `theme`: `microsoft.graph.scheduleEntityTheme`, not nullable.
-    /// Inherited from `microsoft.graph.scheduleEntity`.
-    pub theme: Option<ScheduleEntityTheme>,
-    /// Property `activities`: `Collection(microsoft.graph.shiftActivity)`.
-    pub activities: Option<Vec<ShiftActivity>>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `notes`: `Edm.String`.
-    pub notes: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for ShiftItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl ShiftItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.shiftItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("endDateTime", &self.end_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("theme", &self.theme);
-        object.property("activities", &self.activities);
-        object.property("displayName", &self.display_name);
-        object.property("notes", &self.notes);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for ShiftItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for ShiftItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "theme" => read_nullable(map, key, &mut self.theme, extra),
-            "activities" => read_nullable(map, key, &mut self.activities, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "notes" => read_lenient(map, key, &mut self.notes, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl ShiftItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`ShiftItem`] by wire name, each a [`Field<ShiftItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShiftItem::set_null`].
-pub enum ShiftItemField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl ShiftItemField {
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<ShiftItem> = model::Field::new("endDateTime");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<ShiftItem> = model::Field::new(
-        "startDateTime",
-    );
-    /// `theme`
-    pub const Theme: model::Field<ShiftItem> = model::Field::new("theme");
-    /// `activities`
-    pub const Activities: model::Field<ShiftItem> = model::Field::new("activities");
-    /// `displayName`
-    pub const DisplayName: model::Field<ShiftItem> = model::Field::new("displayName");
-    /// `notes`
-    pub const Notes: model::Field<ShiftItem> = model::Field::new("notes");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ShiftItem>] = &[
-        Self::EndDateTime,
-        Self::StartDateTime,
-        Self::Theme,
-        Self::Activities,
-        Self::DisplayName,
-        Self::Notes,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// A `microsoft.graph.shiftItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ShiftItem`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyShiftItem {
-    /// The base type itself, or a derived type unknown to this crate.
-    ShiftItem(Box<ShiftItem>),
-    /// `microsoft.graph.openShiftItem`
-    OpenShiftItem(Box<OpenShiftItem>),
-}
-
-#[cfg(feature = "_teams")]
-impl AnyShiftItem {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::ShiftItem(_) => ShiftItem::ODATA_TYPE,
-            Self::OpenShiftItem(_) => OpenShiftItem::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`ShiftItem`] (or of an unknown derived type).
-    pub fn as_shift_item(&self) -> Option<&ShiftItem> {
-        match self {
-            Self::ShiftItem(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl Default for AnyShiftItem {
-    fn default() -> Self {
-        Self::ShiftItem(Box::default())
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl From<ShiftItem> for AnyShiftItem {
-    fn from(value: ShiftItem) -> Self {
-        Self::ShiftItem(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl AnyShiftItem {
-    /// The value if it is a [`AnyShiftItem::OpenShiftItem`] variant.
-    pub fn as_open_shift_item(&self) -> Option<&OpenShiftItem> {
-        match self {
-            Self::OpenShiftItem(value) => Some(value),
-            _ => None,
-        }
     }
 }

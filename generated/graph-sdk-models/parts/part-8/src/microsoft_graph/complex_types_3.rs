@@ -11,27 +11,715 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_teams")]
-impl From<OpenShiftItem> for AnyShiftItem {
-    fn from(value: OpenShiftItem) -> Self {
-        Self::OpenShiftItem(Box::new(value))
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl AnyEventMessageDetail {
+    /// The value if it is a [`AnyEventMessageDetail::CallEndedEventMessageDetail`] variant.
+    pub fn as_call_ended_event_message_detail(
+        &self,
+    ) -> Option<&CallEndedEventMessageDetail> {
+        match self {
+            Self::CallEndedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::CallRecordingEventMessageDetail`] variant.
+    pub fn as_call_recording_event_message_detail(
+        &self,
+    ) -> Option<&CallRecordingEventMessageDetail> {
+        match self {
+            Self::CallRecordingEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::CallStartedEventMessageDetail`] variant.
+    pub fn as_call_started_event_message_detail(
+        &self,
+    ) -> Option<&CallStartedEventMessageDetail> {
+        match self {
+            Self::CallStartedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::CallTranscriptEventMessageDetail`] variant.
+    pub fn as_call_transcript_event_message_detail(
+        &self,
+    ) -> Option<&CallTranscriptEventMessageDetail> {
+        match self {
+            Self::CallTranscriptEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelAddedEventMessageDetail`] variant.
+    pub fn as_channel_added_event_message_detail(
+        &self,
+    ) -> Option<&ChannelAddedEventMessageDetail> {
+        match self {
+            Self::ChannelAddedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelDeletedEventMessageDetail`] variant.
+    pub fn as_channel_deleted_event_message_detail(
+        &self,
+    ) -> Option<&ChannelDeletedEventMessageDetail> {
+        match self {
+            Self::ChannelDeletedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelDescriptionUpdatedEventMessageDetail`] variant.
+    pub fn as_channel_description_updated_event_message_detail(
+        &self,
+    ) -> Option<&ChannelDescriptionUpdatedEventMessageDetail> {
+        match self {
+            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelRenamedEventMessageDetail`] variant.
+    pub fn as_channel_renamed_event_message_detail(
+        &self,
+    ) -> Option<&ChannelRenamedEventMessageDetail> {
+        match self {
+            Self::ChannelRenamedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelSetAsFavoriteByDefaultEventMessageDetail`] variant.
+    pub fn as_channel_set_as_favorite_by_default_event_message_detail(
+        &self,
+    ) -> Option<&ChannelSetAsFavoriteByDefaultEventMessageDetail> {
+        match self {
+            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChannelUnsetAsFavoriteByDefaultEventMessageDetail`] variant.
+    pub fn as_channel_unset_as_favorite_by_default_event_message_detail(
+        &self,
+    ) -> Option<&ChannelUnsetAsFavoriteByDefaultEventMessageDetail> {
+        match self {
+            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ChatRenamedEventMessageDetail`] variant.
+    pub fn as_chat_renamed_event_message_detail(
+        &self,
+    ) -> Option<&ChatRenamedEventMessageDetail> {
+        match self {
+            Self::ChatRenamedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::ConversationMemberRoleUpdatedEventMessageDetail`] variant.
+    pub fn as_conversation_member_role_updated_event_message_detail(
+        &self,
+    ) -> Option<&ConversationMemberRoleUpdatedEventMessageDetail> {
+        match self {
+            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MeetingPolicyUpdatedEventMessageDetail`] variant.
+    pub fn as_meeting_policy_updated_event_message_detail(
+        &self,
+    ) -> Option<&MeetingPolicyUpdatedEventMessageDetail> {
+        match self {
+            Self::MeetingPolicyUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MembersAddedEventMessageDetail`] variant.
+    pub fn as_members_added_event_message_detail(
+        &self,
+    ) -> Option<&MembersAddedEventMessageDetail> {
+        match self {
+            Self::MembersAddedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MembersDeletedEventMessageDetail`] variant.
+    pub fn as_members_deleted_event_message_detail(
+        &self,
+    ) -> Option<&MembersDeletedEventMessageDetail> {
+        match self {
+            Self::MembersDeletedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MembersJoinedEventMessageDetail`] variant.
+    pub fn as_members_joined_event_message_detail(
+        &self,
+    ) -> Option<&MembersJoinedEventMessageDetail> {
+        match self {
+            Self::MembersJoinedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MembersLeftEventMessageDetail`] variant.
+    pub fn as_members_left_event_message_detail(
+        &self,
+    ) -> Option<&MembersLeftEventMessageDetail> {
+        match self {
+            Self::MembersLeftEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MessagePinnedEventMessageDetail`] variant.
+    pub fn as_message_pinned_event_message_detail(
+        &self,
+    ) -> Option<&MessagePinnedEventMessageDetail> {
+        match self {
+            Self::MessagePinnedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::MessageUnpinnedEventMessageDetail`] variant.
+    pub fn as_message_unpinned_event_message_detail(
+        &self,
+    ) -> Option<&MessageUnpinnedEventMessageDetail> {
+        match self {
+            Self::MessageUnpinnedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TabUpdatedEventMessageDetail`] variant.
+    pub fn as_tab_updated_event_message_detail(
+        &self,
+    ) -> Option<&TabUpdatedEventMessageDetail> {
+        match self {
+            Self::TabUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamArchivedEventMessageDetail`] variant.
+    pub fn as_team_archived_event_message_detail(
+        &self,
+    ) -> Option<&TeamArchivedEventMessageDetail> {
+        match self {
+            Self::TeamArchivedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamCreatedEventMessageDetail`] variant.
+    pub fn as_team_created_event_message_detail(
+        &self,
+    ) -> Option<&TeamCreatedEventMessageDetail> {
+        match self {
+            Self::TeamCreatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamDescriptionUpdatedEventMessageDetail`] variant.
+    pub fn as_team_description_updated_event_message_detail(
+        &self,
+    ) -> Option<&TeamDescriptionUpdatedEventMessageDetail> {
+        match self {
+            Self::TeamDescriptionUpdatedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamJoiningDisabledEventMessageDetail`] variant.
+    pub fn as_team_joining_disabled_event_message_detail(
+        &self,
+    ) -> Option<&TeamJoiningDisabledEventMessageDetail> {
+        match self {
+            Self::TeamJoiningDisabledEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamJoiningEnabledEventMessageDetail`] variant.
+    pub fn as_team_joining_enabled_event_message_detail(
+        &self,
+    ) -> Option<&TeamJoiningEnabledEventMessageDetail> {
+        match self {
+            Self::TeamJoiningEnabledEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamRenamedEventMessageDetail`] variant.
+    pub fn as_team_renamed_event_message_detail(
+        &self,
+    ) -> Option<&TeamRenamedEventMessageDetail> {
+        match self {
+            Self::TeamRenamedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamUnarchivedEventMessageDetail`] variant.
+    pub fn as_team_unarchived_event_message_detail(
+        &self,
+    ) -> Option<&TeamUnarchivedEventMessageDetail> {
+        match self {
+            Self::TeamUnarchivedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamsAppInstalledEventMessageDetail`] variant.
+    pub fn as_teams_app_installed_event_message_detail(
+        &self,
+    ) -> Option<&TeamsAppInstalledEventMessageDetail> {
+        match self {
+            Self::TeamsAppInstalledEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamsAppRemovedEventMessageDetail`] variant.
+    pub fn as_teams_app_removed_event_message_detail(
+        &self,
+    ) -> Option<&TeamsAppRemovedEventMessageDetail> {
+        match self {
+            Self::TeamsAppRemovedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEventMessageDetail::TeamsAppUpgradedEventMessageDetail`] variant.
+    pub fn as_teams_app_upgraded_event_message_detail(
+        &self,
+    ) -> Option<&TeamsAppUpgradedEventMessageDetail> {
+        match self {
+            Self::TeamsAppUpgradedEventMessageDetail(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(feature = "_teams")]
-impl serde::Serialize for AnyShiftItem {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<CallEndedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: CallEndedEventMessageDetail) -> Self {
+        Self::CallEndedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<CallRecordingEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: CallRecordingEventMessageDetail) -> Self {
+        Self::CallRecordingEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<CallStartedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: CallStartedEventMessageDetail) -> Self {
+        Self::CallStartedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<CallTranscriptEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: CallTranscriptEventMessageDetail) -> Self {
+        Self::CallTranscriptEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ChannelAddedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelAddedEventMessageDetail) -> Self {
+        Self::ChannelAddedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ChannelDeletedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelDeletedEventMessageDetail) -> Self {
+        Self::ChannelDeletedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ChannelDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelDescriptionUpdatedEventMessageDetail) -> Self {
+        Self::ChannelDescriptionUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ChannelRenamedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelRenamedEventMessageDetail) -> Self {
+        Self::ChannelRenamedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ChannelSetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelSetAsFavoriteByDefaultEventMessageDetail) -> Self {
+        Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ChannelUnsetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChannelUnsetAsFavoriteByDefaultEventMessageDetail) -> Self {
+        Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ChatRenamedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ChatRenamedEventMessageDetail) -> Self {
+        Self::ChatRenamedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<ConversationMemberRoleUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: ConversationMemberRoleUpdatedEventMessageDetail) -> Self {
+        Self::ConversationMemberRoleUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<MeetingPolicyUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MeetingPolicyUpdatedEventMessageDetail) -> Self {
+        Self::MeetingPolicyUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<MembersAddedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MembersAddedEventMessageDetail) -> Self {
+        Self::MembersAddedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<MembersDeletedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MembersDeletedEventMessageDetail) -> Self {
+        Self::MembersDeletedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<MembersJoinedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MembersJoinedEventMessageDetail) -> Self {
+        Self::MembersJoinedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<MembersLeftEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MembersLeftEventMessageDetail) -> Self {
+        Self::MembersLeftEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<MessagePinnedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MessagePinnedEventMessageDetail) -> Self {
+        Self::MessagePinnedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<MessageUnpinnedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: MessageUnpinnedEventMessageDetail) -> Self {
+        Self::MessageUnpinnedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TabUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TabUpdatedEventMessageDetail) -> Self {
+        Self::TabUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamArchivedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamArchivedEventMessageDetail) -> Self {
+        Self::TeamArchivedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamCreatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamCreatedEventMessageDetail) -> Self {
+        Self::TeamCreatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamDescriptionUpdatedEventMessageDetail) -> Self {
+        Self::TeamDescriptionUpdatedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamJoiningDisabledEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamJoiningDisabledEventMessageDetail) -> Self {
+        Self::TeamJoiningDisabledEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamJoiningEnabledEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamJoiningEnabledEventMessageDetail) -> Self {
+        Self::TeamJoiningEnabledEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamRenamedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamRenamedEventMessageDetail) -> Self {
+        Self::TeamRenamedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamUnarchivedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamUnarchivedEventMessageDetail) -> Self {
+        Self::TeamUnarchivedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamsAppInstalledEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamsAppInstalledEventMessageDetail) -> Self {
+        Self::TeamsAppInstalledEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamsAppRemovedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamsAppRemovedEventMessageDetail) -> Self {
+        Self::TeamsAppRemovedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl From<TeamsAppUpgradedEventMessageDetail> for AnyEventMessageDetail {
+    fn from(value: TeamsAppUpgradedEventMessageDetail) -> Self {
+        Self::TeamsAppUpgradedEventMessageDetail(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for AnyEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ShiftItem(value) => value.serialize_with_type(serializer, None),
-            Self::OpenShiftItem(value) => {
-                value.serialize_with_type(serializer, Some(OpenShiftItem::ODATA_TYPE))
+            Self::EventMessageDetail(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::CallEndedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CallEndedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::CallRecordingEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CallRecordingEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::CallStartedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CallStartedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::CallTranscriptEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(CallTranscriptEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelAddedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelAddedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelDeletedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelDeletedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelDescriptionUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelRenamedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelRenamedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChannelSetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            ChannelUnsetAsFavoriteByDefaultEventMessageDetail::ODATA_TYPE,
+                        ),
+                    )
+            }
+            Self::ChatRenamedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ChatRenamedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ConversationMemberRoleUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MeetingPolicyUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MeetingPolicyUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MembersAddedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembersAddedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MembersDeletedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembersDeletedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MembersJoinedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembersJoinedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MembersLeftEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MembersLeftEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MessagePinnedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MessagePinnedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::MessageUnpinnedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MessageUnpinnedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TabUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TabUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamArchivedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamArchivedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamCreatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamCreatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamDescriptionUpdatedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamJoiningDisabledEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamJoiningDisabledEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamJoiningEnabledEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamJoiningEnabledEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamRenamedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamRenamedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamUnarchivedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamUnarchivedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamsAppInstalledEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamsAppInstalledEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamsAppRemovedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamsAppRemovedEventMessageDetail::ODATA_TYPE),
+                    )
+            }
+            Self::TeamsAppUpgradedEventMessageDetail(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TeamsAppUpgradedEventMessageDetail::ODATA_TYPE),
+                    )
             }
         }
     }
 }
 
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for AnyShiftItem {
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for AnyEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -40,42 +728,171 @@ impl<'de> serde::Deserialize<'de> for AnyShiftItem {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.openShiftItem" | "graph.openShiftItem" => {
-                serde_json::from_value(value).map(Self::OpenShiftItem)
+            "microsoft.graph.callEndedEventMessageDetail"
+            | "graph.callEndedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::CallEndedEventMessageDetail)
             }
-            _ => serde_json::from_value(value).map(Self::ShiftItem),
+            "microsoft.graph.callRecordingEventMessageDetail"
+            | "graph.callRecordingEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::CallRecordingEventMessageDetail)
+            }
+            "microsoft.graph.callStartedEventMessageDetail"
+            | "graph.callStartedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::CallStartedEventMessageDetail)
+            }
+            "microsoft.graph.callTranscriptEventMessageDetail"
+            | "graph.callTranscriptEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::CallTranscriptEventMessageDetail)
+            }
+            "microsoft.graph.channelAddedEventMessageDetail"
+            | "graph.channelAddedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::ChannelAddedEventMessageDetail)
+            }
+            "microsoft.graph.channelDeletedEventMessageDetail"
+            | "graph.channelDeletedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::ChannelDeletedEventMessageDetail)
+            }
+            "microsoft.graph.channelDescriptionUpdatedEventMessageDetail"
+            | "graph.channelDescriptionUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ChannelDescriptionUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.channelRenamedEventMessageDetail"
+            | "graph.channelRenamedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::ChannelRenamedEventMessageDetail)
+            }
+            "microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail"
+            | "graph.channelSetAsFavoriteByDefaultEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ChannelSetAsFavoriteByDefaultEventMessageDetail)
+            }
+            "microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail"
+            | "graph.channelUnsetAsFavoriteByDefaultEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail)
+            }
+            "microsoft.graph.chatRenamedEventMessageDetail"
+            | "graph.chatRenamedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::ChatRenamedEventMessageDetail)
+            }
+            "microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail"
+            | "graph.conversationMemberRoleUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::ConversationMemberRoleUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.meetingPolicyUpdatedEventMessageDetail"
+            | "graph.meetingPolicyUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::MeetingPolicyUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.membersAddedEventMessageDetail"
+            | "graph.membersAddedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MembersAddedEventMessageDetail)
+            }
+            "microsoft.graph.membersDeletedEventMessageDetail"
+            | "graph.membersDeletedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MembersDeletedEventMessageDetail)
+            }
+            "microsoft.graph.membersJoinedEventMessageDetail"
+            | "graph.membersJoinedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MembersJoinedEventMessageDetail)
+            }
+            "microsoft.graph.membersLeftEventMessageDetail"
+            | "graph.membersLeftEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MembersLeftEventMessageDetail)
+            }
+            "microsoft.graph.messagePinnedEventMessageDetail"
+            | "graph.messagePinnedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::MessagePinnedEventMessageDetail)
+            }
+            "microsoft.graph.messageUnpinnedEventMessageDetail"
+            | "graph.messageUnpinnedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::MessageUnpinnedEventMessageDetail)
+            }
+            "microsoft.graph.tabUpdatedEventMessageDetail"
+            | "graph.tabUpdatedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TabUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.teamArchivedEventMessageDetail"
+            | "graph.teamArchivedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TeamArchivedEventMessageDetail)
+            }
+            "microsoft.graph.teamCreatedEventMessageDetail"
+            | "graph.teamCreatedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TeamCreatedEventMessageDetail)
+            }
+            "microsoft.graph.teamDescriptionUpdatedEventMessageDetail"
+            | "graph.teamDescriptionUpdatedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamDescriptionUpdatedEventMessageDetail)
+            }
+            "microsoft.graph.teamJoiningDisabledEventMessageDetail"
+            | "graph.teamJoiningDisabledEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamJoiningDisabledEventMessageDetail)
+            }
+            "microsoft.graph.teamJoiningEnabledEventMessageDetail"
+            | "graph.teamJoiningEnabledEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamJoiningEnabledEventMessageDetail)
+            }
+            "microsoft.graph.teamRenamedEventMessageDetail"
+            | "graph.teamRenamedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TeamRenamedEventMessageDetail)
+            }
+            "microsoft.graph.teamUnarchivedEventMessageDetail"
+            | "graph.teamUnarchivedEventMessageDetail" => {
+                serde_json::from_value(value).map(Self::TeamUnarchivedEventMessageDetail)
+            }
+            "microsoft.graph.teamsAppInstalledEventMessageDetail"
+            | "graph.teamsAppInstalledEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamsAppInstalledEventMessageDetail)
+            }
+            "microsoft.graph.teamsAppRemovedEventMessageDetail"
+            | "graph.teamsAppRemovedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamsAppRemovedEventMessageDetail)
+            }
+            "microsoft.graph.teamsAppUpgradedEventMessageDetail"
+            | "graph.teamsAppUpgradedEventMessageDetail" => {
+                serde_json::from_value(value)
+                    .map(Self::TeamsAppUpgradedEventMessageDetail)
+            }
+            _ => serde_json::from_value(value).map(Self::EventMessageDetail),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL complex type `microsoft.graph.synchronizationSchedule`.
+#[cfg(feature = "_geo_coordinates")]
+/// CSDL complex type `microsoft.graph.geoCoordinates`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SynchronizationSchedule {
-    /// Property `expiration`: `Edm.DateTimeOffset`.
-    pub expiration: Option<edm::DateTimeOffset>,
-    /// Property `interval`: `Edm.Duration`, not nullable.
-    pub interval: Option<edm::Duration>,
-    /// Property `state`: `microsoft.graph.synchronizationScheduleState`, not nullable.
-    pub state: Option<SynchronizationScheduleState>,
+pub struct GeoCoordinates {
+    /// Property `altitude`: `Edm.Double`.
+    pub altitude: Option<f64>,
+    /// Property `latitude`: `Edm.Double`.
+    pub latitude: Option<f64>,
+    /// Property `longitude`: `Edm.Double`.
+    pub longitude: Option<f64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationSchedule {
+#[cfg(feature = "_geo_coordinates")]
+impl serde::Serialize for GeoCoordinates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationSchedule {
+#[cfg(feature = "_geo_coordinates")]
+impl GeoCoordinates {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSchedule";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.geoCoordinates";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -88,15 +905,15 @@ impl SynchronizationSchedule {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("expiration", &self.expiration);
-        object.property("interval", &self.interval);
-        object.property("state", &self.state);
+        object.property("altitude", &self.altitude);
+        object.property("latitude", &self.latitude);
+        object.property("longitude", &self.longitude);
         object.end()
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
+#[cfg(feature = "_geo_coordinates")]
+impl<'de> serde::Deserialize<'de> for GeoCoordinates {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -104,8 +921,1133 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
+#[cfg(feature = "_geo_coordinates")]
+impl graph_odata_runtime::model::ODataObject for GeoCoordinates {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "altitude" => read_lenient(map, key, &mut self.altitude, extra),
+            "latitude" => read_lenient(map, key, &mut self.latitude, extra),
+            "longitude" => read_lenient(map, key, &mut self.longitude, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_geo_coordinates")]
+impl GeoCoordinates {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_geo_coordinates")]
+/// The properties of [`GeoCoordinates`] by wire name, each a [`Field<GeoCoordinates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GeoCoordinates::set_null`].
+pub enum GeoCoordinatesField {}
+
+#[cfg(feature = "_geo_coordinates")]
+#[allow(non_upper_case_globals)]
+impl GeoCoordinatesField {
+    /// `altitude`
+    pub const Altitude: model::Field<GeoCoordinates> = model::Field::new("altitude");
+    /// `latitude`
+    pub const Latitude: model::Field<GeoCoordinates> = model::Field::new("latitude");
+    /// `longitude`
+    pub const Longitude: model::Field<GeoCoordinates> = model::Field::new("longitude");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GeoCoordinates>] = &[
+        Self::Altitude,
+        Self::Latitude,
+        Self::Longitude,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.groupPeerOutlierRecommendationInsightSettings`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupPeerOutlierRecommendationInsightSettings {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for GroupPeerOutlierRecommendationInsightSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl GroupPeerOutlierRecommendationInsightSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupPeerOutlierRecommendationInsightSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for GroupPeerOutlierRecommendationInsightSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for GroupPeerOutlierRecommendationInsightSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.groupScope`; base type `microsoft.graph.scopeBase`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupScope {
+    /// Property `identity`: `Edm.String`.
+    /// Inherited from `microsoft.graph.scopeBase`.
+    pub identity: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for GroupScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GroupScope {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupScope";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("identity", &self.identity);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for GroupScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for GroupScope {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "identity" => read_lenient(map, key, &mut self.identity, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl GroupScope {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`GroupScope`] by wire name, each a [`Field<GroupScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupScope::set_null`].
+pub enum GroupScopeField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl GroupScopeField {
+    /// `identity`
+    pub const Identity: model::Field<GroupScope> = model::Field::new("identity");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<GroupScope>] = &[Self::Identity];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL complex type `microsoft.graph.idleSessionSignOut`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdleSessionSignOut {
+    /// Property `isEnabled`: `Edm.Boolean`.
+    pub is_enabled: Option<bool>,
+    /// Property `signOutAfterInSeconds`: `Edm.Int64`.
+    pub sign_out_after_in_seconds: Option<i64>,
+    /// Property `warnAfterInSeconds`: `Edm.Int64`.
+    pub warn_after_in_seconds: Option<i64>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for IdleSessionSignOut {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl IdleSessionSignOut {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.idleSessionSignOut";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isEnabled", &self.is_enabled);
+        object.property("signOutAfterInSeconds", &self.sign_out_after_in_seconds);
+        object.property("warnAfterInSeconds", &self.warn_after_in_seconds);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for IdleSessionSignOut {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for IdleSessionSignOut {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "signOutAfterInSeconds" => {
+                read_lenient(map, key, &mut self.sign_out_after_in_seconds, extra)
+            }
+            "warnAfterInSeconds" => {
+                read_lenient(map, key, &mut self.warn_after_in_seconds, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl IdleSessionSignOut {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`IdleSessionSignOut`] by wire name, each a [`Field<IdleSessionSignOut>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdleSessionSignOut::set_null`].
+pub enum IdleSessionSignOutField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl IdleSessionSignOutField {
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<IdleSessionSignOut> = model::Field::new(
+        "isEnabled",
+    );
+    /// `signOutAfterInSeconds`
+    pub const SignOutAfterInSeconds: model::Field<IdleSessionSignOut> = model::Field::new(
+        "signOutAfterInSeconds",
+    );
+    /// `warnAfterInSeconds`
+    pub const WarnAfterInSeconds: model::Field<IdleSessionSignOut> = model::Field::new(
+        "warnAfterInSeconds",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdleSessionSignOut>] = &[
+        Self::IsEnabled,
+        Self::SignOutAfterInSeconds,
+        Self::WarnAfterInSeconds,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL complex type `microsoft.graph.inboundOutboundPolicyConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InboundOutboundPolicyConfiguration {
+    /// Property `inboundAllowed`: `Edm.Boolean`.
+    pub inbound_allowed: Option<bool>,
+    /// Property `outboundAllowed`: `Edm.Boolean`.
+    pub outbound_allowed: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for InboundOutboundPolicyConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl InboundOutboundPolicyConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inboundOutboundPolicyConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("inboundAllowed", &self.inbound_allowed);
+        object.property("outboundAllowed", &self.outbound_allowed);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for InboundOutboundPolicyConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for InboundOutboundPolicyConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "inboundAllowed" => read_lenient(map, key, &mut self.inbound_allowed, extra),
+            "outboundAllowed" => {
+                read_lenient(map, key, &mut self.outbound_allowed, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl InboundOutboundPolicyConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`InboundOutboundPolicyConfiguration`] by wire name, each a [`Field<InboundOutboundPolicyConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InboundOutboundPolicyConfiguration::set_null`].
+pub enum InboundOutboundPolicyConfigurationField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl InboundOutboundPolicyConfigurationField {
+    /// `inboundAllowed`
+    pub const InboundAllowed: model::Field<InboundOutboundPolicyConfiguration> = model::Field::new(
+        "inboundAllowed",
+    );
+    /// `outboundAllowed`
+    pub const OutboundAllowed: model::Field<InboundOutboundPolicyConfiguration> = model::Field::new(
+        "outboundAllowed",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<InboundOutboundPolicyConfiguration>] = &[
+        Self::InboundAllowed,
+        Self::OutboundAllowed,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.includeAllAccountTargetContent`; base type `microsoft.graph.accountTargetContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncludeAllAccountTargetContent {
+    /// Property `type`: `microsoft.graph.accountTargetContentType`.
+    /// Inherited from `microsoft.graph.accountTargetContent`.
+    pub r#type: Option<AccountTargetContentType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IncludeAllAccountTargetContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IncludeAllAccountTargetContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.includeAllAccountTargetContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IncludeAllAccountTargetContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for IncludeAllAccountTargetContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IncludeAllAccountTargetContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`IncludeAllAccountTargetContent`] by wire name, each a [`Field<IncludeAllAccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncludeAllAccountTargetContent::set_null`].
+pub enum IncludeAllAccountTargetContentField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl IncludeAllAccountTargetContentField {
+    /// `type`
+    pub const Type: model::Field<IncludeAllAccountTargetContent> = model::Field::new(
+        "type",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IncludeAllAccountTargetContent>] = &[
+        Self::Type,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.joinMeetingIdMeetingInfo`; base type `microsoft.graph.meetingInfo`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JoinMeetingIdMeetingInfo {
+    /// Property `joinMeetingId`: `Edm.String`, not nullable.
+    pub join_meeting_id: Option<String>,
+    /// Property `passcode`: `Edm.String`.
+    pub passcode: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for JoinMeetingIdMeetingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl JoinMeetingIdMeetingInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.joinMeetingIdMeetingInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("joinMeetingId", &self.join_meeting_id);
+        object.property("passcode", &self.passcode);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for JoinMeetingIdMeetingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for JoinMeetingIdMeetingInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "joinMeetingId" => read_lenient(map, key, &mut self.join_meeting_id, extra),
+            "passcode" => read_lenient(map, key, &mut self.passcode, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl JoinMeetingIdMeetingInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`JoinMeetingIdMeetingInfo`] by wire name, each a [`Field<JoinMeetingIdMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`JoinMeetingIdMeetingInfo::set_null`].
+pub enum JoinMeetingIdMeetingInfoField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl JoinMeetingIdMeetingInfoField {
+    /// `joinMeetingId`
+    pub const JoinMeetingId: model::Field<JoinMeetingIdMeetingInfo> = model::Field::new(
+        "joinMeetingId",
+    );
+    /// `passcode`
+    pub const Passcode: model::Field<JoinMeetingIdMeetingInfo> = model::Field::new(
+        "passcode",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<JoinMeetingIdMeetingInfo>] = &[
+        Self::JoinMeetingId,
+        Self::Passcode,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingAustralia`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingAustralia {
+    /// Property `movieRating`: `microsoft.graph.ratingAustraliaMoviesType`, not nullable.
+    pub movie_rating: Option<RatingAustraliaMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingAustraliaTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingAustraliaTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingAustralia {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingAustralia {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingAustralia";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingAustralia {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingAustralia {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingAustralia {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingAustralia`] by wire name, each a [`Field<MediaContentRatingAustralia>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingAustralia::set_null`].
+pub enum MediaContentRatingAustraliaField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingAustraliaField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingAustralia> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingAustralia> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingAustralia>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.mediaContentRatingNewZealand`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaContentRatingNewZealand {
+    /// Property `movieRating`: `microsoft.graph.ratingNewZealandMoviesType`, not nullable.
+    pub movie_rating: Option<RatingNewZealandMoviesType>,
+    /// Property `tvRating`: `microsoft.graph.ratingNewZealandTelevisionType`, not nullable.
+    pub tv_rating: Option<RatingNewZealandTelevisionType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MediaContentRatingNewZealand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingNewZealand {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingNewZealand";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("movieRating", &self.movie_rating);
+        object.property("tvRating", &self.tv_rating);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MediaContentRatingNewZealand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MediaContentRatingNewZealand {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "movieRating" => read_nullable(map, key, &mut self.movie_rating, extra),
+            "tvRating" => read_nullable(map, key, &mut self.tv_rating, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MediaContentRatingNewZealand {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MediaContentRatingNewZealand`] by wire name, each a [`Field<MediaContentRatingNewZealand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingNewZealand::set_null`].
+pub enum MediaContentRatingNewZealandField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MediaContentRatingNewZealandField {
+    /// `movieRating`
+    pub const MovieRating: model::Field<MediaContentRatingNewZealand> = model::Field::new(
+        "movieRating",
+    );
+    /// `tvRating`
+    pub const TvRating: model::Field<MediaContentRatingNewZealand> = model::Field::new(
+        "tvRating",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MediaContentRatingNewZealand>] = &[
+        Self::MovieRating,
+        Self::TvRating,
+    ];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.meetingInfo`; abstract.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MeetingInfo {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for MeetingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl MeetingInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for MeetingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for MeetingInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// A `microsoft.graph.meetingInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MeetingInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyMeetingInfo {
+    /// The base type itself, or a derived type unknown to this crate.
+    MeetingInfo(Box<MeetingInfo>),
+    /// `microsoft.graph.joinMeetingIdMeetingInfo`
+    JoinMeetingIdMeetingInfo(Box<JoinMeetingIdMeetingInfo>),
+    /// `microsoft.graph.organizerMeetingInfo`
+    OrganizerMeetingInfo(Box<OrganizerMeetingInfo>),
+    /// `microsoft.graph.tokenMeetingInfo`
+    TokenMeetingInfo(Box<TokenMeetingInfo>),
+}
+
+#[cfg(feature = "_communications")]
+impl AnyMeetingInfo {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::MeetingInfo(_) => MeetingInfo::ODATA_TYPE,
+            Self::JoinMeetingIdMeetingInfo(_) => JoinMeetingIdMeetingInfo::ODATA_TYPE,
+            Self::OrganizerMeetingInfo(_) => OrganizerMeetingInfo::ODATA_TYPE,
+            Self::TokenMeetingInfo(_) => TokenMeetingInfo::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`MeetingInfo`] (or of an unknown derived type).
+    pub fn as_meeting_info(&self) -> Option<&MeetingInfo> {
+        match self {
+            Self::MeetingInfo(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl Default for AnyMeetingInfo {
+    fn default() -> Self {
+        Self::MeetingInfo(Box::default())
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<MeetingInfo> for AnyMeetingInfo {
+    fn from(value: MeetingInfo) -> Self {
+        Self::MeetingInfo(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl AnyMeetingInfo {
+    /// The value if it is a [`AnyMeetingInfo::JoinMeetingIdMeetingInfo`] variant.
+    pub fn as_join_meeting_id_meeting_info(&self) -> Option<&JoinMeetingIdMeetingInfo> {
+        match self {
+            Self::JoinMeetingIdMeetingInfo(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyMeetingInfo::OrganizerMeetingInfo`] variant.
+    pub fn as_organizer_meeting_info(&self) -> Option<&OrganizerMeetingInfo> {
+        match self {
+            Self::OrganizerMeetingInfo(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyMeetingInfo::TokenMeetingInfo`] variant.
+    pub fn as_token_meeting_info(&self) -> Option<&TokenMeetingInfo> {
+        match self {
+            Self::TokenMeetingInfo(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<JoinMeetingIdMeetingInfo> for AnyMeetingInfo {
+    fn from(value: JoinMeetingIdMeetingInfo) -> Self {
+        Self::JoinMeetingIdMeetingInfo(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<OrganizerMeetingInfo> for AnyMeetingInfo {
+    fn from(value: OrganizerMeetingInfo) -> Self {
+        Self::OrganizerMeetingInfo(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<TokenMeetingInfo> for AnyMeetingInfo {
+    fn from(value: TokenMeetingInfo) -> Self {
+        Self::TokenMeetingInfo(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for AnyMeetingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::MeetingInfo(value) => value.serialize_with_type(serializer, None),
+            Self::JoinMeetingIdMeetingInfo(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(JoinMeetingIdMeetingInfo::ODATA_TYPE),
+                    )
+            }
+            Self::OrganizerMeetingInfo(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OrganizerMeetingInfo::ODATA_TYPE),
+                    )
+            }
+            Self::TokenMeetingInfo(value) => {
+                value.serialize_with_type(serializer, Some(TokenMeetingInfo::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for AnyMeetingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.joinMeetingIdMeetingInfo"
+            | "graph.joinMeetingIdMeetingInfo" => {
+                serde_json::from_value(value).map(Self::JoinMeetingIdMeetingInfo)
+            }
+            "microsoft.graph.organizerMeetingInfo" | "graph.organizerMeetingInfo" => {
+                serde_json::from_value(value).map(Self::OrganizerMeetingInfo)
+            }
+            "microsoft.graph.tokenMeetingInfo" | "graph.tokenMeetingInfo" => {
+                serde_json::from_value(value).map(Self::TokenMeetingInfo)
+            }
+            _ => serde_json::from_value(value).map(Self::MeetingInfo),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.meetingPolicyUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MeetingPolicyUpdatedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `meetingChatEnabled`: `Edm.Boolean`.
+    pub meeting_chat_enabled: Option<bool>,
+    /// Property `meetingChatId`: `Edm.String`.
+    pub meeting_chat_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for MeetingPolicyUpdatedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MeetingPolicyUpdatedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingPolicyUpdatedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("meetingChatEnabled", &self.meeting_chat_enabled);
+        object.property("meetingChatId", &self.meeting_chat_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for MeetingPolicyUpdatedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for MeetingPolicyUpdatedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -114,8 +2056,1211 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "expiration" => read_lenient(map, key, &mut self.expiration, extra),
-            "interval" => read_lenient(map, key, &mut self.interval, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "meetingChatEnabled" => {
+                read_lenient(map, key, &mut self.meeting_chat_enabled, extra)
+            }
+            "meetingChatId" => read_lenient(map, key, &mut self.meeting_chat_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MeetingPolicyUpdatedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`MeetingPolicyUpdatedEventMessageDetail`] by wire name, each a [`Field<MeetingPolicyUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingPolicyUpdatedEventMessageDetail::set_null`].
+pub enum MeetingPolicyUpdatedEventMessageDetailField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl MeetingPolicyUpdatedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `meetingChatEnabled`
+    pub const MeetingChatEnabled: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
+        "meetingChatEnabled",
+    );
+    /// `meetingChatId`
+    pub const MeetingChatId: model::Field<MeetingPolicyUpdatedEventMessageDetail> = model::Field::new(
+        "meetingChatId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MeetingPolicyUpdatedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::MeetingChatEnabled,
+        Self::MeetingChatId,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.membersAddedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembersAddedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
+    pub members: Option<Vec<TeamworkUserIdentity>>,
+    /// Property `visibleHistoryStartDateTime`: `Edm.DateTimeOffset`.
+    pub visible_history_start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for MembersAddedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MembersAddedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersAddedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("members", &self.members);
+        object
+            .property(
+                "visibleHistoryStartDateTime",
+                &self.visible_history_start_date_time,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for MembersAddedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for MembersAddedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            "visibleHistoryStartDateTime" => {
+                read_lenient(map, key, &mut self.visible_history_start_date_time, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MembersAddedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`MembersAddedEventMessageDetail`] by wire name, each a [`Field<MembersAddedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersAddedEventMessageDetail::set_null`].
+pub enum MembersAddedEventMessageDetailField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl MembersAddedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MembersAddedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `members`
+    pub const Members: model::Field<MembersAddedEventMessageDetail> = model::Field::new(
+        "members",
+    );
+    /// `visibleHistoryStartDateTime`
+    pub const VisibleHistoryStartDateTime: model::Field<
+        MembersAddedEventMessageDetail,
+    > = model::Field::new("visibleHistoryStartDateTime");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembersAddedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::Members,
+        Self::VisibleHistoryStartDateTime,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.membersDeletedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembersDeletedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
+    pub members: Option<Vec<TeamworkUserIdentity>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for MembersDeletedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MembersDeletedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersDeletedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("members", &self.members);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for MembersDeletedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for MembersDeletedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MembersDeletedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`MembersDeletedEventMessageDetail`] by wire name, each a [`Field<MembersDeletedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersDeletedEventMessageDetail::set_null`].
+pub enum MembersDeletedEventMessageDetailField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl MembersDeletedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MembersDeletedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `members`
+    pub const Members: model::Field<MembersDeletedEventMessageDetail> = model::Field::new(
+        "members",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembersDeletedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::Members,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.membersJoinedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembersJoinedEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
+    pub members: Option<Vec<TeamworkUserIdentity>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for MembersJoinedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MembersJoinedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersJoinedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("members", &self.members);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for MembersJoinedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for MembersJoinedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MembersJoinedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`MembersJoinedEventMessageDetail`] by wire name, each a [`Field<MembersJoinedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersJoinedEventMessageDetail::set_null`].
+pub enum MembersJoinedEventMessageDetailField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl MembersJoinedEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MembersJoinedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `members`
+    pub const Members: model::Field<MembersJoinedEventMessageDetail> = model::Field::new(
+        "members",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembersJoinedEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::Members,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.membersLeftEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembersLeftEventMessageDetail {
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Property `members`: `Collection(microsoft.graph.teamworkUserIdentity)`.
+    pub members: Option<Vec<TeamworkUserIdentity>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for MembersLeftEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MembersLeftEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersLeftEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("initiator", &self.initiator);
+        object.property("members", &self.members);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for MembersLeftEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for MembersLeftEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            "members" => read_nullable(map, key, &mut self.members, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MembersLeftEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`MembersLeftEventMessageDetail`] by wire name, each a [`Field<MembersLeftEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersLeftEventMessageDetail::set_null`].
+pub enum MembersLeftEventMessageDetailField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl MembersLeftEventMessageDetailField {
+    /// `initiator`
+    pub const Initiator: model::Field<MembersLeftEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// `members`
+    pub const Members: model::Field<MembersLeftEventMessageDetail> = model::Field::new(
+        "members",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MembersLeftEventMessageDetail>] = &[
+        Self::Initiator,
+        Self::Members,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.messagePinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagePinnedEventMessageDetail {
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for MessagePinnedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MessagePinnedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messagePinnedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for MessagePinnedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for MessagePinnedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MessagePinnedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`MessagePinnedEventMessageDetail`] by wire name, each a [`Field<MessagePinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessagePinnedEventMessageDetail::set_null`].
+pub enum MessagePinnedEventMessageDetailField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl MessagePinnedEventMessageDetailField {
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<MessagePinnedEventMessageDetail> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<MessagePinnedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MessagePinnedEventMessageDetail>] = &[
+        Self::EventDateTime,
+        Self::Initiator,
+    ];
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// CSDL complex type `microsoft.graph.messageUnpinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageUnpinnedEventMessageDetail {
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
+    pub event_date_time: Option<edm::DateTimeOffset>,
+    /// Property `initiator`: `microsoft.graph.identitySet`.
+    pub initiator: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl serde::Serialize for MessageUnpinnedEventMessageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MessageUnpinnedEventMessageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageUnpinnedEventMessageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("eventDateTime", &self.event_date_time);
+        object.property("initiator", &self.initiator);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl<'de> serde::Deserialize<'de> for MessageUnpinnedEventMessageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl graph_odata_runtime::model::ODataObject for MessageUnpinnedEventMessageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
+            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+impl MessageUnpinnedEventMessageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+/// The properties of [`MessageUnpinnedEventMessageDetail`] by wire name, each a [`Field<MessageUnpinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageUnpinnedEventMessageDetail::set_null`].
+pub enum MessageUnpinnedEventMessageDetailField {}
+
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(non_upper_case_globals)]
+impl MessageUnpinnedEventMessageDetailField {
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<MessageUnpinnedEventMessageDetail> = model::Field::new(
+        "eventDateTime",
+    );
+    /// `initiator`
+    pub const Initiator: model::Field<MessageUnpinnedEventMessageDetail> = model::Field::new(
+        "initiator",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MessageUnpinnedEventMessageDetail>] = &[
+        Self::EventDateTime,
+        Self::Initiator,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.noTrainingSetting`; base type `microsoft.graph.trainingSetting`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoTrainingSetting {
+    /// Property `settingType`: `microsoft.graph.trainingSettingType`.
+    /// Inherited from `microsoft.graph.trainingSetting`.
+    pub setting_type: Option<TrainingSettingType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for NoTrainingSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl NoTrainingSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.noTrainingSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("settingType", &self.setting_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for NoTrainingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for NoTrainingSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "settingType" => read_nullable(map, key, &mut self.setting_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl NoTrainingSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`NoTrainingSetting`] by wire name, each a [`Field<NoTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoTrainingSetting::set_null`].
+pub enum NoTrainingSettingField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl NoTrainingSettingField {
+    /// `settingType`
+    pub const SettingType: model::Field<NoTrainingSetting> = model::Field::new(
+        "settingType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NoTrainingSetting>] = &[Self::SettingType];
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.organizerMeetingInfo`; base type `microsoft.graph.meetingInfo`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrganizerMeetingInfo {
+    /// Property `organizer`: `microsoft.graph.identitySet`, not nullable.
+    pub organizer: Option<AnyIdentitySet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for OrganizerMeetingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl OrganizerMeetingInfo {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizerMeetingInfo";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("organizer", &self.organizer);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for OrganizerMeetingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for OrganizerMeetingInfo {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "organizer" => read_nullable(map, key, &mut self.organizer, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl OrganizerMeetingInfo {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// The properties of [`OrganizerMeetingInfo`] by wire name, each a [`Field<OrganizerMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizerMeetingInfo::set_null`].
+pub enum OrganizerMeetingInfoField {}
+
+#[cfg(feature = "_communications")]
+#[allow(non_upper_case_globals)]
+impl OrganizerMeetingInfoField {
+    /// `organizer`
+    pub const Organizer: model::Field<OrganizerMeetingInfo> = model::Field::new(
+        "organizer",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<OrganizerMeetingInfo>] = &[Self::Organizer];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL complex type `microsoft.graph.packageAccessEntity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PackageAccessEntity {
+    /// Property `resourceId`: `Edm.String`, not nullable.
+    pub resource_id: Option<String>,
+    /// Property `resourceType`: `microsoft.graph.accessEntityType`, not nullable.
+    pub resource_type: Option<AccessEntityType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for PackageAccessEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl PackageAccessEntity {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.packageAccessEntity";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("resourceId", &self.resource_id);
+        object.property("resourceType", &self.resource_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for PackageAccessEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for PackageAccessEntity {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
+            "resourceType" => read_nullable(map, key, &mut self.resource_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl PackageAccessEntity {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`PackageAccessEntity`] by wire name, each a [`Field<PackageAccessEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PackageAccessEntity::set_null`].
+pub enum PackageAccessEntityField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl PackageAccessEntityField {
+    /// `resourceId`
+    pub const ResourceId: model::Field<PackageAccessEntity> = model::Field::new(
+        "resourceId",
+    );
+    /// `resourceType`
+    pub const ResourceType: model::Field<PackageAccessEntity> = model::Field::new(
+        "resourceType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PackageAccessEntity>] = &[
+        Self::ResourceId,
+        Self::ResourceType,
+    ];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL complex type `microsoft.graph.packageElementDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PackageElementDetail {
+    /// Property `elements`: `Collection(microsoft.graph.packageElement)`, not nullable.
+    pub elements: Option<Vec<PackageElement>>,
+    /// Property `elementType`: `Edm.String`.
+    pub element_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for PackageElementDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl PackageElementDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.packageElementDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("elements", &self.elements);
+        object.property("elementType", &self.element_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for PackageElementDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for PackageElementDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "elements" => read_nullable(map, key, &mut self.elements, extra),
+            "elementType" => read_lenient(map, key, &mut self.element_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl PackageElementDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`PackageElementDetail`] by wire name, each a [`Field<PackageElementDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PackageElementDetail::set_null`].
+pub enum PackageElementDetailField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl PackageElementDetailField {
+    /// `elements`
+    pub const Elements: model::Field<PackageElementDetail> = model::Field::new(
+        "elements",
+    );
+    /// `elementType`
+    pub const ElementType: model::Field<PackageElementDetail> = model::Field::new(
+        "elementType",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<PackageElementDetail>] = &[
+        Self::Elements,
+        Self::ElementType,
+    ];
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+/// CSDL complex type `microsoft.graph.passwordCredentialConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasswordCredentialConfiguration {
+    /// Property `excludeActors`: `microsoft.graph.appManagementPolicyActorExemptions`.
+    pub exclude_actors: Option<AppManagementPolicyActorExemptions>,
+    /// Property `maxLifetime`: `Edm.Duration`.
+    pub max_lifetime: Option<edm::Duration>,
+    /// Property `restrictForAppsCreatedAfterDateTime`: `Edm.DateTimeOffset`.
+    pub restrict_for_apps_created_after_date_time: Option<edm::DateTimeOffset>,
+    /// Property `restrictionType`: `microsoft.graph.appCredentialRestrictionType`.
+    pub restriction_type: Option<AppCredentialRestrictionType>,
+    /// Property `state`: `microsoft.graph.appManagementRestrictionState`, not nullable.
+    pub state: Option<AppManagementRestrictionState>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl serde::Serialize for PasswordCredentialConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl PasswordCredentialConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredentialConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("excludeActors", &self.exclude_actors);
+        object.property("maxLifetime", &self.max_lifetime);
+        object
+            .property(
+                "restrictForAppsCreatedAfterDateTime",
+                &self.restrict_for_apps_created_after_date_time,
+            );
+        object.property("restrictionType", &self.restriction_type);
+        object.property("state", &self.state);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl<'de> serde::Deserialize<'de> for PasswordCredentialConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_app_credential_restriction_type")]
+impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "excludeActors" => read_nullable(map, key, &mut self.exclude_actors, extra),
+            "maxLifetime" => read_lenient(map, key, &mut self.max_lifetime, extra),
+            "restrictForAppsCreatedAfterDateTime" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.restrict_for_apps_created_after_date_time,
+                    extra,
+                )
+            }
+            "restrictionType" => {
+                read_nullable(map, key, &mut self.restriction_type, extra)
+            }
             "state" => read_nullable(map, key, &mut self.state, extra),
             _ => Ok(false),
         }
@@ -127,8 +3272,8 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-impl SynchronizationSchedule {
+#[cfg(feature = "_app_credential_restriction_type")]
+impl PasswordCredentialConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -138,56 +3283,70 @@ impl SynchronizationSchedule {
     }
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`SynchronizationSchedule`] by wire name, each a [`Field<SynchronizationSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
-pub enum SynchronizationScheduleField {}
+#[cfg(feature = "_app_credential_restriction_type")]
+/// The properties of [`PasswordCredentialConfiguration`] by wire name, each a [`Field<PasswordCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredentialConfiguration::set_null`].
+pub enum PasswordCredentialConfigurationField {}
 
-#[cfg(feature = "_bulk_operation")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
-impl SynchronizationScheduleField {
-    /// `expiration`
-    pub const Expiration: model::Field<SynchronizationSchedule> = model::Field::new(
-        "expiration",
+impl PasswordCredentialConfigurationField {
+    /// `excludeActors`
+    pub const ExcludeActors: model::Field<PasswordCredentialConfiguration> = model::Field::new(
+        "excludeActors",
     );
-    /// `interval`
-    pub const Interval: model::Field<SynchronizationSchedule> = model::Field::new(
-        "interval",
+    /// `maxLifetime`
+    pub const MaxLifetime: model::Field<PasswordCredentialConfiguration> = model::Field::new(
+        "maxLifetime",
+    );
+    /// `restrictForAppsCreatedAfterDateTime`
+    pub const RestrictForAppsCreatedAfterDateTime: model::Field<
+        PasswordCredentialConfiguration,
+    > = model::Field::new("restrictForAppsCreatedAfterDateTime");
+    /// `restrictionType`
+    pub const RestrictionType: model::Field<PasswordCredentialConfiguration> = model::Field::new(
+        "restrictionType",
     );
     /// `state`
-    pub const State: model::Field<SynchronizationSchedule> = model::Field::new("state");
+    pub const State: model::Field<PasswordCredentialConfiguration> = model::Field::new(
+        "state",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SynchronizationSchedule>] = &[
-        Self::Expiration,
-        Self::Interval,
+    pub const ALL: &'static [model::Field<PasswordCredentialConfiguration>] = &[
+        Self::ExcludeActors,
+        Self::MaxLifetime,
+        Self::RestrictForAppsCreatedAfterDateTime,
+        Self::RestrictionType,
         Self::State,
     ];
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.tabUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.payloadDetail`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TabUpdatedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `tabId`: `Edm.String`.
-    pub tab_id: Option<String>,
+pub struct PayloadDetail {
+    /// Property `coachmarks`: `Collection(microsoft.graph.payloadCoachmark)`.
+    pub coachmarks: Option<Vec<PayloadCoachmark>>,
+    /// Property `content`: `Edm.String`.
+    pub content: Option<String>,
+    /// Property `phishingUrl`: `Edm.String`.
+    pub phishing_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TabUpdatedEventMessageDetail {
+#[cfg(feature = "_security")]
+impl serde::Serialize for PayloadDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TabUpdatedEventMessageDetail {
+#[cfg(feature = "_security")]
+impl PayloadDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.tabUpdatedEventMessageDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.payloadDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -200,14 +3359,15 @@ impl TabUpdatedEventMessageDetail {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("initiator", &self.initiator);
-        object.property("tabId", &self.tab_id);
+        object.property("coachmarks", &self.coachmarks);
+        object.property("content", &self.content);
+        object.property("phishingUrl", &self.phishing_url);
         object.end()
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TabUpdatedEventMessageDetail {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for PayloadDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -215,8 +3375,8 @@ impl<'de> serde::Deserialize<'de> for TabUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TabUpdatedEventMessageDetail {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for PayloadDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -225,8 +3385,9 @@ impl graph_odata_runtime::model::ODataObject for TabUpdatedEventMessageDetail {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "tabId" => read_lenient(map, key, &mut self.tab_id, extra),
+            "coachmarks" => read_nullable(map, key, &mut self.coachmarks, extra),
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "phishingUrl" => read_lenient(map, key, &mut self.phishing_url, extra),
             _ => Ok(false),
         }
     }
@@ -237,8 +3398,8 @@ impl graph_odata_runtime::model::ODataObject for TabUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TabUpdatedEventMessageDetail {
+#[cfg(feature = "_security")]
+impl PayloadDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -248,2425 +3409,78 @@ impl TabUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TabUpdatedEventMessageDetail`] by wire name, each a [`Field<TabUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TabUpdatedEventMessageDetail::set_null`].
-pub enum TabUpdatedEventMessageDetailField {}
+#[cfg(feature = "_security")]
+/// The properties of [`PayloadDetail`] by wire name, each a [`Field<PayloadDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PayloadDetail::set_null`].
+pub enum PayloadDetailField {}
 
-#[cfg(feature = "_call_ended_event_message_detail")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl TabUpdatedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TabUpdatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `tabId`
-    pub const TabId: model::Field<TabUpdatedEventMessageDetail> = model::Field::new(
-        "tabId",
+impl PayloadDetailField {
+    /// `coachmarks`
+    pub const Coachmarks: model::Field<PayloadDetail> = model::Field::new("coachmarks");
+    /// `content`
+    pub const Content: model::Field<PayloadDetail> = model::Field::new("content");
+    /// `phishingUrl`
+    pub const PhishingUrl: model::Field<PayloadDetail> = model::Field::new(
+        "phishingUrl",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TabUpdatedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TabId,
+    pub const ALL: &'static [model::Field<PayloadDetail>] = &[
+        Self::Coachmarks,
+        Self::Content,
+        Self::PhishingUrl,
     ];
 }
 
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamArchivedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamArchivedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamId`: `Edm.String`.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamArchivedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamArchivedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamArchivedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamArchivedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamArchivedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamArchivedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamArchivedEventMessageDetail`] by wire name, each a [`Field<TeamArchivedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamArchivedEventMessageDetail::set_null`].
-pub enum TeamArchivedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamArchivedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamArchivedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamId`
-    pub const TeamId: model::Field<TeamArchivedEventMessageDetail> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamArchivedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamCreatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamCreatedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamDescription`: `Edm.String`.
-    pub team_description: Option<String>,
-    /// Property `teamDisplayName`: `Edm.String`.
-    pub team_display_name: Option<String>,
-    /// Property `teamId`: `Edm.String`.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamCreatedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamCreatedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamCreatedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamDescription", &self.team_description);
-        object.property("teamDisplayName", &self.team_display_name);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamCreatedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamCreatedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamDescription" => {
-                read_lenient(map, key, &mut self.team_description, extra)
-            }
-            "teamDisplayName" => {
-                read_lenient(map, key, &mut self.team_display_name, extra)
-            }
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamCreatedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamCreatedEventMessageDetail`] by wire name, each a [`Field<TeamCreatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamCreatedEventMessageDetail::set_null`].
-pub enum TeamCreatedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamCreatedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamCreatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamDescription`
-    pub const TeamDescription: model::Field<TeamCreatedEventMessageDetail> = model::Field::new(
-        "teamDescription",
-    );
-    /// `teamDisplayName`
-    pub const TeamDisplayName: model::Field<TeamCreatedEventMessageDetail> = model::Field::new(
-        "teamDisplayName",
-    );
-    /// `teamId`
-    pub const TeamId: model::Field<TeamCreatedEventMessageDetail> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamCreatedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamDescription,
-        Self::TeamDisplayName,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamDescriptionUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamDescriptionUpdatedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamDescription`: `Edm.String`.
-    pub team_description: Option<String>,
-    /// Property `teamId`: `Edm.String`.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamDescriptionUpdatedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamDescriptionUpdatedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamDescriptionUpdatedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamDescription", &self.team_description);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamDescriptionUpdatedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject
-for TeamDescriptionUpdatedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamDescription" => {
-                read_lenient(map, key, &mut self.team_description, extra)
-            }
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamDescriptionUpdatedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamDescriptionUpdatedEventMessageDetail`] by wire name, each a [`Field<TeamDescriptionUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamDescriptionUpdatedEventMessageDetail::set_null`].
-pub enum TeamDescriptionUpdatedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamDescriptionUpdatedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamDescriptionUpdatedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamDescription`
-    pub const TeamDescription: model::Field<TeamDescriptionUpdatedEventMessageDetail> = model::Field::new(
-        "teamDescription",
-    );
-    /// `teamId`
-    pub const TeamId: model::Field<TeamDescriptionUpdatedEventMessageDetail> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamDescriptionUpdatedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamDescription,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamJoiningDisabledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamJoiningDisabledEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamId`: `Edm.String`.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamJoiningDisabledEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamJoiningDisabledEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamJoiningDisabledEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamJoiningDisabledEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamJoiningDisabledEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamJoiningDisabledEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamJoiningDisabledEventMessageDetail`] by wire name, each a [`Field<TeamJoiningDisabledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamJoiningDisabledEventMessageDetail::set_null`].
-pub enum TeamJoiningDisabledEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamJoiningDisabledEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamJoiningDisabledEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamId`
-    pub const TeamId: model::Field<TeamJoiningDisabledEventMessageDetail> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamJoiningDisabledEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamJoiningEnabledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamJoiningEnabledEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamId`: `Edm.String`.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamJoiningEnabledEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamJoiningEnabledEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamJoiningEnabledEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamJoiningEnabledEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamJoiningEnabledEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamJoiningEnabledEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamJoiningEnabledEventMessageDetail`] by wire name, each a [`Field<TeamJoiningEnabledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamJoiningEnabledEventMessageDetail::set_null`].
-pub enum TeamJoiningEnabledEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamJoiningEnabledEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamJoiningEnabledEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamId`
-    pub const TeamId: model::Field<TeamJoiningEnabledEventMessageDetail> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamJoiningEnabledEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamRenamedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamDisplayName`: `Edm.String`.
-    pub team_display_name: Option<String>,
-    /// Property `teamId`: `Edm.String`.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamRenamedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamRenamedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamRenamedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamDisplayName", &self.team_display_name);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamRenamedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamRenamedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamDisplayName" => {
-                read_lenient(map, key, &mut self.team_display_name, extra)
-            }
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamRenamedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamRenamedEventMessageDetail`] by wire name, each a [`Field<TeamRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamRenamedEventMessageDetail::set_null`].
-pub enum TeamRenamedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamRenamedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamRenamedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamDisplayName`
-    pub const TeamDisplayName: model::Field<TeamRenamedEventMessageDetail> = model::Field::new(
-        "teamDisplayName",
-    );
-    /// `teamId`
-    pub const TeamId: model::Field<TeamRenamedEventMessageDetail> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamRenamedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamDisplayName,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamUnarchivedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamUnarchivedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamId`: `Edm.String`.
-    pub team_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamUnarchivedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamUnarchivedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamUnarchivedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamId", &self.team_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamUnarchivedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamUnarchivedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamId" => read_lenient(map, key, &mut self.team_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamUnarchivedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamUnarchivedEventMessageDetail`] by wire name, each a [`Field<TeamUnarchivedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamUnarchivedEventMessageDetail::set_null`].
-pub enum TeamUnarchivedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamUnarchivedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamUnarchivedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamId`
-    pub const TeamId: model::Field<TeamUnarchivedEventMessageDetail> = model::Field::new(
-        "teamId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamUnarchivedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamId,
-    ];
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// CSDL complex type `microsoft.graph.teamsAppAuthorization`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsAppAuthorization {
-    /// Property `clientAppId`: `Edm.String`.
-    pub client_app_id: Option<String>,
-    /// Property `requiredPermissionSet`: `microsoft.graph.teamsAppPermissionSet`.
-    pub required_permission_set: Option<TeamsAppPermissionSet>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl serde::Serialize for TeamsAppAuthorization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppAuthorization {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppAuthorization";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("clientAppId", &self.client_app_id);
-        object.property("requiredPermissionSet", &self.required_permission_set);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl<'de> serde::Deserialize<'de> for TeamsAppAuthorization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl graph_odata_runtime::model::ODataObject for TeamsAppAuthorization {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "clientAppId" => read_lenient(map, key, &mut self.client_app_id, extra),
-            "requiredPermissionSet" => {
-                read_nullable(map, key, &mut self.required_permission_set, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-impl TeamsAppAuthorization {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams_app_authorization")]
-/// The properties of [`TeamsAppAuthorization`] by wire name, each a [`Field<TeamsAppAuthorization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppAuthorization::set_null`].
-pub enum TeamsAppAuthorizationField {}
-
-#[cfg(feature = "_teams_app_authorization")]
-#[allow(non_upper_case_globals)]
-impl TeamsAppAuthorizationField {
-    /// `clientAppId`
-    pub const ClientAppId: model::Field<TeamsAppAuthorization> = model::Field::new(
-        "clientAppId",
-    );
-    /// `requiredPermissionSet`
-    pub const RequiredPermissionSet: model::Field<TeamsAppAuthorization> = model::Field::new(
-        "requiredPermissionSet",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsAppAuthorization>] = &[
-        Self::ClientAppId,
-        Self::RequiredPermissionSet,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamsAppInstalledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsAppInstalledEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamsAppDisplayName`: `Edm.String`.
-    pub teams_app_display_name: Option<String>,
-    /// Property `teamsAppId`: `Edm.String`.
-    pub teams_app_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamsAppInstalledEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamsAppInstalledEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppInstalledEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamsAppDisplayName", &self.teams_app_display_name);
-        object.property("teamsAppId", &self.teams_app_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamsAppInstalledEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamsAppInstalledEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamsAppDisplayName" => {
-                read_lenient(map, key, &mut self.teams_app_display_name, extra)
-            }
-            "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamsAppInstalledEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamsAppInstalledEventMessageDetail`] by wire name, each a [`Field<TeamsAppInstalledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppInstalledEventMessageDetail::set_null`].
-pub enum TeamsAppInstalledEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamsAppInstalledEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamsAppInstalledEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamsAppDisplayName`
-    pub const TeamsAppDisplayName: model::Field<TeamsAppInstalledEventMessageDetail> = model::Field::new(
-        "teamsAppDisplayName",
-    );
-    /// `teamsAppId`
-    pub const TeamsAppId: model::Field<TeamsAppInstalledEventMessageDetail> = model::Field::new(
-        "teamsAppId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsAppInstalledEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamsAppDisplayName,
-        Self::TeamsAppId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamsAppRemovedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsAppRemovedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamsAppDisplayName`: `Edm.String`.
-    pub teams_app_display_name: Option<String>,
-    /// Property `teamsAppId`: `Edm.String`.
-    pub teams_app_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamsAppRemovedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamsAppRemovedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppRemovedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamsAppDisplayName", &self.teams_app_display_name);
-        object.property("teamsAppId", &self.teams_app_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamsAppRemovedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamsAppRemovedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamsAppDisplayName" => {
-                read_lenient(map, key, &mut self.teams_app_display_name, extra)
-            }
-            "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamsAppRemovedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamsAppRemovedEventMessageDetail`] by wire name, each a [`Field<TeamsAppRemovedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppRemovedEventMessageDetail::set_null`].
-pub enum TeamsAppRemovedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamsAppRemovedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamsAppRemovedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamsAppDisplayName`
-    pub const TeamsAppDisplayName: model::Field<TeamsAppRemovedEventMessageDetail> = model::Field::new(
-        "teamsAppDisplayName",
-    );
-    /// `teamsAppId`
-    pub const TeamsAppId: model::Field<TeamsAppRemovedEventMessageDetail> = model::Field::new(
-        "teamsAppId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsAppRemovedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamsAppDisplayName,
-        Self::TeamsAppId,
-    ];
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// CSDL complex type `microsoft.graph.teamsAppUpgradedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsAppUpgradedEventMessageDetail {
-    /// Property `initiator`: `microsoft.graph.identitySet`.
-    pub initiator: Option<AnyIdentitySet>,
-    /// Property `teamsAppDisplayName`: `Edm.String`.
-    pub teams_app_display_name: Option<String>,
-    /// Property `teamsAppId`: `Edm.String`.
-    pub teams_app_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl serde::Serialize for TeamsAppUpgradedEventMessageDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamsAppUpgradedEventMessageDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppUpgradedEventMessageDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("initiator", &self.initiator);
-        object.property("teamsAppDisplayName", &self.teams_app_display_name);
-        object.property("teamsAppId", &self.teams_app_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl<'de> serde::Deserialize<'de> for TeamsAppUpgradedEventMessageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl graph_odata_runtime::model::ODataObject for TeamsAppUpgradedEventMessageDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "initiator" => read_nullable(map, key, &mut self.initiator, extra),
-            "teamsAppDisplayName" => {
-                read_lenient(map, key, &mut self.teams_app_display_name, extra)
-            }
-            "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-impl TeamsAppUpgradedEventMessageDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-/// The properties of [`TeamsAppUpgradedEventMessageDetail`] by wire name, each a [`Field<TeamsAppUpgradedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppUpgradedEventMessageDetail::set_null`].
-pub enum TeamsAppUpgradedEventMessageDetailField {}
-
-#[cfg(feature = "_call_ended_event_message_detail")]
-#[allow(non_upper_case_globals)]
-impl TeamsAppUpgradedEventMessageDetailField {
-    /// `initiator`
-    pub const Initiator: model::Field<TeamsAppUpgradedEventMessageDetail> = model::Field::new(
-        "initiator",
-    );
-    /// `teamsAppDisplayName`
-    pub const TeamsAppDisplayName: model::Field<TeamsAppUpgradedEventMessageDetail> = model::Field::new(
-        "teamsAppDisplayName",
-    );
-    /// `teamsAppId`
-    pub const TeamsAppId: model::Field<TeamsAppUpgradedEventMessageDetail> = model::Field::new(
-        "teamsAppId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsAppUpgradedEventMessageDetail>] = &[
-        Self::Initiator,
-        Self::TeamsAppDisplayName,
-        Self::TeamsAppId,
-    ];
-}
-
-#[cfg(feature = "_assigned_license")]
-/// CSDL complex type `microsoft.graph.timeZoneBase`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimeZoneBase {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_assigned_license")]
-impl serde::Serialize for TimeZoneBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-impl TimeZoneBase {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneBase";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-impl<'de> serde::Deserialize<'de> for TimeZoneBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-impl TimeZoneBase {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-/// The properties of [`TimeZoneBase`] by wire name, each a [`Field<TimeZoneBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneBase::set_null`].
-pub enum TimeZoneBaseField {}
-
-#[cfg(feature = "_assigned_license")]
-#[allow(non_upper_case_globals)]
-impl TimeZoneBaseField {
-    /// `name`
-    pub const Name: model::Field<TimeZoneBase> = model::Field::new("name");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimeZoneBase>] = &[Self::Name];
-}
-
-#[cfg(feature = "_assigned_license")]
-/// A `microsoft.graph.timeZoneBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TimeZoneBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_security")]
+/// A `microsoft.graph.payloadDetail` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PayloadDetail`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyTimeZoneBase {
+pub enum AnyPayloadDetail {
     /// The base type itself, or a derived type unknown to this crate.
-    TimeZoneBase(Box<TimeZoneBase>),
-    /// `microsoft.graph.customTimeZone`
-    CustomTimeZone(Box<CustomTimeZone>),
+    PayloadDetail(Box<PayloadDetail>),
+    /// `microsoft.graph.emailPayloadDetail`
+    EmailPayloadDetail(Box<EmailPayloadDetail>),
 }
 
-#[cfg(feature = "_assigned_license")]
-impl AnyTimeZoneBase {
+#[cfg(feature = "_security")]
+impl AnyPayloadDetail {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::TimeZoneBase(_) => TimeZoneBase::ODATA_TYPE,
-            Self::CustomTimeZone(_) => CustomTimeZone::ODATA_TYPE,
+            Self::PayloadDetail(_) => PayloadDetail::ODATA_TYPE,
+            Self::EmailPayloadDetail(_) => EmailPayloadDetail::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`TimeZoneBase`] (or of an unknown derived type).
-    pub fn as_time_zone_base(&self) -> Option<&TimeZoneBase> {
+    /// The value if it is a plain [`PayloadDetail`] (or of an unknown derived type).
+    pub fn as_payload_detail(&self) -> Option<&PayloadDetail> {
         match self {
-            Self::TimeZoneBase(value) => Some(value),
+            Self::PayloadDetail(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl Default for AnyTimeZoneBase {
+#[cfg(feature = "_security")]
+impl Default for AnyPayloadDetail {
     fn default() -> Self {
-        Self::TimeZoneBase(Box::default())
+        Self::PayloadDetail(Box::default())
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl From<TimeZoneBase> for AnyTimeZoneBase {
-    fn from(value: TimeZoneBase) -> Self {
-        Self::TimeZoneBase(Box::new(value))
+#[cfg(feature = "_security")]
+impl From<PayloadDetail> for AnyPayloadDetail {
+    fn from(value: PayloadDetail) -> Self {
+        Self::PayloadDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_license")]
-impl AnyTimeZoneBase {
-    /// The value if it is a [`AnyTimeZoneBase::CustomTimeZone`] variant.
-    pub fn as_custom_time_zone(&self) -> Option<&CustomTimeZone> {
+#[cfg(feature = "_security")]
+impl AnyPayloadDetail {
+    /// The value if it is a [`AnyPayloadDetail::EmailPayloadDetail`] variant.
+    pub fn as_email_payload_detail(&self) -> Option<&EmailPayloadDetail> {
         match self {
-            Self::CustomTimeZone(value) => Some(value),
+            Self::EmailPayloadDetail(value) => Some(value),
             _ => None,
         }
     }
-}
-
-#[cfg(feature = "_assigned_license")]
-impl From<CustomTimeZone> for AnyTimeZoneBase {
-    fn from(value: CustomTimeZone) -> Self {
-        Self::CustomTimeZone(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-impl serde::Serialize for AnyTimeZoneBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::TimeZoneBase(value) => value.serialize_with_type(serializer, None),
-            Self::CustomTimeZone(value) => {
-                value.serialize_with_type(serializer, Some(CustomTimeZone::ODATA_TYPE))
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_assigned_license")]
-impl<'de> serde::Deserialize<'de> for AnyTimeZoneBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.customTimeZone" | "graph.customTimeZone" => {
-                serde_json::from_value(value).map(Self::CustomTimeZone)
-            }
-            _ => serde_json::from_value(value).map(Self::TimeZoneBase),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL complex type `microsoft.graph.userFlowApiConnectorConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserFlowApiConnectorConfiguration {
-    /// Navigation property `postAttributeCollection`: `microsoft.graph.identityApiConnector`, contained; present when expanded (`$expand`).
-    pub post_attribute_collection: Option<IdentityApiConnector>,
-    /// Navigation property `postFederationSignup`: `microsoft.graph.identityApiConnector`, contained; present when expanded (`$expand`).
-    pub post_federation_signup: Option<IdentityApiConnector>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for UserFlowApiConnectorConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl UserFlowApiConnectorConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowApiConnectorConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("postAttributeCollection", &self.post_attribute_collection);
-        object.property("postFederationSignup", &self.post_federation_signup);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for UserFlowApiConnectorConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for UserFlowApiConnectorConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "postAttributeCollection" => {
-                read_nullable(map, key, &mut self.post_attribute_collection, extra)
-            }
-            "postFederationSignup" => {
-                read_nullable(map, key, &mut self.post_federation_signup, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl UserFlowApiConnectorConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`UserFlowApiConnectorConfiguration`] by wire name, each a [`Field<UserFlowApiConnectorConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowApiConnectorConfiguration::set_null`].
-pub enum UserFlowApiConnectorConfigurationField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl UserFlowApiConnectorConfigurationField {
-    /// `postAttributeCollection`
-    pub const PostAttributeCollection: model::Field<UserFlowApiConnectorConfiguration> = model::Field::new(
-        "postAttributeCollection",
-    );
-    /// `postFederationSignup`
-    pub const PostFederationSignup: model::Field<UserFlowApiConnectorConfiguration> = model::Field::new(
-        "postFederationSignup",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserFlowApiConnectorConfiguration>] = &[
-        Self::PostAttributeCollection,
-        Self::PostFederationSignup,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.userLastSignInRecommendationInsightSetting`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserLastSignInRecommendationInsightSetting {
-    /// Property `recommendationLookBackDuration`: `Edm.Duration`.
-    pub recommendation_look_back_duration: Option<edm::Duration>,
-    /// Property `signInScope`: `microsoft.graph.userSignInRecommendationScope`.
-    pub sign_in_scope: Option<UserSignInRecommendationScope>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for UserLastSignInRecommendationInsightSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl UserLastSignInRecommendationInsightSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userLastSignInRecommendationInsightSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "recommendationLookBackDuration",
-                &self.recommendation_look_back_duration,
-            );
-        object.property("signInScope", &self.sign_in_scope);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for UserLastSignInRecommendationInsightSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject
-for UserLastSignInRecommendationInsightSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "recommendationLookBackDuration" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.recommendation_look_back_duration,
-                    extra,
-                )
-            }
-            "signInScope" => read_nullable(map, key, &mut self.sign_in_scope, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl UserLastSignInRecommendationInsightSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`UserLastSignInRecommendationInsightSetting`] by wire name, each a [`Field<UserLastSignInRecommendationInsightSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserLastSignInRecommendationInsightSetting::set_null`].
-pub enum UserLastSignInRecommendationInsightSettingField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl UserLastSignInRecommendationInsightSettingField {
-    /// `recommendationLookBackDuration`
-    pub const RecommendationLookBackDuration: model::Field<
-        UserLastSignInRecommendationInsightSetting,
-    > = model::Field::new("recommendationLookBackDuration");
-    /// `signInScope`
-    pub const SignInScope: model::Field<UserLastSignInRecommendationInsightSetting> = model::Field::new(
-        "signInScope",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserLastSignInRecommendationInsightSetting>] = &[
-        Self::RecommendationLookBackDuration,
-        Self::SignInScope,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.validatingDomains`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ValidatingDomains {
-    /// Property `rootDomains`: `microsoft.graph.rootDomains`, not nullable.
-    pub root_domains: Option<RootDomains>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for ValidatingDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl ValidatingDomains {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.validatingDomains";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("rootDomains", &self.root_domains);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for ValidatingDomains {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject for ValidatingDomains {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "rootDomains" => read_nullable(map, key, &mut self.root_domains, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl ValidatingDomains {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`ValidatingDomains`] by wire name, each a [`Field<ValidatingDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ValidatingDomains::set_null`].
-pub enum ValidatingDomainsField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl ValidatingDomainsField {
-    /// `rootDomains`
-    pub const RootDomains: model::Field<ValidatingDomains> = model::Field::new(
-        "rootDomains",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ValidatingDomains>] = &[Self::RootDomains];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL complex type `microsoft.graph.virtualEventSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VirtualEventSettings {
-    /// Property `isAttendeeEmailNotificationEnabled`: `Edm.Boolean`.
-    pub is_attendee_email_notification_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for VirtualEventSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl VirtualEventSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "isAttendeeEmailNotificationEnabled",
-                &self.is_attendee_email_notification_enabled,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for VirtualEventSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for VirtualEventSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isAttendeeEmailNotificationEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_attendee_email_notification_enabled,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl VirtualEventSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`VirtualEventSettings`] by wire name, each a [`Field<VirtualEventSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventSettings::set_null`].
-pub enum VirtualEventSettingsField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl VirtualEventSettingsField {
-    /// `isAttendeeEmailNotificationEnabled`
-    pub const IsAttendeeEmailNotificationEnabled: model::Field<VirtualEventSettings> = model::Field::new(
-        "isAttendeeEmailNotificationEnabled",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<VirtualEventSettings>] = &[
-        Self::IsAttendeeEmailNotificationEnabled,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.windowsFirewallNetworkProfile`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsFirewallNetworkProfile {
-    /// Property `authorizedApplicationRulesFromGroupPolicyMerged`: `Edm.Boolean`, not nullable.
-    pub authorized_application_rules_from_group_policy_merged: Option<bool>,
-    /// Property `connectionSecurityRulesFromGroupPolicyMerged`: `Edm.Boolean`, not nullable.
-    pub connection_security_rules_from_group_policy_merged: Option<bool>,
-    /// Property `firewallEnabled`: `microsoft.graph.stateManagementSetting`, not nullable.
-    pub firewall_enabled: Option<StateManagementSetting>,
-    /// Property `globalPortRulesFromGroupPolicyMerged`: `Edm.Boolean`, not nullable.
-    pub global_port_rules_from_group_policy_merged: Option<bool>,
-    /// Property `inboundConnectionsBlocked`: `Edm.Boolean`, not nullable.
-    pub inbound_connections_blocked: Option<bool>,
-    /// Property `inboundNotificationsBlocked`: `Edm.Boolean`, not nullable.
-    pub inbound_notifications_blocked: Option<bool>,
-    /// Property `incomingTrafficBlocked`: `Edm.Boolean`, not nullable.
-    pub incoming_traffic_blocked: Option<bool>,
-    /// Property `outboundConnectionsBlocked`: `Edm.Boolean`, not nullable.
-    pub outbound_connections_blocked: Option<bool>,
-    /// Property `policyRulesFromGroupPolicyMerged`: `Edm.Boolean`, not nullable.
-    pub policy_rules_from_group_policy_merged: Option<bool>,
-    /// Property `securedPacketExemptionAllowed`: `Edm.Boolean`, not nullable.
-    pub secured_packet_exemption_allowed: Option<bool>,
-    /// Property `stealthModeBlocked`: `Edm.Boolean`, not nullable.
-    pub stealth_mode_blocked: Option<bool>,
-    /// Property `unicastResponsesToMulticastBroadcastsBlocked`: `Edm.Boolean`, not nullable.
-    pub unicast_responses_to_multicast_broadcasts_blocked: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for WindowsFirewallNetworkProfile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl WindowsFirewallNetworkProfile {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsFirewallNetworkProfile";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object
-            .property(
-                "authorizedApplicationRulesFromGroupPolicyMerged",
-                &self.authorized_application_rules_from_group_policy_merged,
-            );
-        object
-            .property(
-                "connectionSecurityRulesFromGroupPolicyMerged",
-                &self.connection_security_rules_from_group_policy_merged,
-            );
-        object.property("firewallEnabled", &self.firewall_enabled);
-        object
-            .property(
-                "globalPortRulesFromGroupPolicyMerged",
-                &self.global_port_rules_from_group_policy_merged,
-            );
-        object.property("inboundConnectionsBlocked", &self.inbound_connections_blocked);
-        object
-            .property(
-                "inboundNotificationsBlocked",
-                &self.inbound_notifications_blocked,
-            );
-        object.property("incomingTrafficBlocked", &self.incoming_traffic_blocked);
-        object
-            .property("outboundConnectionsBlocked", &self.outbound_connections_blocked);
-        object
-            .property(
-                "policyRulesFromGroupPolicyMerged",
-                &self.policy_rules_from_group_policy_merged,
-            );
-        object
-            .property(
-                "securedPacketExemptionAllowed",
-                &self.secured_packet_exemption_allowed,
-            );
-        object.property("stealthModeBlocked", &self.stealth_mode_blocked);
-        object
-            .property(
-                "unicastResponsesToMulticastBroadcastsBlocked",
-                &self.unicast_responses_to_multicast_broadcasts_blocked,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for WindowsFirewallNetworkProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsFirewallNetworkProfile {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "authorizedApplicationRulesFromGroupPolicyMerged" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.authorized_application_rules_from_group_policy_merged,
-                    extra,
-                )
-            }
-            "connectionSecurityRulesFromGroupPolicyMerged" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.connection_security_rules_from_group_policy_merged,
-                    extra,
-                )
-            }
-            "firewallEnabled" => {
-                read_nullable(map, key, &mut self.firewall_enabled, extra)
-            }
-            "globalPortRulesFromGroupPolicyMerged" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.global_port_rules_from_group_policy_merged,
-                    extra,
-                )
-            }
-            "inboundConnectionsBlocked" => {
-                read_lenient(map, key, &mut self.inbound_connections_blocked, extra)
-            }
-            "inboundNotificationsBlocked" => {
-                read_lenient(map, key, &mut self.inbound_notifications_blocked, extra)
-            }
-            "incomingTrafficBlocked" => {
-                read_lenient(map, key, &mut self.incoming_traffic_blocked, extra)
-            }
-            "outboundConnectionsBlocked" => {
-                read_lenient(map, key, &mut self.outbound_connections_blocked, extra)
-            }
-            "policyRulesFromGroupPolicyMerged" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.policy_rules_from_group_policy_merged,
-                    extra,
-                )
-            }
-            "securedPacketExemptionAllowed" => {
-                read_lenient(map, key, &mut self.secured_packet_exemption_allowed, extra)
-            }
-            "stealthModeBlocked" => {
-                read_lenient(map, key, &mut self.stealth_mode_blocked, extra)
-            }
-            "unicastResponsesToMulticastBroadcastsBlocked" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.unicast_responses_to_multicast_broadcasts_blocked,
-                    extra,
-                )
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl WindowsFirewallNetworkProfile {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`WindowsFirewallNetworkProfile`] by wire name, each a [`Field<WindowsFirewallNetworkProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsFirewallNetworkProfile::set_null`].
-pub enum WindowsFirewallNetworkProfileField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl WindowsFirewallNetworkProfileField {
-    /// `authorizedApplicationRulesFromGroupPolicyMerged`
-    pub const AuthorizedApplicationRulesFromGroupPolicyMerged: model::Field<
-        WindowsFirewallNetworkProfile,
-    > = model::Field::new("authorizedApplicationRulesFromGroupPolicyMerged");
-    /// `connectionSecurityRulesFromGroupPolicyMerged`
-    pub const ConnectionSecurityRulesFromGroupPolicyMerged: model::Field<
-        WindowsFirewallNetworkProfile,
-    > = model::Field::new("connectionSecurityRulesFromGroupPolicyMerged");
-    /// `firewallEnabled`
-    pub const FirewallEnabled: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
-        "firewallEnabled",
-    );
-    /// `globalPortRulesFromGroupPolicyMerged`
-    pub const GlobalPortRulesFromGroupPolicyMerged: model::Field<
-        WindowsFirewallNetworkProfile,
-    > = model::Field::new("globalPortRulesFromGroupPolicyMerged");
-    /// `inboundConnectionsBlocked`
-    pub const InboundConnectionsBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
-        "inboundConnectionsBlocked",
-    );
-    /// `inboundNotificationsBlocked`
-    pub const InboundNotificationsBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
-        "inboundNotificationsBlocked",
-    );
-    /// `incomingTrafficBlocked`
-    pub const IncomingTrafficBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
-        "incomingTrafficBlocked",
-    );
-    /// `outboundConnectionsBlocked`
-    pub const OutboundConnectionsBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
-        "outboundConnectionsBlocked",
-    );
-    /// `policyRulesFromGroupPolicyMerged`
-    pub const PolicyRulesFromGroupPolicyMerged: model::Field<
-        WindowsFirewallNetworkProfile,
-    > = model::Field::new("policyRulesFromGroupPolicyMerged");
-    /// `securedPacketExemptionAllowed`
-    pub const SecuredPacketExemptionAllowed: model::Field<
-        WindowsFirewallNetworkProfile,
-    > = model::Field::new("securedPacketExemptionAllowed");
-    /// `stealthModeBlocked`
-    pub const StealthModeBlocked: model::Field<WindowsFirewallNetworkProfile> = model::Field::new(
-        "stealthModeBlocked",
-    );
-    /// `unicastResponsesToMulticastBroadcastsBlocked`
-    pub const UnicastResponsesToMulticastBroadcastsBlocked: model::Field<
-        WindowsFirewallNetworkProfile,
-    > = model::Field::new("unicastResponsesToMulticastBroadcastsBlocked");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsFirewallNetworkProfile>] = &[
-        Self::AuthorizedApplicationRulesFromGroupPolicyMerged,
-        Self::ConnectionSecurityRulesFromGroupPolicyMerged,
-        Self::FirewallEnabled,
-        Self::GlobalPortRulesFromGroupPolicyMerged,
-        Self::InboundConnectionsBlocked,
-        Self::InboundNotificationsBlocked,
-        Self::IncomingTrafficBlocked,
-        Self::OutboundConnectionsBlocked,
-        Self::PolicyRulesFromGroupPolicyMerged,
-        Self::SecuredPacketExemptionAllowed,
-        Self::StealthModeBlocked,
-        Self::UnicastResponsesToMulticastBroadcastsBlocked,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL complex type `microsoft.graph.workbookOperationError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookOperationError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `innerError`: `microsoft.graph.workbookOperationError`.
-    pub inner_error: Option<Box<WorkbookOperationError>>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookOperationError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookOperationError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookOperationError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("innerError", &self.inner_error);
-        object.property("message", &self.message);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookOperationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookOperationError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "innerError" => read_nullable(map, key, &mut self.inner_error, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookOperationError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookOperationError`] by wire name, each a [`Field<WorkbookOperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookOperationError::set_null`].
-pub enum WorkbookOperationErrorField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookOperationErrorField {
-    /// `code`
-    pub const Code: model::Field<WorkbookOperationError> = model::Field::new("code");
-    /// `innerError`
-    pub const InnerError: model::Field<WorkbookOperationError> = model::Field::new(
-        "innerError",
-    );
-    /// `message`
-    pub const Message: model::Field<WorkbookOperationError> = model::Field::new(
-        "message",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookOperationError>] = &[
-        Self::Code,
-        Self::InnerError,
-        Self::Message,
-    ];
-}
-
-#[cfg(feature = "_workbook_icon")]
-/// CSDL complex type `microsoft.graph.workbookSortField`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookSortField {
-    /// Property `ascending`: `Edm.Boolean`, not nullable.
-    pub ascending: Option<bool>,
-    /// Property `color`: `Edm.String`.
-    pub color: Option<String>,
-    /// Property `dataOption`: `Edm.String`, not nullable.
-    pub data_option: Option<String>,
-    /// Property `icon`: `microsoft.graph.workbookIcon`.
-    pub icon: Option<WorkbookIcon>,
-    /// Property `key`: `Edm.Int32`, not nullable.
-    pub key: Option<i32>,
-    /// Property `sortOn`: `Edm.String`, not nullable.
-    pub sort_on: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_workbook_icon")]
-impl serde::Serialize for WorkbookSortField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_workbook_icon")]
-impl WorkbookSortField {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookSortField";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("ascending", &self.ascending);
-        object.property("color", &self.color);
-        object.property("dataOption", &self.data_option);
-        object.property("icon", &self.icon);
-        object.property("key", &self.key);
-        object.property("sortOn", &self.sort_on);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_workbook_icon")]
-impl<'de> serde::Deserialize<'de> for WorkbookSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_workbook_icon")]
-impl graph_odata_runtime::model::ODataObject for WorkbookSortField {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "ascending" => read_lenient(map, key, &mut self.ascending, extra),
-            "color" => read_lenient(map, key, &mut self.color, extra),
-            "dataOption" => read_lenient(map, key, &mut self.data_option, extra),
-            "icon" => read_nullable(map, key, &mut self.icon, extra),
-            "key" => read_lenient(map, key, &mut self.key, extra),
-            "sortOn" => read_lenient(map, key, &mut self.sort_on, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_workbook_icon")]
-impl WorkbookSortField {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_workbook_icon")]
-/// The properties of [`WorkbookSortField`] by wire name, each a [`Field<WorkbookSortField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookSortField::set_null`].
-pub enum WorkbookSortFieldField {}
-
-#[cfg(feature = "_workbook_icon")]
-#[allow(non_upper_case_globals)]
-impl WorkbookSortFieldField {
-    /// `ascending`
-    pub const Ascending: model::Field<WorkbookSortField> = model::Field::new(
-        "ascending",
-    );
-    /// `color`
-    pub const Color: model::Field<WorkbookSortField> = model::Field::new("color");
-    /// `dataOption`
-    pub const DataOption: model::Field<WorkbookSortField> = model::Field::new(
-        "dataOption",
-    );
-    /// `icon`
-    pub const Icon: model::Field<WorkbookSortField> = model::Field::new("icon");
-    /// `key`
-    pub const Key: model::Field<WorkbookSortField> = model::Field::new("key");
-    /// `sortOn`
-    pub const SortOn: model::Field<WorkbookSortField> = model::Field::new("sortOn");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookSortField>] = &[
-        Self::Ascending,
-        Self::Color,
-        Self::DataOption,
-        Self::Icon,
-        Self::Key,
-        Self::SortOn,
-    ];
 }

@@ -11,6 +11,354 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+#[cfg(feature = "_agreements")]
+/// CSDL entity type `microsoft.graph.agreementFile`; base type `microsoft.graph.agreementFileProperties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgreementFile {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub display_name: Option<String>,
+    /// Property `fileData`: `microsoft.graph.agreementFileData`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub file_data: Option<AgreementFileData>,
+    /// Property `fileName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub file_name: Option<String>,
+    /// Property `isDefault`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub is_default: Option<bool>,
+    /// Property `isMajorVersion`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub is_major_version: Option<bool>,
+    /// Property `language`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub language: Option<String>,
+    /// Navigation property `localizations`: `Collection(microsoft.graph.agreementFileLocalization)`, contained; present when expanded (`$expand`).
+    pub localizations: Option<Vec<AgreementFileLocalization>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agreements")]
+impl serde::Serialize for AgreementFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl AgreementFile {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFile";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("fileData", &self.file_data);
+        object.property("fileName", &self.file_name);
+        object.property("isDefault", &self.is_default);
+        object.property("isMajorVersion", &self.is_major_version);
+        object.property("language", &self.language);
+        object.property("localizations", &self.localizations);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl<'de> serde::Deserialize<'de> for AgreementFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl graph_odata_runtime::model::ODataObject for AgreementFile {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "fileData" => read_nullable(map, key, &mut self.file_data, extra),
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "isMajorVersion" => read_lenient(map, key, &mut self.is_major_version, extra),
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "localizations" => read_nullable(map, key, &mut self.localizations, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl AgreementFile {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agreements")]
+/// The properties of [`AgreementFile`] by wire name, each a [`Field<AgreementFile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFile::set_null`].
+pub enum AgreementFileField {}
+
+#[cfg(feature = "_agreements")]
+#[allow(non_upper_case_globals)]
+impl AgreementFileField {
+    /// `id`
+    pub const Id: model::Field<AgreementFile> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AgreementFile> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AgreementFile> = model::Field::new(
+        "displayName",
+    );
+    /// `fileData`
+    pub const FileData: model::Field<AgreementFile> = model::Field::new("fileData");
+    /// `fileName`
+    pub const FileName: model::Field<AgreementFile> = model::Field::new("fileName");
+    /// `isDefault`
+    pub const IsDefault: model::Field<AgreementFile> = model::Field::new("isDefault");
+    /// `isMajorVersion`
+    pub const IsMajorVersion: model::Field<AgreementFile> = model::Field::new(
+        "isMajorVersion",
+    );
+    /// `language`
+    pub const Language: model::Field<AgreementFile> = model::Field::new("language");
+    /// `localizations`
+    pub const Localizations: model::Field<AgreementFile> = model::Field::new(
+        "localizations",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AgreementFile>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::FileData,
+        Self::FileName,
+        Self::IsDefault,
+        Self::IsMajorVersion,
+        Self::Language,
+        Self::Localizations,
+    ];
+}
+
+#[cfg(feature = "_agreements")]
+/// CSDL entity type `microsoft.graph.agreementFileLocalization`; base type `microsoft.graph.agreementFileProperties`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgreementFileLocalization {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub display_name: Option<String>,
+    /// Property `fileData`: `microsoft.graph.agreementFileData`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub file_data: Option<AgreementFileData>,
+    /// Property `fileName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub file_name: Option<String>,
+    /// Property `isDefault`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub is_default: Option<bool>,
+    /// Property `isMajorVersion`: `Edm.Boolean`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub is_major_version: Option<bool>,
+    /// Property `language`: `Edm.String`.
+    /// Inherited from `microsoft.graph.agreementFileProperties`.
+    pub language: Option<String>,
+    /// Navigation property `versions`: `Collection(microsoft.graph.agreementFileVersion)`, contained; present when expanded (`$expand`).
+    pub versions: Option<Vec<AgreementFileVersion>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agreements")]
+impl serde::Serialize for AgreementFileLocalization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl AgreementFileLocalization {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileLocalization";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("displayName", &self.display_name);
+        object.property("fileData", &self.file_data);
+        object.property("fileName", &self.file_name);
+        object.property("isDefault", &self.is_default);
+        object.property("isMajorVersion", &self.is_major_version);
+        object.property("language", &self.language);
+        object.property("versions", &self.versions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl<'de> serde::Deserialize<'de> for AgreementFileLocalization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl graph_odata_runtime::model::ODataObject for AgreementFileLocalization {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "fileData" => read_nullable(map, key, &mut self.file_data, extra),
+            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
+            "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
+            "isMajorVersion" => read_lenient(map, key, &mut self.is_major_version, extra),
+            "language" => read_lenient(map, key, &mut self.language, extra),
+            "versions" => read_nullable(map, key, &mut self.versions, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agreements")]
+impl AgreementFileLocalization {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agreements")]
+/// The properties of [`AgreementFileLocalization`] by wire name, each a [`Field<AgreementFileLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileLocalization::set_null`].
+pub enum AgreementFileLocalizationField {}
+
+#[cfg(feature = "_agreements")]
+#[allow(non_upper_case_globals)]
+impl AgreementFileLocalizationField {
+    /// `id`
+    pub const Id: model::Field<AgreementFileLocalization> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<AgreementFileLocalization> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<AgreementFileLocalization> = model::Field::new(
+        "displayName",
+    );
+    /// `fileData`
+    pub const FileData: model::Field<AgreementFileLocalization> = model::Field::new(
+        "fileData",
+    );
+    /// `fileName`
+    pub const FileName: model::Field<AgreementFileLocalization> = model::Field::new(
+        "fileName",
+    );
+    /// `isDefault`
+    pub const IsDefault: model::Field<AgreementFileLocalization> = model::Field::new(
+        "isDefault",
+    );
+    /// `isMajorVersion`
+    pub const IsMajorVersion: model::Field<AgreementFileLocalization> = model::Field::new(
+        "isMajorVersion",
+    );
+    /// `language`
+    pub const Language: model::Field<AgreementFileLocalization> = model::Field::new(
+        "language",
+    );
+    /// `versions`
+    pub const Versions: model::Field<AgreementFileLocalization> = model::Field::new(
+        "versions",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AgreementFileLocalization>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::DisplayName,
+        Self::FileData,
+        Self::FileName,
+        Self::IsDefault,
+        Self::IsMajorVersion,
+        Self::Language,
+        Self::Versions,
+    ];
+}
+
 #[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.androidManagedAppRegistration`; base type `microsoft.graph.managedAppRegistration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -526,150 +874,54 @@ impl BookingStaffMemberBaseField {
     pub const ALL: &'static [model::Field<BookingStaffMemberBase>] = &[Self::Id];
 }
 
-#[cfg(feature = "_bulk_operation")]
-/// CSDL entity type `microsoft.graph.bulkUpload`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.browserSharedCookie`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpload {
+pub struct BrowserSharedCookie {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for BulkUpload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl BulkUpload {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bulkUpload";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for BulkUpload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::model::ODataObject for BulkUpload {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl BulkUpload {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// The properties of [`BulkUpload`] by wire name, each a [`Field<BulkUpload>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BulkUpload::set_null`].
-pub enum BulkUploadField {}
-
-#[cfg(feature = "_bulk_operation")]
-#[allow(non_upper_case_globals)]
-impl BulkUploadField {
-    /// `id`
-    pub const Id: model::Field<BulkUpload> = model::Field::new("id");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BulkUpload>] = &[Self::Id];
-}
-
-#[cfg(feature = "_directory")]
-/// CSDL entity type `microsoft.graph.certificateAuthorityDetail`; base type `microsoft.graph.directoryObject`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CertificateAuthorityDetail {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.directoryObject`.
-    pub deleted_date_time: Option<edm::DateTimeOffset>,
-    /// Property `certificate`: `Edm.Binary`, not nullable.
-    pub certificate: Option<edm::Binary>,
-    /// Property `certificateAuthorityType`: `microsoft.graph.certificateAuthorityType`.
-    pub certificate_authority_type: Option<CertificateAuthorityType>,
-    /// Property `certificateRevocationListUrl`: `Edm.String`.
-    pub certificate_revocation_list_url: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Property `comment`: `Edm.String`, not nullable.
+    pub comment: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deltaCertificateRevocationListUrl`: `Edm.String`.
-    pub delta_certificate_revocation_list_url: Option<String>,
-    /// Property `displayName`: `Edm.String`.
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `displayName`: `Edm.String`, not nullable.
     pub display_name: Option<String>,
-    /// Property `expirationDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `isIssuerHintEnabled`: `Edm.Boolean`.
-    pub is_issuer_hint_enabled: Option<bool>,
-    /// Property `issuer`: `Edm.String`.
-    pub issuer: Option<String>,
-    /// Property `issuerSubjectKeyIdentifier`: `Edm.String`.
-    pub issuer_subject_key_identifier: Option<String>,
-    /// Property `thumbprint`: `Edm.String`, not nullable.
-    pub thumbprint: Option<String>,
+    /// Property `history`: `Collection(microsoft.graph.browserSharedCookieHistory)`, not nullable.
+    pub history: Option<Vec<BrowserSharedCookieHistory>>,
+    /// Property `hostOnly`: `Edm.Boolean`, not nullable.
+    pub host_only: Option<bool>,
+    /// Property `hostOrDomain`: `Edm.String`, not nullable.
+    pub host_or_domain: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `path`: `Edm.String`, not nullable.
+    pub path: Option<String>,
+    /// Property `sourceEnvironment`: `microsoft.graph.browserSharedCookieSourceEnvironment`, not nullable.
+    pub source_environment: Option<BrowserSharedCookieSourceEnvironment>,
+    /// Property `status`: `microsoft.graph.browserSharedCookieStatus`, not nullable.
+    pub status: Option<BrowserSharedCookieStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_directory")]
-impl serde::Serialize for CertificateAuthorityDetail {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for BrowserSharedCookie {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_directory")]
-impl CertificateAuthorityDetail {
+#[cfg(feature = "_admin")]
+impl BrowserSharedCookie {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthorityDetail";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSharedCookie";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -683,33 +935,24 @@ impl CertificateAuthorityDetail {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("deletedDateTime", &self.deleted_date_time);
-        object.property("certificate", &self.certificate);
-        object.property("certificateAuthorityType", &self.certificate_authority_type);
-        object
-            .property(
-                "certificateRevocationListUrl",
-                &self.certificate_revocation_list_url,
-            );
+        object.property("comment", &self.comment);
         object.property("createdDateTime", &self.created_date_time);
-        object
-            .property(
-                "deltaCertificateRevocationListUrl",
-                &self.delta_certificate_revocation_list_url,
-            );
+        object.property("deletedDateTime", &self.deleted_date_time);
         object.property("displayName", &self.display_name);
-        object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("isIssuerHintEnabled", &self.is_issuer_hint_enabled);
-        object.property("issuer", &self.issuer);
-        object
-            .property("issuerSubjectKeyIdentifier", &self.issuer_subject_key_identifier);
-        object.property("thumbprint", &self.thumbprint);
+        object.property("history", &self.history);
+        object.property("hostOnly", &self.host_only);
+        object.property("hostOrDomain", &self.host_or_domain);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("path", &self.path);
+        object.property("sourceEnvironment", &self.source_environment);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for CertificateAuthorityDetail {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for BrowserSharedCookie {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -717,8 +960,8 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::model::ODataObject for CertificateAuthorityDetail {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for BrowserSharedCookie {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -728,39 +971,28 @@ impl graph_odata_runtime::model::ODataObject for CertificateAuthorityDetail {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "deletedDateTime" => {
-                read_lenient(map, key, &mut self.deleted_date_time, extra)
-            }
-            "certificate" => read_lenient(map, key, &mut self.certificate, extra),
-            "certificateAuthorityType" => {
-                read_nullable(map, key, &mut self.certificate_authority_type, extra)
-            }
-            "certificateRevocationListUrl" => {
-                read_lenient(map, key, &mut self.certificate_revocation_list_url, extra)
-            }
+            "comment" => read_lenient(map, key, &mut self.comment, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "deltaCertificateRevocationListUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.delta_certificate_revocation_list_url,
-                    extra,
-                )
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "expirationDateTime" => {
-                read_lenient(map, key, &mut self.expiration_date_time, extra)
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            "hostOnly" => read_lenient(map, key, &mut self.host_only, extra),
+            "hostOrDomain" => read_lenient(map, key, &mut self.host_or_domain, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
             }
-            "isIssuerHintEnabled" => {
-                read_lenient(map, key, &mut self.is_issuer_hint_enabled, extra)
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "issuer" => read_lenient(map, key, &mut self.issuer, extra),
-            "issuerSubjectKeyIdentifier" => {
-                read_lenient(map, key, &mut self.issuer_subject_key_identifier, extra)
+            "path" => read_lenient(map, key, &mut self.path, extra),
+            "sourceEnvironment" => {
+                read_nullable(map, key, &mut self.source_environment, extra)
             }
-            "thumbprint" => read_lenient(map, key, &mut self.thumbprint, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -771,8 +1003,8 @@ impl graph_odata_runtime::model::ODataObject for CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_directory")]
-impl CertificateAuthorityDetail {
+#[cfg(feature = "_admin")]
+impl BrowserSharedCookie {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -782,78 +1014,464 @@ impl CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_directory")]
-/// The properties of [`CertificateAuthorityDetail`] by wire name, each a [`Field<CertificateAuthorityDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateAuthorityDetail::set_null`].
-pub enum CertificateAuthorityDetailField {}
+#[cfg(feature = "_admin")]
+/// The properties of [`BrowserSharedCookie`] by wire name, each a [`Field<BrowserSharedCookie>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSharedCookie::set_null`].
+pub enum BrowserSharedCookieField {}
 
-#[cfg(feature = "_directory")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
-impl CertificateAuthorityDetailField {
+impl BrowserSharedCookieField {
     /// `id`
-    pub const Id: model::Field<CertificateAuthorityDetail> = model::Field::new("id");
-    /// `deletedDateTime`
-    pub const DeletedDateTime: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "deletedDateTime",
-    );
-    /// `certificate`
-    pub const Certificate: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "certificate",
-    );
-    /// `certificateAuthorityType`
-    pub const CertificateAuthorityType: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "certificateAuthorityType",
-    );
-    /// `certificateRevocationListUrl`
-    pub const CertificateRevocationListUrl: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "certificateRevocationListUrl",
-    );
+    pub const Id: model::Field<BrowserSharedCookie> = model::Field::new("id");
+    /// `comment`
+    pub const Comment: model::Field<BrowserSharedCookie> = model::Field::new("comment");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<CertificateAuthorityDetail> = model::Field::new(
+    pub const CreatedDateTime: model::Field<BrowserSharedCookie> = model::Field::new(
         "createdDateTime",
     );
-    /// `deltaCertificateRevocationListUrl`
-    pub const DeltaCertificateRevocationListUrl: model::Field<
-        CertificateAuthorityDetail,
-    > = model::Field::new("deltaCertificateRevocationListUrl");
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<BrowserSharedCookie> = model::Field::new(
+        "deletedDateTime",
+    );
     /// `displayName`
-    pub const DisplayName: model::Field<CertificateAuthorityDetail> = model::Field::new(
+    pub const DisplayName: model::Field<BrowserSharedCookie> = model::Field::new(
         "displayName",
     );
-    /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "expirationDateTime",
+    /// `history`
+    pub const History: model::Field<BrowserSharedCookie> = model::Field::new("history");
+    /// `hostOnly`
+    pub const HostOnly: model::Field<BrowserSharedCookie> = model::Field::new(
+        "hostOnly",
     );
-    /// `isIssuerHintEnabled`
-    pub const IsIssuerHintEnabled: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "isIssuerHintEnabled",
+    /// `hostOrDomain`
+    pub const HostOrDomain: model::Field<BrowserSharedCookie> = model::Field::new(
+        "hostOrDomain",
     );
-    /// `issuer`
-    pub const Issuer: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "issuer",
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<BrowserSharedCookie> = model::Field::new(
+        "lastModifiedBy",
     );
-    /// `issuerSubjectKeyIdentifier`
-    pub const IssuerSubjectKeyIdentifier: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "issuerSubjectKeyIdentifier",
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<BrowserSharedCookie> = model::Field::new(
+        "lastModifiedDateTime",
     );
-    /// `thumbprint`
-    pub const Thumbprint: model::Field<CertificateAuthorityDetail> = model::Field::new(
-        "thumbprint",
+    /// `path`
+    pub const Path: model::Field<BrowserSharedCookie> = model::Field::new("path");
+    /// `sourceEnvironment`
+    pub const SourceEnvironment: model::Field<BrowserSharedCookie> = model::Field::new(
+        "sourceEnvironment",
     );
+    /// `status`
+    pub const Status: model::Field<BrowserSharedCookie> = model::Field::new("status");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CertificateAuthorityDetail>] = &[
+    pub const ALL: &'static [model::Field<BrowserSharedCookie>] = &[
         Self::Id,
-        Self::DeletedDateTime,
-        Self::Certificate,
-        Self::CertificateAuthorityType,
-        Self::CertificateRevocationListUrl,
+        Self::Comment,
         Self::CreatedDateTime,
-        Self::DeltaCertificateRevocationListUrl,
+        Self::DeletedDateTime,
         Self::DisplayName,
-        Self::ExpirationDateTime,
-        Self::IsIssuerHintEnabled,
-        Self::Issuer,
-        Self::IssuerSubjectKeyIdentifier,
-        Self::Thumbprint,
+        Self::History,
+        Self::HostOnly,
+        Self::HostOrDomain,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Path,
+        Self::SourceEnvironment,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.browserSite`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BrowserSite {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowRedirect`: `Edm.Boolean`, not nullable.
+    pub allow_redirect: Option<bool>,
+    /// Property `comment`: `Edm.String`, not nullable.
+    pub comment: Option<String>,
+    /// Property `compatibilityMode`: `microsoft.graph.browserSiteCompatibilityMode`, not nullable.
+    pub compatibility_mode: Option<BrowserSiteCompatibilityMode>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deletedDateTime`: `Edm.DateTimeOffset`.
+    pub deleted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `history`: `Collection(microsoft.graph.browserSiteHistory)`, not nullable.
+    pub history: Option<Vec<BrowserSiteHistory>>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `mergeType`: `microsoft.graph.browserSiteMergeType`, not nullable.
+    pub merge_type: Option<BrowserSiteMergeType>,
+    /// Property `status`: `microsoft.graph.browserSiteStatus`, not nullable.
+    pub status: Option<BrowserSiteStatus>,
+    /// Property `targetEnvironment`: `microsoft.graph.browserSiteTargetEnvironment`, not nullable.
+    pub target_environment: Option<BrowserSiteTargetEnvironment>,
+    /// Property `webUrl`: `Edm.String`, not nullable.
+    pub web_url: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for BrowserSite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl BrowserSite {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSite";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowRedirect", &self.allow_redirect);
+        object.property("comment", &self.comment);
+        object.property("compatibilityMode", &self.compatibility_mode);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("deletedDateTime", &self.deleted_date_time);
+        object.property("history", &self.history);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("mergeType", &self.merge_type);
+        object.property("status", &self.status);
+        object.property("targetEnvironment", &self.target_environment);
+        object.property("webUrl", &self.web_url);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for BrowserSite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for BrowserSite {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowRedirect" => read_lenient(map, key, &mut self.allow_redirect, extra),
+            "comment" => read_lenient(map, key, &mut self.comment, extra),
+            "compatibilityMode" => {
+                read_nullable(map, key, &mut self.compatibility_mode, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "deletedDateTime" => {
+                read_lenient(map, key, &mut self.deleted_date_time, extra)
+            }
+            "history" => read_nullable(map, key, &mut self.history, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "mergeType" => read_nullable(map, key, &mut self.merge_type, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "targetEnvironment" => {
+                read_nullable(map, key, &mut self.target_environment, extra)
+            }
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl BrowserSite {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`BrowserSite`] by wire name, each a [`Field<BrowserSite>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSite::set_null`].
+pub enum BrowserSiteField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl BrowserSiteField {
+    /// `id`
+    pub const Id: model::Field<BrowserSite> = model::Field::new("id");
+    /// `allowRedirect`
+    pub const AllowRedirect: model::Field<BrowserSite> = model::Field::new(
+        "allowRedirect",
+    );
+    /// `comment`
+    pub const Comment: model::Field<BrowserSite> = model::Field::new("comment");
+    /// `compatibilityMode`
+    pub const CompatibilityMode: model::Field<BrowserSite> = model::Field::new(
+        "compatibilityMode",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<BrowserSite> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `deletedDateTime`
+    pub const DeletedDateTime: model::Field<BrowserSite> = model::Field::new(
+        "deletedDateTime",
+    );
+    /// `history`
+    pub const History: model::Field<BrowserSite> = model::Field::new("history");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<BrowserSite> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<BrowserSite> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `mergeType`
+    pub const MergeType: model::Field<BrowserSite> = model::Field::new("mergeType");
+    /// `status`
+    pub const Status: model::Field<BrowserSite> = model::Field::new("status");
+    /// `targetEnvironment`
+    pub const TargetEnvironment: model::Field<BrowserSite> = model::Field::new(
+        "targetEnvironment",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<BrowserSite> = model::Field::new("webUrl");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BrowserSite>] = &[
+        Self::Id,
+        Self::AllowRedirect,
+        Self::Comment,
+        Self::CompatibilityMode,
+        Self::CreatedDateTime,
+        Self::DeletedDateTime,
+        Self::History,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::MergeType,
+        Self::Status,
+        Self::TargetEnvironment,
+        Self::WebUrl,
+    ];
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL entity type `microsoft.graph.browserSiteList`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BrowserSiteList {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `description`: `Edm.String`, not nullable.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `publishedBy`: `microsoft.graph.identitySet`.
+    pub published_by: Option<AnyIdentitySet>,
+    /// Property `publishedDateTime`: `Edm.DateTimeOffset`.
+    pub published_date_time: Option<edm::DateTimeOffset>,
+    /// Property `revision`: `Edm.String`, not nullable.
+    pub revision: Option<String>,
+    /// Property `status`: `microsoft.graph.browserSiteListStatus`, not nullable.
+    pub status: Option<BrowserSiteListStatus>,
+    /// Navigation property `sharedCookies`: `Collection(microsoft.graph.browserSharedCookie)`, contained; present when expanded (`$expand`).
+    pub shared_cookies: Option<Vec<BrowserSharedCookie>>,
+    /// Navigation property `sites`: `Collection(microsoft.graph.browserSite)`, contained; present when expanded (`$expand`).
+    pub sites: Option<Vec<BrowserSite>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for BrowserSiteList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl BrowserSiteList {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSiteList";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("publishedBy", &self.published_by);
+        object.property("publishedDateTime", &self.published_date_time);
+        object.property("revision", &self.revision);
+        object.property("status", &self.status);
+        object.property("sharedCookies", &self.shared_cookies);
+        object.property("sites", &self.sites);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for BrowserSiteList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::model::ODataObject for BrowserSiteList {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "publishedBy" => read_nullable(map, key, &mut self.published_by, extra),
+            "publishedDateTime" => {
+                read_lenient(map, key, &mut self.published_date_time, extra)
+            }
+            "revision" => read_lenient(map, key, &mut self.revision, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "sharedCookies" => read_nullable(map, key, &mut self.shared_cookies, extra),
+            "sites" => read_nullable(map, key, &mut self.sites, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl BrowserSiteList {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// The properties of [`BrowserSiteList`] by wire name, each a [`Field<BrowserSiteList>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSiteList::set_null`].
+pub enum BrowserSiteListField {}
+
+#[cfg(feature = "_admin")]
+#[allow(non_upper_case_globals)]
+impl BrowserSiteListField {
+    /// `id`
+    pub const Id: model::Field<BrowserSiteList> = model::Field::new("id");
+    /// `description`
+    pub const Description: model::Field<BrowserSiteList> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<BrowserSiteList> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<BrowserSiteList> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<BrowserSiteList> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `publishedBy`
+    pub const PublishedBy: model::Field<BrowserSiteList> = model::Field::new(
+        "publishedBy",
+    );
+    /// `publishedDateTime`
+    pub const PublishedDateTime: model::Field<BrowserSiteList> = model::Field::new(
+        "publishedDateTime",
+    );
+    /// `revision`
+    pub const Revision: model::Field<BrowserSiteList> = model::Field::new("revision");
+    /// `status`
+    pub const Status: model::Field<BrowserSiteList> = model::Field::new("status");
+    /// `sharedCookies`
+    pub const SharedCookies: model::Field<BrowserSiteList> = model::Field::new(
+        "sharedCookies",
+    );
+    /// `sites`
+    pub const Sites: model::Field<BrowserSiteList> = model::Field::new("sites");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BrowserSiteList>] = &[
+        Self::Id,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::PublishedBy,
+        Self::PublishedDateTime,
+        Self::Revision,
+        Self::Status,
+        Self::SharedCookies,
+        Self::Sites,
     ];
 }
 
@@ -971,6 +1589,360 @@ impl ChatMessageHostedContentField {
         Self::Id,
         Self::ContentBytes,
         Self::ContentType,
+    ];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL entity type `microsoft.graph.copilotPackageDetail`; base type `microsoft.graph.copilotPackage`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CopilotPackageDetail {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub app_id: Option<String>,
+    /// Property `assetId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub asset_id: Option<String>,
+    /// Property `availableTo`: `microsoft.graph.packageStatus`, not nullable.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub available_to: Option<PackageStatus>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deployedTo`: `microsoft.graph.packageStatus`, not nullable.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub deployed_to: Option<PackageStatus>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub display_name: Option<String>,
+    /// Property `elementTypes`: `Collection(Edm.String)`, not nullable.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub element_types: Option<Vec<String>>,
+    /// Property `isBlocked`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub is_blocked: Option<bool>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `manifestId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub manifest_id: Option<String>,
+    /// Property `manifestVersion`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub manifest_version: Option<String>,
+    /// Property `ownerId`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub owner_id: Option<String>,
+    /// Property `platform`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub platform: Option<String>,
+    /// Property `publisher`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub publisher: Option<String>,
+    /// Property `shortDescription`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub short_description: Option<String>,
+    /// Property `supportedHosts`: `Collection(Edm.String)`, not nullable.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub supported_hosts: Option<Vec<String>>,
+    /// Property `type`: `microsoft.graph.packageType`, not nullable.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub r#type: Option<PackageType>,
+    /// Property `version`: `Edm.String`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub version: Option<String>,
+    /// Property `zipFile`: `Edm.Stream`.
+    /// Inherited from `microsoft.graph.copilotPackage`.
+    pub zip_file: Option<edm::Stream>,
+    /// Property `acquireUsersAndGroups`: `Collection(microsoft.graph.packageAccessEntity)`, not nullable.
+    pub acquire_users_and_groups: Option<Vec<PackageAccessEntity>>,
+    /// Property `allowedUsersAndGroups`: `Collection(microsoft.graph.packageAccessEntity)`, not nullable.
+    pub allowed_users_and_groups: Option<Vec<PackageAccessEntity>>,
+    /// Property `categories`: `Collection(Edm.String)`, not nullable.
+    pub categories: Option<Vec<String>>,
+    /// Property `elementDetails`: `Collection(microsoft.graph.packageElementDetail)`, not nullable.
+    pub element_details: Option<Vec<PackageElementDetail>>,
+    /// Property `longDescription`: `Edm.String`.
+    pub long_description: Option<String>,
+    /// Property `sensitivity`: `Edm.String`.
+    pub sensitivity: Option<String>,
+    /// Property `sharedWithUsersAndGroups`: `Collection(microsoft.graph.packageAccessEntity)`, not nullable.
+    pub shared_with_users_and_groups: Option<Vec<PackageAccessEntity>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for CopilotPackageDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl CopilotPackageDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotPackageDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appId", &self.app_id);
+        object.property("assetId", &self.asset_id);
+        object.property("availableTo", &self.available_to);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("deployedTo", &self.deployed_to);
+        object.property("displayName", &self.display_name);
+        object.property("elementTypes", &self.element_types);
+        object.property("isBlocked", &self.is_blocked);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("manifestId", &self.manifest_id);
+        object.property("manifestVersion", &self.manifest_version);
+        object.property("ownerId", &self.owner_id);
+        object.property("platform", &self.platform);
+        object.property("publisher", &self.publisher);
+        object.property("shortDescription", &self.short_description);
+        object.property("supportedHosts", &self.supported_hosts);
+        object.property("type", &self.r#type);
+        object.property("version", &self.version);
+        object.property("zipFile", &self.zip_file);
+        object.property("acquireUsersAndGroups", &self.acquire_users_and_groups);
+        object.property("allowedUsersAndGroups", &self.allowed_users_and_groups);
+        object.property("categories", &self.categories);
+        object.property("elementDetails", &self.element_details);
+        object.property("longDescription", &self.long_description);
+        object.property("sensitivity", &self.sensitivity);
+        object.property("sharedWithUsersAndGroups", &self.shared_with_users_and_groups);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for CopilotPackageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for CopilotPackageDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "assetId" => read_lenient(map, key, &mut self.asset_id, extra),
+            "availableTo" => read_nullable(map, key, &mut self.available_to, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "deployedTo" => read_nullable(map, key, &mut self.deployed_to, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "elementTypes" => read_lenient(map, key, &mut self.element_types, extra),
+            "isBlocked" => read_lenient(map, key, &mut self.is_blocked, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "manifestId" => read_lenient(map, key, &mut self.manifest_id, extra),
+            "manifestVersion" => {
+                read_lenient(map, key, &mut self.manifest_version, extra)
+            }
+            "ownerId" => read_lenient(map, key, &mut self.owner_id, extra),
+            "platform" => read_lenient(map, key, &mut self.platform, extra),
+            "publisher" => read_lenient(map, key, &mut self.publisher, extra),
+            "shortDescription" => {
+                read_lenient(map, key, &mut self.short_description, extra)
+            }
+            "supportedHosts" => read_lenient(map, key, &mut self.supported_hosts, extra),
+            "type" => read_nullable(map, key, &mut self.r#type, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "zipFile" => read_lenient(map, key, &mut self.zip_file, extra),
+            "acquireUsersAndGroups" => {
+                read_nullable(map, key, &mut self.acquire_users_and_groups, extra)
+            }
+            "allowedUsersAndGroups" => {
+                read_nullable(map, key, &mut self.allowed_users_and_groups, extra)
+            }
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "elementDetails" => read_nullable(map, key, &mut self.element_details, extra),
+            "longDescription" => {
+                read_lenient(map, key, &mut self.long_description, extra)
+            }
+            "sensitivity" => read_lenient(map, key, &mut self.sensitivity, extra),
+            "sharedWithUsersAndGroups" => {
+                read_nullable(map, key, &mut self.shared_with_users_and_groups, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl CopilotPackageDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`CopilotPackageDetail`] by wire name, each a [`Field<CopilotPackageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotPackageDetail::set_null`].
+pub enum CopilotPackageDetailField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl CopilotPackageDetailField {
+    /// `id`
+    pub const Id: model::Field<CopilotPackageDetail> = model::Field::new("id");
+    /// `appId`
+    pub const AppId: model::Field<CopilotPackageDetail> = model::Field::new("appId");
+    /// `assetId`
+    pub const AssetId: model::Field<CopilotPackageDetail> = model::Field::new("assetId");
+    /// `availableTo`
+    pub const AvailableTo: model::Field<CopilotPackageDetail> = model::Field::new(
+        "availableTo",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<CopilotPackageDetail> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `deployedTo`
+    pub const DeployedTo: model::Field<CopilotPackageDetail> = model::Field::new(
+        "deployedTo",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<CopilotPackageDetail> = model::Field::new(
+        "displayName",
+    );
+    /// `elementTypes`
+    pub const ElementTypes: model::Field<CopilotPackageDetail> = model::Field::new(
+        "elementTypes",
+    );
+    /// `isBlocked`
+    pub const IsBlocked: model::Field<CopilotPackageDetail> = model::Field::new(
+        "isBlocked",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<CopilotPackageDetail> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `manifestId`
+    pub const ManifestId: model::Field<CopilotPackageDetail> = model::Field::new(
+        "manifestId",
+    );
+    /// `manifestVersion`
+    pub const ManifestVersion: model::Field<CopilotPackageDetail> = model::Field::new(
+        "manifestVersion",
+    );
+    /// `ownerId`
+    pub const OwnerId: model::Field<CopilotPackageDetail> = model::Field::new("ownerId");
+    /// `platform`
+    pub const Platform: model::Field<CopilotPackageDetail> = model::Field::new(
+        "platform",
+    );
+    /// `publisher`
+    pub const Publisher: model::Field<CopilotPackageDetail> = model::Field::new(
+        "publisher",
+    );
+    /// `shortDescription`
+    pub const ShortDescription: model::Field<CopilotPackageDetail> = model::Field::new(
+        "shortDescription",
+    );
+    /// `supportedHosts`
+    pub const SupportedHosts: model::Field<CopilotPackageDetail> = model::Field::new(
+        "supportedHosts",
+    );
+    /// `type`
+    pub const Type: model::Field<CopilotPackageDetail> = model::Field::new("type");
+    /// `version`
+    pub const Version: model::Field<CopilotPackageDetail> = model::Field::new("version");
+    /// `zipFile`
+    pub const ZipFile: model::Field<CopilotPackageDetail> = model::Field::new("zipFile");
+    /// `acquireUsersAndGroups`
+    pub const AcquireUsersAndGroups: model::Field<CopilotPackageDetail> = model::Field::new(
+        "acquireUsersAndGroups",
+    );
+    /// `allowedUsersAndGroups`
+    pub const AllowedUsersAndGroups: model::Field<CopilotPackageDetail> = model::Field::new(
+        "allowedUsersAndGroups",
+    );
+    /// `categories`
+    pub const Categories: model::Field<CopilotPackageDetail> = model::Field::new(
+        "categories",
+    );
+    /// `elementDetails`
+    pub const ElementDetails: model::Field<CopilotPackageDetail> = model::Field::new(
+        "elementDetails",
+    );
+    /// `longDescription`
+    pub const LongDescription: model::Field<CopilotPackageDetail> = model::Field::new(
+        "longDescription",
+    );
+    /// `sensitivity`
+    pub const Sensitivity: model::Field<CopilotPackageDetail> = model::Field::new(
+        "sensitivity",
+    );
+    /// `sharedWithUsersAndGroups`
+    pub const SharedWithUsersAndGroups: model::Field<CopilotPackageDetail> = model::Field::new(
+        "sharedWithUsersAndGroups",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CopilotPackageDetail>] = &[
+        Self::Id,
+        Self::AppId,
+        Self::AssetId,
+        Self::AvailableTo,
+        Self::CreatedDateTime,
+        Self::DeployedTo,
+        Self::DisplayName,
+        Self::ElementTypes,
+        Self::IsBlocked,
+        Self::LastModifiedDateTime,
+        Self::ManifestId,
+        Self::ManifestVersion,
+        Self::OwnerId,
+        Self::Platform,
+        Self::Publisher,
+        Self::ShortDescription,
+        Self::SupportedHosts,
+        Self::Type,
+        Self::Version,
+        Self::ZipFile,
+        Self::AcquireUsersAndGroups,
+        Self::AllowedUsersAndGroups,
+        Self::Categories,
+        Self::ElementDetails,
+        Self::LongDescription,
+        Self::Sensitivity,
+        Self::SharedWithUsersAndGroups,
     ];
 }
 
@@ -1092,38 +2064,40 @@ impl CrossTenantIdentitySyncPolicyPartnerField {
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceComplianceActionItem`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL entity type `microsoft.graph.delegatedAdminRelationshipOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceComplianceActionItem {
+pub struct DelegatedAdminRelationshipOperation {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `actionType`: `microsoft.graph.deviceComplianceActionType`, not nullable.
-    pub action_type: Option<DeviceComplianceActionType>,
-    /// Property `gracePeriodHours`: `Edm.Int32`, not nullable.
-    pub grace_period_hours: Option<i32>,
-    /// Property `notificationMessageCCList`: `Collection(Edm.String)`.
-    pub notification_message_cc_list: Option<Vec<String>>,
-    /// Property `notificationTemplateId`: `Edm.String`.
-    pub notification_template_id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `data`: `Edm.String`, not nullable.
+    pub data: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `operationType`: `microsoft.graph.delegatedAdminRelationshipOperationType`, not nullable.
+    pub operation_type: Option<DelegatedAdminRelationshipOperationType>,
+    /// Property `status`: `microsoft.graph.longRunningOperationStatus`, not nullable.
+    pub status: Option<LongRunningOperationStatus>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceComplianceActionItem {
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminRelationshipOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl DeviceComplianceActionItem {
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminRelationshipOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceActionItem";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipOperation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1137,16 +2111,17 @@ impl DeviceComplianceActionItem {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("actionType", &self.action_type);
-        object.property("gracePeriodHours", &self.grace_period_hours);
-        object.property("notificationMessageCCList", &self.notification_message_cc_list);
-        object.property("notificationTemplateId", &self.notification_template_id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("data", &self.data);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("operationType", &self.operation_type);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceComplianceActionItem {
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1154,8 +2129,8 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceActionItem {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceComplianceActionItem {
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1165,15 +2140,296 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceActionItem {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "actionType" => read_nullable(map, key, &mut self.action_type, extra),
-            "gracePeriodHours" => {
-                read_lenient(map, key, &mut self.grace_period_hours, extra)
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "notificationMessageCCList" => {
-                read_lenient(map, key, &mut self.notification_message_cc_list, extra)
+            "data" => read_lenient(map, key, &mut self.data, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "notificationTemplateId" => {
-                read_lenient(map, key, &mut self.notification_template_id, extra)
+            "operationType" => read_nullable(map, key, &mut self.operation_type, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminRelationshipOperation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`DelegatedAdminRelationshipOperation`] by wire name, each a [`Field<DelegatedAdminRelationshipOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipOperation::set_null`].
+pub enum DelegatedAdminRelationshipOperationField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl DelegatedAdminRelationshipOperationField {
+    /// `id`
+    pub const Id: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+        "id",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `data`
+    pub const Data: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+        "data",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `operationType`
+    pub const OperationType: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+        "operationType",
+    );
+    /// `status`
+    pub const Status: model::Field<DelegatedAdminRelationshipOperation> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DelegatedAdminRelationshipOperation>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Data,
+        Self::LastModifiedDateTime,
+        Self::OperationType,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL entity type `microsoft.graph.delegatedAdminRelationshipRequest`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DelegatedAdminRelationshipRequest {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `action`: `microsoft.graph.delegatedAdminRelationshipRequestAction`, not nullable.
+    pub action: Option<DelegatedAdminRelationshipRequestAction>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.delegatedAdminRelationshipRequestStatus`.
+    pub status: Option<DelegatedAdminRelationshipRequestStatus>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminRelationshipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminRelationshipRequest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipRequest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("action", &self.action);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("status", &self.status);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipRequest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "action" => read_nullable(map, key, &mut self.action, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminRelationshipRequest {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`DelegatedAdminRelationshipRequest`] by wire name, each a [`Field<DelegatedAdminRelationshipRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipRequest::set_null`].
+pub enum DelegatedAdminRelationshipRequestField {}
+
+#[cfg(feature = "_tenant_relationships")]
+#[allow(non_upper_case_globals)]
+impl DelegatedAdminRelationshipRequestField {
+    /// `id`
+    pub const Id: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
+        "id",
+    );
+    /// `action`
+    pub const Action: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
+        "action",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<DelegatedAdminRelationshipRequest> = model::Field::new(
+        "status",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DelegatedAdminRelationshipRequest>] = &[
+        Self::Id,
+        Self::Action,
+        Self::CreatedDateTime,
+        Self::LastModifiedDateTime,
+        Self::Status,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.delegatedAdminServiceProviderConstraints`; base type `microsoft.graph.serviceProviderConstraints`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DelegatedAdminServiceProviderConstraints {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `allowedRoleTemplateIds`: `Collection(Edm.String)`.
+    pub allowed_role_template_ids: Option<Vec<String>>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for DelegatedAdminServiceProviderConstraints {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl DelegatedAdminServiceProviderConstraints {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminServiceProviderConstraints";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("allowedRoleTemplateIds", &self.allowed_role_template_ids);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminServiceProviderConstraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for DelegatedAdminServiceProviderConstraints {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "allowedRoleTemplateIds" => {
+                read_lenient(map, key, &mut self.allowed_role_template_ids, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             _ => Ok(false),
         }
@@ -1185,8 +2441,8 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceActionItem {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl DeviceComplianceActionItem {
+#[cfg(feature = "_policies")]
+impl DelegatedAdminServiceProviderConstraints {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1196,38 +2452,35 @@ impl DeviceComplianceActionItem {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceComplianceActionItem`] by wire name, each a [`Field<DeviceComplianceActionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceActionItem::set_null`].
-pub enum DeviceComplianceActionItemField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`DelegatedAdminServiceProviderConstraints`] by wire name, each a [`Field<DelegatedAdminServiceProviderConstraints>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminServiceProviderConstraints::set_null`].
+pub enum DelegatedAdminServiceProviderConstraintsField {}
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl DeviceComplianceActionItemField {
+impl DelegatedAdminServiceProviderConstraintsField {
     /// `id`
-    pub const Id: model::Field<DeviceComplianceActionItem> = model::Field::new("id");
-    /// `actionType`
-    pub const ActionType: model::Field<DeviceComplianceActionItem> = model::Field::new(
-        "actionType",
+    pub const Id: model::Field<DelegatedAdminServiceProviderConstraints> = model::Field::new(
+        "id",
     );
-    /// `gracePeriodHours`
-    pub const GracePeriodHours: model::Field<DeviceComplianceActionItem> = model::Field::new(
-        "gracePeriodHours",
+    /// `allowedRoleTemplateIds`
+    pub const AllowedRoleTemplateIds: model::Field<
+        DelegatedAdminServiceProviderConstraints,
+    > = model::Field::new("allowedRoleTemplateIds");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DelegatedAdminServiceProviderConstraints> = model::Field::new(
+        "createdDateTime",
     );
-    /// `notificationMessageCCList`
-    pub const NotificationMessageCcList: model::Field<DeviceComplianceActionItem> = model::Field::new(
-        "notificationMessageCCList",
-    );
-    /// `notificationTemplateId`
-    pub const NotificationTemplateId: model::Field<DeviceComplianceActionItem> = model::Field::new(
-        "notificationTemplateId",
-    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<
+        DelegatedAdminServiceProviderConstraints,
+    > = model::Field::new("lastModifiedDateTime");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceComplianceActionItem>] = &[
+    pub const ALL: &'static [model::Field<DelegatedAdminServiceProviderConstraints>] = &[
         Self::Id,
-        Self::ActionType,
-        Self::GracePeriodHours,
-        Self::NotificationMessageCcList,
-        Self::NotificationTemplateId,
+        Self::AllowedRoleTemplateIds,
+        Self::CreatedDateTime,
+        Self::LastModifiedDateTime,
     ];
 }
 
@@ -1405,129 +2658,6 @@ impl DeviceComplianceDeviceStatusField {
         Self::Status,
         Self::UserName,
         Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceComplianceScheduledActionForRule`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceComplianceScheduledActionForRule {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `ruleName`: `Edm.String`.
-    pub rule_name: Option<String>,
-    /// Navigation property `scheduledActionConfigurations`: `Collection(microsoft.graph.deviceComplianceActionItem)`, contained; present when expanded (`$expand`).
-    pub scheduled_action_configurations: Option<Vec<DeviceComplianceActionItem>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceComplianceScheduledActionForRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceComplianceScheduledActionForRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceScheduledActionForRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("ruleName", &self.rule_name);
-        object
-            .property(
-                "scheduledActionConfigurations",
-                &self.scheduled_action_configurations,
-            );
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceComplianceScheduledActionForRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceComplianceScheduledActionForRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "ruleName" => read_lenient(map, key, &mut self.rule_name, extra),
-            "scheduledActionConfigurations" => {
-                read_nullable(map, key, &mut self.scheduled_action_configurations, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceComplianceScheduledActionForRule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceComplianceScheduledActionForRule`] by wire name, each a [`Field<DeviceComplianceScheduledActionForRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceScheduledActionForRule::set_null`].
-pub enum DeviceComplianceScheduledActionForRuleField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl DeviceComplianceScheduledActionForRuleField {
-    /// `id`
-    pub const Id: model::Field<DeviceComplianceScheduledActionForRule> = model::Field::new(
-        "id",
-    );
-    /// `ruleName`
-    pub const RuleName: model::Field<DeviceComplianceScheduledActionForRule> = model::Field::new(
-        "ruleName",
-    );
-    /// `scheduledActionConfigurations`
-    pub const ScheduledActionConfigurations: model::Field<
-        DeviceComplianceScheduledActionForRule,
-    > = model::Field::new("scheduledActionConfigurations");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceComplianceScheduledActionForRule>] = &[
-        Self::Id,
-        Self::RuleName,
-        Self::ScheduledActionConfigurations,
     ];
 }
 
@@ -2647,118 +3777,6 @@ impl ExchangeRestoreSessionField {
     ];
 }
 
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.fixtureMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FixtureMap {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `properties`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseMapFeature`.
-    pub properties: Option<String>,
-    /// Property `placeId`: `Edm.String`.
-    pub place_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_places")]
-impl serde::Serialize for FixtureMap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl FixtureMap {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fixtureMap";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("properties", &self.properties);
-        object.property("placeId", &self.place_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for FixtureMap {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for FixtureMap {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "properties" => read_lenient(map, key, &mut self.properties, extra),
-            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_places")]
-impl FixtureMap {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_places")]
-/// The properties of [`FixtureMap`] by wire name, each a [`Field<FixtureMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FixtureMap::set_null`].
-pub enum FixtureMapField {}
-
-#[cfg(feature = "_places")]
-#[allow(non_upper_case_globals)]
-impl FixtureMapField {
-    /// `id`
-    pub const Id: model::Field<FixtureMap> = model::Field::new("id");
-    /// `properties`
-    pub const Properties: model::Field<FixtureMap> = model::Field::new("properties");
-    /// `placeId`
-    pub const PlaceId: model::Field<FixtureMap> = model::Field::new("placeId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FixtureMap>] = &[
-        Self::Id,
-        Self::Properties,
-        Self::PlaceId,
-    ];
-}
-
 #[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.granularDriveRestoreArtifact`; base type `microsoft.graph.granularRestoreArtifactBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3174,133 +4192,6 @@ impl GranularSiteRestoreArtifactField {
         Self::Status,
         Self::WebUrl,
         Self::SiteId,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.identityApiConnector`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentityApiConnector {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `authenticationConfiguration`: `microsoft.graph.apiAuthenticationConfigurationBase`.
-    pub authentication_configuration: Option<AnyApiAuthenticationConfigurationBase>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `targetUrl`: `Edm.String`.
-    pub target_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for IdentityApiConnector {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl IdentityApiConnector {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityApiConnector";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property("authenticationConfiguration", &self.authentication_configuration);
-        object.property("displayName", &self.display_name);
-        object.property("targetUrl", &self.target_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for IdentityApiConnector {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for IdentityApiConnector {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "authenticationConfiguration" => {
-                read_nullable(map, key, &mut self.authentication_configuration, extra)
-            }
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "targetUrl" => read_lenient(map, key, &mut self.target_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl IdentityApiConnector {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`IdentityApiConnector`] by wire name, each a [`Field<IdentityApiConnector>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityApiConnector::set_null`].
-pub enum IdentityApiConnectorField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl IdentityApiConnectorField {
-    /// `id`
-    pub const Id: model::Field<IdentityApiConnector> = model::Field::new("id");
-    /// `authenticationConfiguration`
-    pub const AuthenticationConfiguration: model::Field<IdentityApiConnector> = model::Field::new(
-        "authenticationConfiguration",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<IdentityApiConnector> = model::Field::new(
-        "displayName",
-    );
-    /// `targetUrl`
-    pub const TargetUrl: model::Field<IdentityApiConnector> = model::Field::new(
-        "targetUrl",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentityApiConnector>] = &[
-        Self::Id,
-        Self::AuthenticationConfiguration,
-        Self::DisplayName,
-        Self::TargetUrl,
     ];
 }
 
@@ -4149,139 +5040,6 @@ impl LearningSelfInitiatedCourseField {
     ];
 }
 
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.levelMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LevelMap {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `properties`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseMapFeature`.
-    pub properties: Option<String>,
-    /// Property `placeId`: `Edm.String`.
-    pub place_id: Option<String>,
-    /// Navigation property `fixtures`: `Collection(microsoft.graph.fixtureMap)`, contained; present when expanded (`$expand`).
-    pub fixtures: Option<Vec<FixtureMap>>,
-    /// Navigation property `sections`: `Collection(microsoft.graph.sectionMap)`, contained; present when expanded (`$expand`).
-    pub sections: Option<Vec<SectionMap>>,
-    /// Navigation property `units`: `Collection(microsoft.graph.unitMap)`, contained; present when expanded (`$expand`).
-    pub units: Option<Vec<UnitMap>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_places")]
-impl serde::Serialize for LevelMap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl LevelMap {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.levelMap";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("properties", &self.properties);
-        object.property("placeId", &self.place_id);
-        object.property("fixtures", &self.fixtures);
-        object.property("sections", &self.sections);
-        object.property("units", &self.units);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for LevelMap {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for LevelMap {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "properties" => read_lenient(map, key, &mut self.properties, extra),
-            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
-            "fixtures" => read_nullable(map, key, &mut self.fixtures, extra),
-            "sections" => read_nullable(map, key, &mut self.sections, extra),
-            "units" => read_nullable(map, key, &mut self.units, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_places")]
-impl LevelMap {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_places")]
-/// The properties of [`LevelMap`] by wire name, each a [`Field<LevelMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LevelMap::set_null`].
-pub enum LevelMapField {}
-
-#[cfg(feature = "_places")]
-#[allow(non_upper_case_globals)]
-impl LevelMapField {
-    /// `id`
-    pub const Id: model::Field<LevelMap> = model::Field::new("id");
-    /// `properties`
-    pub const Properties: model::Field<LevelMap> = model::Field::new("properties");
-    /// `placeId`
-    pub const PlaceId: model::Field<LevelMap> = model::Field::new("placeId");
-    /// `fixtures`
-    pub const Fixtures: model::Field<LevelMap> = model::Field::new("fixtures");
-    /// `sections`
-    pub const Sections: model::Field<LevelMap> = model::Field::new("sections");
-    /// `units`
-    pub const Units: model::Field<LevelMap> = model::Field::new("units");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LevelMap>] = &[
-        Self::Id,
-        Self::Properties,
-        Self::PlaceId,
-        Self::Fixtures,
-        Self::Sections,
-        Self::Units,
-    ];
-}
-
 #[cfg(feature = "_solutions")]
 /// A `microsoft.graph.mailboxRestoreArtifact` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MailboxRestoreArtifact`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4909,761 +5667,4 @@ impl AnyManagedAppPolicy {
             _ => None,
         }
     }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[cfg(feature = "_device_app_management")]
-impl From<AndroidManagedAppProtection> for AnyManagedAppPolicy {
-    fn from(value: AndroidManagedAppProtection) -> Self {
-        Self::AndroidManagedAppProtection(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[cfg(feature = "_device_app_management")]
-impl From<DefaultManagedAppProtection> for AnyManagedAppPolicy {
-    fn from(value: DefaultManagedAppProtection) -> Self {
-        Self::DefaultManagedAppProtection(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[cfg(feature = "_device_app_management")]
-impl From<IosManagedAppProtection> for AnyManagedAppPolicy {
-    fn from(value: IosManagedAppProtection) -> Self {
-        Self::IosManagedAppProtection(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[cfg(feature = "_device_app_management")]
-impl From<MdmWindowsInformationProtectionPolicy> for AnyManagedAppPolicy {
-    fn from(value: MdmWindowsInformationProtectionPolicy) -> Self {
-        Self::MdmWindowsInformationProtectionPolicy(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[cfg(feature = "_device_app_management")]
-impl From<TargetedManagedAppConfiguration> for AnyManagedAppPolicy {
-    fn from(value: TargetedManagedAppConfiguration) -> Self {
-        Self::TargetedManagedAppConfiguration(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[cfg(feature = "_device_app_management")]
-impl From<WindowsInformationProtectionPolicy> for AnyManagedAppPolicy {
-    fn from(value: WindowsInformationProtectionPolicy) -> Self {
-        Self::WindowsInformationProtectionPolicy(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl serde::Serialize for AnyManagedAppPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ManagedAppPolicy(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_device_app_management")]
-            Self::AndroidManagedAppProtection(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AndroidManagedAppProtection::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_device_app_management")]
-            Self::DefaultManagedAppProtection(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(DefaultManagedAppProtection::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_device_app_management")]
-            Self::IosManagedAppProtection(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(IosManagedAppProtection::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_device_app_management")]
-            Self::MdmWindowsInformationProtectionPolicy(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(MdmWindowsInformationProtectionPolicy::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_device_app_management")]
-            Self::TargetedManagedAppConfiguration(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(TargetedManagedAppConfiguration::ODATA_TYPE),
-                    )
-            }
-            #[cfg(feature = "_device_app_management")]
-            Self::WindowsInformationProtectionPolicy(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(WindowsInformationProtectionPolicy::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl<'de> serde::Deserialize<'de> for AnyManagedAppPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_device_app_management")]
-            "microsoft.graph.androidManagedAppProtection"
-            | "graph.androidManagedAppProtection" => {
-                serde_json::from_value(value).map(Self::AndroidManagedAppProtection)
-            }
-            #[cfg(feature = "_device_app_management")]
-            "microsoft.graph.defaultManagedAppProtection"
-            | "graph.defaultManagedAppProtection" => {
-                serde_json::from_value(value).map(Self::DefaultManagedAppProtection)
-            }
-            #[cfg(feature = "_device_app_management")]
-            "microsoft.graph.iosManagedAppProtection"
-            | "graph.iosManagedAppProtection" => {
-                serde_json::from_value(value).map(Self::IosManagedAppProtection)
-            }
-            #[cfg(feature = "_device_app_management")]
-            "microsoft.graph.mdmWindowsInformationProtectionPolicy"
-            | "graph.mdmWindowsInformationProtectionPolicy" => {
-                serde_json::from_value(value)
-                    .map(Self::MdmWindowsInformationProtectionPolicy)
-            }
-            #[cfg(feature = "_device_app_management")]
-            "microsoft.graph.targetedManagedAppConfiguration"
-            | "graph.targetedManagedAppConfiguration" => {
-                serde_json::from_value(value).map(Self::TargetedManagedAppConfiguration)
-            }
-            #[cfg(feature = "_device_app_management")]
-            "microsoft.graph.windowsInformationProtectionPolicy"
-            | "graph.windowsInformationProtectionPolicy" => {
-                serde_json::from_value(value)
-                    .map(Self::WindowsInformationProtectionPolicy)
-            }
-            _ => serde_json::from_value(value).map(Self::ManagedAppPolicy),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-/// CSDL entity type `microsoft.graph.managedAppRegistration`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedAppRegistration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `appIdentifier`: `microsoft.graph.mobileAppIdentifier`.
-    pub app_identifier: Option<AnyMobileAppIdentifier>,
-    /// Property `applicationVersion`: `Edm.String`.
-    pub application_version: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `deviceName`: `Edm.String`.
-    pub device_name: Option<String>,
-    /// Property `deviceTag`: `Edm.String`.
-    pub device_tag: Option<String>,
-    /// Property `deviceType`: `Edm.String`.
-    pub device_type: Option<String>,
-    /// Property `flaggedReasons`: `Collection(microsoft.graph.managedAppFlaggedReason)`, not nullable.
-    pub flagged_reasons: Option<Vec<ManagedAppFlaggedReason>>,
-    /// Property `lastSyncDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_sync_date_time: Option<edm::DateTimeOffset>,
-    /// Property `managementSdkVersion`: `Edm.String`.
-    pub management_sdk_version: Option<String>,
-    /// Property `platformVersion`: `Edm.String`.
-    pub platform_version: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Property `version`: `Edm.String`.
-    pub version: Option<String>,
-    /// Navigation property `appliedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
-    pub applied_policies: Option<Vec<AnyManagedAppPolicy>>,
-    /// Navigation property `intendedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
-    pub intended_policies: Option<Vec<AnyManagedAppPolicy>>,
-    /// Navigation property `operations`: `Collection(microsoft.graph.managedAppOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_device_app_management")]
-    pub operations: Option<Vec<ManagedAppOperation>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl serde::Serialize for ManagedAppRegistration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl ManagedAppRegistration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppRegistration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("appIdentifier", &self.app_identifier);
-        object.property("applicationVersion", &self.application_version);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("deviceName", &self.device_name);
-        object.property("deviceTag", &self.device_tag);
-        object.property("deviceType", &self.device_type);
-        object.property("flaggedReasons", &self.flagged_reasons);
-        object.property("lastSyncDateTime", &self.last_sync_date_time);
-        object.property("managementSdkVersion", &self.management_sdk_version);
-        object.property("platformVersion", &self.platform_version);
-        object.property("userId", &self.user_id);
-        object.property("version", &self.version);
-        object.property("appliedPolicies", &self.applied_policies);
-        object.property("intendedPolicies", &self.intended_policies);
-        #[cfg(feature = "_device_app_management")]
-        object.property("operations", &self.operations);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl<'de> serde::Deserialize<'de> for ManagedAppRegistration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for ManagedAppRegistration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "appIdentifier" => read_nullable(map, key, &mut self.app_identifier, extra),
-            "applicationVersion" => {
-                read_lenient(map, key, &mut self.application_version, extra)
-            }
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
-            "deviceTag" => read_lenient(map, key, &mut self.device_tag, extra),
-            "deviceType" => read_lenient(map, key, &mut self.device_type, extra),
-            "flaggedReasons" => read_nullable(map, key, &mut self.flagged_reasons, extra),
-            "lastSyncDateTime" => {
-                read_lenient(map, key, &mut self.last_sync_date_time, extra)
-            }
-            "managementSdkVersion" => {
-                read_lenient(map, key, &mut self.management_sdk_version, extra)
-            }
-            "platformVersion" => {
-                read_lenient(map, key, &mut self.platform_version, extra)
-            }
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "appliedPolicies" => {
-                read_nullable(map, key, &mut self.applied_policies, extra)
-            }
-            "intendedPolicies" => {
-                read_nullable(map, key, &mut self.intended_policies, extra)
-            }
-            #[cfg(feature = "_device_app_management")]
-            "operations" => read_nullable(map, key, &mut self.operations, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-impl ManagedAppRegistration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-/// The properties of [`ManagedAppRegistration`] by wire name, each a [`Field<ManagedAppRegistration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppRegistration::set_null`].
-pub enum ManagedAppRegistrationField {}
-
-#[cfg(feature = "_android_mobile_app_identifier")]
-#[allow(non_upper_case_globals)]
-impl ManagedAppRegistrationField {
-    /// `id`
-    pub const Id: model::Field<ManagedAppRegistration> = model::Field::new("id");
-    /// `appIdentifier`
-    pub const AppIdentifier: model::Field<ManagedAppRegistration> = model::Field::new(
-        "appIdentifier",
-    );
-    /// `applicationVersion`
-    pub const ApplicationVersion: model::Field<ManagedAppRegistration> = model::Field::new(
-        "applicationVersion",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ManagedAppRegistration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `deviceName`
-    pub const DeviceName: model::Field<ManagedAppRegistration> = model::Field::new(
-        "deviceName",
-    );
-    /// `deviceTag`
-    pub const DeviceTag: model::Field<ManagedAppRegistration> = model::Field::new(
-        "deviceTag",
-    );
-    /// `deviceType`
-    pub const DeviceType: model::Field<ManagedAppRegistration> = model::Field::new(
-        "deviceType",
-    );
-    /// `flaggedReasons`
-    pub const FlaggedReasons: model::Field<ManagedAppRegistration> = model::Field::new(
-        "flaggedReasons",
-    );
-    /// `lastSyncDateTime`
-    pub const LastSyncDateTime: model::Field<ManagedAppRegistration> = model::Field::new(
-        "lastSyncDateTime",
-    );
-    /// `managementSdkVersion`
-    pub const ManagementSdkVersion: model::Field<ManagedAppRegistration> = model::Field::new(
-        "managementSdkVersion",
-    );
-    /// `platformVersion`
-    pub const PlatformVersion: model::Field<ManagedAppRegistration> = model::Field::new(
-        "platformVersion",
-    );
-    /// `userId`
-    pub const UserId: model::Field<ManagedAppRegistration> = model::Field::new("userId");
-    /// `version`
-    pub const Version: model::Field<ManagedAppRegistration> = model::Field::new(
-        "version",
-    );
-    /// `appliedPolicies`
-    pub const AppliedPolicies: model::Field<ManagedAppRegistration> = model::Field::new(
-        "appliedPolicies",
-    );
-    /// `intendedPolicies`
-    pub const IntendedPolicies: model::Field<ManagedAppRegistration> = model::Field::new(
-        "intendedPolicies",
-    );
-    /// `operations`
-    pub const Operations: model::Field<ManagedAppRegistration> = model::Field::new(
-        "operations",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManagedAppRegistration>] = &[
-        Self::Id,
-        Self::AppIdentifier,
-        Self::ApplicationVersion,
-        Self::CreatedDateTime,
-        Self::DeviceName,
-        Self::DeviceTag,
-        Self::DeviceType,
-        Self::FlaggedReasons,
-        Self::LastSyncDateTime,
-        Self::ManagementSdkVersion,
-        Self::PlatformVersion,
-        Self::UserId,
-        Self::Version,
-        Self::AppliedPolicies,
-        Self::IntendedPolicies,
-        Self::Operations,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedAppStatus`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedAppStatus {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `version`: `Edm.String`.
-    pub version: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedAppStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedAppStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("version", &self.version);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedAppStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for ManagedAppStatus {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedAppStatus {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedAppStatus`] by wire name, each a [`Field<ManagedAppStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppStatus::set_null`].
-pub enum ManagedAppStatusField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedAppStatusField {
-    /// `id`
-    pub const Id: model::Field<ManagedAppStatus> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<ManagedAppStatus> = model::Field::new(
-        "displayName",
-    );
-    /// `version`
-    pub const Version: model::Field<ManagedAppStatus> = model::Field::new("version");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManagedAppStatus>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Version,
-    ];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.managedAppStatusRaw`; base type `microsoft.graph.managedAppStatus`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedAppStatusRaw {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedAppStatus`.
-    pub display_name: Option<String>,
-    /// Property `version`: `Edm.String`.
-    /// Inherited from `microsoft.graph.managedAppStatus`.
-    pub version: Option<String>,
-    /// Property `content`: `Edm.Untyped`.
-    pub content: Option<edm::Untyped>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for ManagedAppStatusRaw {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedAppStatusRaw {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppStatusRaw";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("version", &self.version);
-        object.property("content", &self.content);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for ManagedAppStatusRaw {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for ManagedAppStatusRaw {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "content" => read_lenient(map, key, &mut self.content, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-impl ManagedAppStatusRaw {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`ManagedAppStatusRaw`] by wire name, each a [`Field<ManagedAppStatusRaw>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppStatusRaw::set_null`].
-pub enum ManagedAppStatusRawField {}
-
-#[cfg(feature = "_device_app_management")]
-#[allow(non_upper_case_globals)]
-impl ManagedAppStatusRawField {
-    /// `id`
-    pub const Id: model::Field<ManagedAppStatusRaw> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<ManagedAppStatusRaw> = model::Field::new(
-        "displayName",
-    );
-    /// `version`
-    pub const Version: model::Field<ManagedAppStatusRaw> = model::Field::new("version");
-    /// `content`
-    pub const Content: model::Field<ManagedAppStatusRaw> = model::Field::new("content");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ManagedAppStatusRaw>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Version,
-        Self::Content,
-    ];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL entity type `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MultiTenantOrganizationIdentitySyncPolicyTemplate {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `templateApplicationLevel`: `microsoft.graph.templateApplicationLevel`, not nullable.
-    pub template_application_level: Option<TemplateApplicationLevel>,
-    /// Property `userSyncInbound`: `microsoft.graph.crossTenantUserSyncInbound`.
-    pub user_sync_inbound: Option<CrossTenantUserSyncInbound>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for MultiTenantOrganizationIdentitySyncPolicyTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl MultiTenantOrganizationIdentitySyncPolicyTemplate {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("templateApplicationLevel", &self.template_application_level);
-        object.property("userSyncInbound", &self.user_sync_inbound);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationIdentitySyncPolicyTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for MultiTenantOrganizationIdentitySyncPolicyTemplate {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "templateApplicationLevel" => {
-                read_nullable(map, key, &mut self.template_application_level, extra)
-            }
-            "userSyncInbound" => {
-                read_nullable(map, key, &mut self.user_sync_inbound, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl MultiTenantOrganizationIdentitySyncPolicyTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`MultiTenantOrganizationIdentitySyncPolicyTemplate`] by wire name, each a [`Field<MultiTenantOrganizationIdentitySyncPolicyTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationIdentitySyncPolicyTemplate::set_null`].
-pub enum MultiTenantOrganizationIdentitySyncPolicyTemplateField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl MultiTenantOrganizationIdentitySyncPolicyTemplateField {
-    /// `id`
-    pub const Id: model::Field<MultiTenantOrganizationIdentitySyncPolicyTemplate> = model::Field::new(
-        "id",
-    );
-    /// `templateApplicationLevel`
-    pub const TemplateApplicationLevel: model::Field<
-        MultiTenantOrganizationIdentitySyncPolicyTemplate,
-    > = model::Field::new("templateApplicationLevel");
-    /// `userSyncInbound`
-    pub const UserSyncInbound: model::Field<
-        MultiTenantOrganizationIdentitySyncPolicyTemplate,
-    > = model::Field::new("userSyncInbound");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        MultiTenantOrganizationIdentitySyncPolicyTemplate,
-    >] = &[Self::Id, Self::TemplateApplicationLevel, Self::UserSyncInbound];
 }

@@ -11,6 +11,763 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
+impl From<AndroidManagedAppProtection> for AnyManagedAppPolicy {
+    fn from(value: AndroidManagedAppProtection) -> Self {
+        Self::AndroidManagedAppProtection(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
+impl From<DefaultManagedAppProtection> for AnyManagedAppPolicy {
+    fn from(value: DefaultManagedAppProtection) -> Self {
+        Self::DefaultManagedAppProtection(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
+impl From<IosManagedAppProtection> for AnyManagedAppPolicy {
+    fn from(value: IosManagedAppProtection) -> Self {
+        Self::IosManagedAppProtection(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
+impl From<MdmWindowsInformationProtectionPolicy> for AnyManagedAppPolicy {
+    fn from(value: MdmWindowsInformationProtectionPolicy) -> Self {
+        Self::MdmWindowsInformationProtectionPolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
+impl From<TargetedManagedAppConfiguration> for AnyManagedAppPolicy {
+    fn from(value: TargetedManagedAppConfiguration) -> Self {
+        Self::TargetedManagedAppConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
+impl From<WindowsInformationProtectionPolicy> for AnyManagedAppPolicy {
+    fn from(value: WindowsInformationProtectionPolicy) -> Self {
+        Self::WindowsInformationProtectionPolicy(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl serde::Serialize for AnyManagedAppPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ManagedAppPolicy(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_device_app_management")]
+            Self::AndroidManagedAppProtection(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AndroidManagedAppProtection::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_device_app_management")]
+            Self::DefaultManagedAppProtection(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(DefaultManagedAppProtection::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_device_app_management")]
+            Self::IosManagedAppProtection(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(IosManagedAppProtection::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_device_app_management")]
+            Self::MdmWindowsInformationProtectionPolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(MdmWindowsInformationProtectionPolicy::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_device_app_management")]
+            Self::TargetedManagedAppConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(TargetedManagedAppConfiguration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_device_app_management")]
+            Self::WindowsInformationProtectionPolicy(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(WindowsInformationProtectionPolicy::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl<'de> serde::Deserialize<'de> for AnyManagedAppPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_device_app_management")]
+            "microsoft.graph.androidManagedAppProtection"
+            | "graph.androidManagedAppProtection" => {
+                serde_json::from_value(value).map(Self::AndroidManagedAppProtection)
+            }
+            #[cfg(feature = "_device_app_management")]
+            "microsoft.graph.defaultManagedAppProtection"
+            | "graph.defaultManagedAppProtection" => {
+                serde_json::from_value(value).map(Self::DefaultManagedAppProtection)
+            }
+            #[cfg(feature = "_device_app_management")]
+            "microsoft.graph.iosManagedAppProtection"
+            | "graph.iosManagedAppProtection" => {
+                serde_json::from_value(value).map(Self::IosManagedAppProtection)
+            }
+            #[cfg(feature = "_device_app_management")]
+            "microsoft.graph.mdmWindowsInformationProtectionPolicy"
+            | "graph.mdmWindowsInformationProtectionPolicy" => {
+                serde_json::from_value(value)
+                    .map(Self::MdmWindowsInformationProtectionPolicy)
+            }
+            #[cfg(feature = "_device_app_management")]
+            "microsoft.graph.targetedManagedAppConfiguration"
+            | "graph.targetedManagedAppConfiguration" => {
+                serde_json::from_value(value).map(Self::TargetedManagedAppConfiguration)
+            }
+            #[cfg(feature = "_device_app_management")]
+            "microsoft.graph.windowsInformationProtectionPolicy"
+            | "graph.windowsInformationProtectionPolicy" => {
+                serde_json::from_value(value)
+                    .map(Self::WindowsInformationProtectionPolicy)
+            }
+            _ => serde_json::from_value(value).map(Self::ManagedAppPolicy),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+/// CSDL entity type `microsoft.graph.managedAppRegistration`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedAppRegistration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `appIdentifier`: `microsoft.graph.mobileAppIdentifier`.
+    pub app_identifier: Option<AnyMobileAppIdentifier>,
+    /// Property `applicationVersion`: `Edm.String`.
+    pub application_version: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deviceName`: `Edm.String`.
+    pub device_name: Option<String>,
+    /// Property `deviceTag`: `Edm.String`.
+    pub device_tag: Option<String>,
+    /// Property `deviceType`: `Edm.String`.
+    pub device_type: Option<String>,
+    /// Property `flaggedReasons`: `Collection(microsoft.graph.managedAppFlaggedReason)`, not nullable.
+    pub flagged_reasons: Option<Vec<ManagedAppFlaggedReason>>,
+    /// Property `lastSyncDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_sync_date_time: Option<edm::DateTimeOffset>,
+    /// Property `managementSdkVersion`: `Edm.String`.
+    pub management_sdk_version: Option<String>,
+    /// Property `platformVersion`: `Edm.String`.
+    pub platform_version: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Property `version`: `Edm.String`.
+    pub version: Option<String>,
+    /// Navigation property `appliedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
+    pub applied_policies: Option<Vec<AnyManagedAppPolicy>>,
+    /// Navigation property `intendedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
+    pub intended_policies: Option<Vec<AnyManagedAppPolicy>>,
+    /// Navigation property `operations`: `Collection(microsoft.graph.managedAppOperation)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_device_app_management")]
+    pub operations: Option<Vec<ManagedAppOperation>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl serde::Serialize for ManagedAppRegistration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl ManagedAppRegistration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppRegistration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("appIdentifier", &self.app_identifier);
+        object.property("applicationVersion", &self.application_version);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("deviceName", &self.device_name);
+        object.property("deviceTag", &self.device_tag);
+        object.property("deviceType", &self.device_type);
+        object.property("flaggedReasons", &self.flagged_reasons);
+        object.property("lastSyncDateTime", &self.last_sync_date_time);
+        object.property("managementSdkVersion", &self.management_sdk_version);
+        object.property("platformVersion", &self.platform_version);
+        object.property("userId", &self.user_id);
+        object.property("version", &self.version);
+        object.property("appliedPolicies", &self.applied_policies);
+        object.property("intendedPolicies", &self.intended_policies);
+        #[cfg(feature = "_device_app_management")]
+        object.property("operations", &self.operations);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl<'de> serde::Deserialize<'de> for ManagedAppRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for ManagedAppRegistration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "appIdentifier" => read_nullable(map, key, &mut self.app_identifier, extra),
+            "applicationVersion" => {
+                read_lenient(map, key, &mut self.application_version, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
+            "deviceTag" => read_lenient(map, key, &mut self.device_tag, extra),
+            "deviceType" => read_lenient(map, key, &mut self.device_type, extra),
+            "flaggedReasons" => read_nullable(map, key, &mut self.flagged_reasons, extra),
+            "lastSyncDateTime" => {
+                read_lenient(map, key, &mut self.last_sync_date_time, extra)
+            }
+            "managementSdkVersion" => {
+                read_lenient(map, key, &mut self.management_sdk_version, extra)
+            }
+            "platformVersion" => {
+                read_lenient(map, key, &mut self.platform_version, extra)
+            }
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "appliedPolicies" => {
+                read_nullable(map, key, &mut self.applied_policies, extra)
+            }
+            "intendedPolicies" => {
+                read_nullable(map, key, &mut self.intended_policies, extra)
+            }
+            #[cfg(feature = "_device_app_management")]
+            "operations" => read_nullable(map, key, &mut self.operations, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+impl ManagedAppRegistration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+/// The properties of [`ManagedAppRegistration`] by wire name, each a [`Field<ManagedAppRegistration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppRegistration::set_null`].
+pub enum ManagedAppRegistrationField {}
+
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[allow(non_upper_case_globals)]
+impl ManagedAppRegistrationField {
+    /// `id`
+    pub const Id: model::Field<ManagedAppRegistration> = model::Field::new("id");
+    /// `appIdentifier`
+    pub const AppIdentifier: model::Field<ManagedAppRegistration> = model::Field::new(
+        "appIdentifier",
+    );
+    /// `applicationVersion`
+    pub const ApplicationVersion: model::Field<ManagedAppRegistration> = model::Field::new(
+        "applicationVersion",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ManagedAppRegistration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `deviceName`
+    pub const DeviceName: model::Field<ManagedAppRegistration> = model::Field::new(
+        "deviceName",
+    );
+    /// `deviceTag`
+    pub const DeviceTag: model::Field<ManagedAppRegistration> = model::Field::new(
+        "deviceTag",
+    );
+    /// `deviceType`
+    pub const DeviceType: model::Field<ManagedAppRegistration> = model::Field::new(
+        "deviceType",
+    );
+    /// `flaggedReasons`
+    pub const FlaggedReasons: model::Field<ManagedAppRegistration> = model::Field::new(
+        "flaggedReasons",
+    );
+    /// `lastSyncDateTime`
+    pub const LastSyncDateTime: model::Field<ManagedAppRegistration> = model::Field::new(
+        "lastSyncDateTime",
+    );
+    /// `managementSdkVersion`
+    pub const ManagementSdkVersion: model::Field<ManagedAppRegistration> = model::Field::new(
+        "managementSdkVersion",
+    );
+    /// `platformVersion`
+    pub const PlatformVersion: model::Field<ManagedAppRegistration> = model::Field::new(
+        "platformVersion",
+    );
+    /// `userId`
+    pub const UserId: model::Field<ManagedAppRegistration> = model::Field::new("userId");
+    /// `version`
+    pub const Version: model::Field<ManagedAppRegistration> = model::Field::new(
+        "version",
+    );
+    /// `appliedPolicies`
+    pub const AppliedPolicies: model::Field<ManagedAppRegistration> = model::Field::new(
+        "appliedPolicies",
+    );
+    /// `intendedPolicies`
+    pub const IntendedPolicies: model::Field<ManagedAppRegistration> = model::Field::new(
+        "intendedPolicies",
+    );
+    /// `operations`
+    pub const Operations: model::Field<ManagedAppRegistration> = model::Field::new(
+        "operations",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ManagedAppRegistration>] = &[
+        Self::Id,
+        Self::AppIdentifier,
+        Self::ApplicationVersion,
+        Self::CreatedDateTime,
+        Self::DeviceName,
+        Self::DeviceTag,
+        Self::DeviceType,
+        Self::FlaggedReasons,
+        Self::LastSyncDateTime,
+        Self::ManagementSdkVersion,
+        Self::PlatformVersion,
+        Self::UserId,
+        Self::Version,
+        Self::AppliedPolicies,
+        Self::IntendedPolicies,
+        Self::Operations,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedAppStatus`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedAppStatus {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `version`: `Edm.String`.
+    pub version: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedAppStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedAppStatus {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppStatus";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("version", &self.version);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedAppStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for ManagedAppStatus {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedAppStatus {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedAppStatus`] by wire name, each a [`Field<ManagedAppStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppStatus::set_null`].
+pub enum ManagedAppStatusField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedAppStatusField {
+    /// `id`
+    pub const Id: model::Field<ManagedAppStatus> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<ManagedAppStatus> = model::Field::new(
+        "displayName",
+    );
+    /// `version`
+    pub const Version: model::Field<ManagedAppStatus> = model::Field::new("version");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ManagedAppStatus>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Version,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// CSDL entity type `microsoft.graph.managedAppStatusRaw`; base type `microsoft.graph.managedAppStatus`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagedAppStatusRaw {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedAppStatus`.
+    pub display_name: Option<String>,
+    /// Property `version`: `Edm.String`.
+    /// Inherited from `microsoft.graph.managedAppStatus`.
+    pub version: Option<String>,
+    /// Property `content`: `Edm.Untyped`.
+    pub content: Option<edm::Untyped>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for ManagedAppStatusRaw {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedAppStatusRaw {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppStatusRaw";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.property("version", &self.version);
+        object.property("content", &self.content);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for ManagedAppStatusRaw {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl graph_odata_runtime::model::ODataObject for ManagedAppStatusRaw {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl ManagedAppStatusRaw {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+/// The properties of [`ManagedAppStatusRaw`] by wire name, each a [`Field<ManagedAppStatusRaw>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppStatusRaw::set_null`].
+pub enum ManagedAppStatusRawField {}
+
+#[cfg(feature = "_device_app_management")]
+#[allow(non_upper_case_globals)]
+impl ManagedAppStatusRawField {
+    /// `id`
+    pub const Id: model::Field<ManagedAppStatusRaw> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<ManagedAppStatusRaw> = model::Field::new(
+        "displayName",
+    );
+    /// `version`
+    pub const Version: model::Field<ManagedAppStatusRaw> = model::Field::new("version");
+    /// `content`
+    pub const Content: model::Field<ManagedAppStatusRaw> = model::Field::new("content");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ManagedAppStatusRaw>] = &[
+        Self::Id,
+        Self::DisplayName,
+        Self::Version,
+        Self::Content,
+    ];
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MultiTenantOrganizationIdentitySyncPolicyTemplate {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `templateApplicationLevel`: `microsoft.graph.templateApplicationLevel`, not nullable.
+    pub template_application_level: Option<TemplateApplicationLevel>,
+    /// Property `userSyncInbound`: `microsoft.graph.crossTenantUserSyncInbound`.
+    pub user_sync_inbound: Option<CrossTenantUserSyncInbound>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for MultiTenantOrganizationIdentitySyncPolicyTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl MultiTenantOrganizationIdentitySyncPolicyTemplate {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("templateApplicationLevel", &self.template_application_level);
+        object.property("userSyncInbound", &self.user_sync_inbound);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationIdentitySyncPolicyTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject
+for MultiTenantOrganizationIdentitySyncPolicyTemplate {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "templateApplicationLevel" => {
+                read_nullable(map, key, &mut self.template_application_level, extra)
+            }
+            "userSyncInbound" => {
+                read_nullable(map, key, &mut self.user_sync_inbound, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl MultiTenantOrganizationIdentitySyncPolicyTemplate {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// The properties of [`MultiTenantOrganizationIdentitySyncPolicyTemplate`] by wire name, each a [`Field<MultiTenantOrganizationIdentitySyncPolicyTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationIdentitySyncPolicyTemplate::set_null`].
+pub enum MultiTenantOrganizationIdentitySyncPolicyTemplateField {}
+
+#[cfg(feature = "_policies")]
+#[allow(non_upper_case_globals)]
+impl MultiTenantOrganizationIdentitySyncPolicyTemplateField {
+    /// `id`
+    pub const Id: model::Field<MultiTenantOrganizationIdentitySyncPolicyTemplate> = model::Field::new(
+        "id",
+    );
+    /// `templateApplicationLevel`
+    pub const TemplateApplicationLevel: model::Field<
+        MultiTenantOrganizationIdentitySyncPolicyTemplate,
+    > = model::Field::new("templateApplicationLevel");
+    /// `userSyncInbound`
+    pub const UserSyncInbound: model::Field<
+        MultiTenantOrganizationIdentitySyncPolicyTemplate,
+    > = model::Field::new("userSyncInbound");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        MultiTenantOrganizationIdentitySyncPolicyTemplate,
+    >] = &[Self::Id, Self::TemplateApplicationLevel, Self::UserSyncInbound];
+}
+
 #[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -190,273 +947,6 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateField {
         Self::B2bDirectConnectOutbound,
         Self::InboundTrust,
         Self::TemplateApplicationLevel,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.offerShiftRequest`; base type `microsoft.graph.scheduleChangeRequest`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OfferShiftRequest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `assignedTo`: `microsoft.graph.scheduleChangeRequestActor`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub assigned_to: Option<ScheduleChangeRequestActor>,
-    /// Property `managerActionDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `managerActionMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_action_message: Option<String>,
-    /// Property `managerUserId`: `Edm.String`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_user_id: Option<String>,
-    /// Property `senderDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_date_time: Option<edm::DateTimeOffset>,
-    /// Property `senderMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_message: Option<String>,
-    /// Property `senderUserId`: `Edm.String`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_user_id: Option<String>,
-    /// Property `state`: `microsoft.graph.scheduleChangeState`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub state: Option<ScheduleChangeState>,
-    /// Property `recipientActionDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub recipient_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `recipientActionMessage`: `Edm.String`.
-    pub recipient_action_message: Option<String>,
-    /// Property `recipientUserId`: `Edm.String`.
-    pub recipient_user_id: Option<String>,
-    /// Property `senderShiftId`: `Edm.String`.
-    pub sender_shift_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for OfferShiftRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OfferShiftRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.offerShiftRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("managerActionDateTime", &self.manager_action_date_time);
-        object.property("managerActionMessage", &self.manager_action_message);
-        object.property("managerUserId", &self.manager_user_id);
-        object.property("senderDateTime", &self.sender_date_time);
-        object.property("senderMessage", &self.sender_message);
-        object.property("senderUserId", &self.sender_user_id);
-        object.property("state", &self.state);
-        object.property("recipientActionDateTime", &self.recipient_action_date_time);
-        object.property("recipientActionMessage", &self.recipient_action_message);
-        object.property("recipientUserId", &self.recipient_user_id);
-        object.property("senderShiftId", &self.sender_shift_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for OfferShiftRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for OfferShiftRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "assignedTo" => read_nullable(map, key, &mut self.assigned_to, extra),
-            "managerActionDateTime" => {
-                read_lenient(map, key, &mut self.manager_action_date_time, extra)
-            }
-            "managerActionMessage" => {
-                read_lenient(map, key, &mut self.manager_action_message, extra)
-            }
-            "managerUserId" => read_lenient(map, key, &mut self.manager_user_id, extra),
-            "senderDateTime" => read_lenient(map, key, &mut self.sender_date_time, extra),
-            "senderMessage" => read_lenient(map, key, &mut self.sender_message, extra),
-            "senderUserId" => read_lenient(map, key, &mut self.sender_user_id, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "recipientActionDateTime" => {
-                read_lenient(map, key, &mut self.recipient_action_date_time, extra)
-            }
-            "recipientActionMessage" => {
-                read_lenient(map, key, &mut self.recipient_action_message, extra)
-            }
-            "recipientUserId" => {
-                read_lenient(map, key, &mut self.recipient_user_id, extra)
-            }
-            "senderShiftId" => read_lenient(map, key, &mut self.sender_shift_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OfferShiftRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`OfferShiftRequest`] by wire name, each a [`Field<OfferShiftRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OfferShiftRequest::set_null`].
-pub enum OfferShiftRequestField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl OfferShiftRequestField {
-    /// `id`
-    pub const Id: model::Field<OfferShiftRequest> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<OfferShiftRequest> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<OfferShiftRequest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<OfferShiftRequest> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<OfferShiftRequest> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<OfferShiftRequest> = model::Field::new(
-        "assignedTo",
-    );
-    /// `managerActionDateTime`
-    pub const ManagerActionDateTime: model::Field<OfferShiftRequest> = model::Field::new(
-        "managerActionDateTime",
-    );
-    /// `managerActionMessage`
-    pub const ManagerActionMessage: model::Field<OfferShiftRequest> = model::Field::new(
-        "managerActionMessage",
-    );
-    /// `managerUserId`
-    pub const ManagerUserId: model::Field<OfferShiftRequest> = model::Field::new(
-        "managerUserId",
-    );
-    /// `senderDateTime`
-    pub const SenderDateTime: model::Field<OfferShiftRequest> = model::Field::new(
-        "senderDateTime",
-    );
-    /// `senderMessage`
-    pub const SenderMessage: model::Field<OfferShiftRequest> = model::Field::new(
-        "senderMessage",
-    );
-    /// `senderUserId`
-    pub const SenderUserId: model::Field<OfferShiftRequest> = model::Field::new(
-        "senderUserId",
-    );
-    /// `state`
-    pub const State: model::Field<OfferShiftRequest> = model::Field::new("state");
-    /// `recipientActionDateTime`
-    pub const RecipientActionDateTime: model::Field<OfferShiftRequest> = model::Field::new(
-        "recipientActionDateTime",
-    );
-    /// `recipientActionMessage`
-    pub const RecipientActionMessage: model::Field<OfferShiftRequest> = model::Field::new(
-        "recipientActionMessage",
-    );
-    /// `recipientUserId`
-    pub const RecipientUserId: model::Field<OfferShiftRequest> = model::Field::new(
-        "recipientUserId",
-    );
-    /// `senderShiftId`
-    pub const SenderShiftId: model::Field<OfferShiftRequest> = model::Field::new(
-        "senderShiftId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OfferShiftRequest>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::AssignedTo,
-        Self::ManagerActionDateTime,
-        Self::ManagerActionMessage,
-        Self::ManagerUserId,
-        Self::SenderDateTime,
-        Self::SenderMessage,
-        Self::SenderUserId,
-        Self::State,
-        Self::RecipientActionDateTime,
-        Self::RecipientActionMessage,
-        Self::RecipientUserId,
-        Self::SenderShiftId,
     ];
 }
 
@@ -908,35 +1398,30 @@ impl RestoreSessionBaseField {
     ];
 }
 
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.sectionMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
+#[cfg(feature = "_policies")]
+/// CSDL entity type `microsoft.graph.serviceProviderConstraints`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SectionMap {
+pub struct ServiceProviderConstraints {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `properties`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseMapFeature`.
-    pub properties: Option<String>,
-    /// Property `placeId`: `Edm.String`.
-    pub place_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_places")]
-impl serde::Serialize for SectionMap {
+#[cfg(feature = "_policies")]
+impl serde::Serialize for ServiceProviderConstraints {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_places")]
-impl SectionMap {
+#[cfg(feature = "_policies")]
+impl ServiceProviderConstraints {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sectionMap";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProviderConstraints";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -950,14 +1435,12 @@ impl SectionMap {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("properties", &self.properties);
-        object.property("placeId", &self.place_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for SectionMap {
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for ServiceProviderConstraints {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -965,8 +1448,8 @@ impl<'de> serde::Deserialize<'de> for SectionMap {
     }
 }
 
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for SectionMap {
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::model::ODataObject for ServiceProviderConstraints {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -976,8 +1459,6 @@ impl graph_odata_runtime::model::ODataObject for SectionMap {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "properties" => read_lenient(map, key, &mut self.properties, extra),
-            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
             _ => Ok(false),
         }
     }
@@ -988,8 +1469,8 @@ impl graph_odata_runtime::model::ODataObject for SectionMap {
     }
 }
 
-#[cfg(feature = "_places")]
-impl SectionMap {
+#[cfg(feature = "_policies")]
+impl ServiceProviderConstraints {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -999,25 +1480,124 @@ impl SectionMap {
     }
 }
 
-#[cfg(feature = "_places")]
-/// The properties of [`SectionMap`] by wire name, each a [`Field<SectionMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SectionMap::set_null`].
-pub enum SectionMapField {}
+#[cfg(feature = "_policies")]
+/// The properties of [`ServiceProviderConstraints`] by wire name, each a [`Field<ServiceProviderConstraints>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProviderConstraints::set_null`].
+pub enum ServiceProviderConstraintsField {}
 
-#[cfg(feature = "_places")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
-impl SectionMapField {
+impl ServiceProviderConstraintsField {
     /// `id`
-    pub const Id: model::Field<SectionMap> = model::Field::new("id");
-    /// `properties`
-    pub const Properties: model::Field<SectionMap> = model::Field::new("properties");
-    /// `placeId`
-    pub const PlaceId: model::Field<SectionMap> = model::Field::new("placeId");
+    pub const Id: model::Field<ServiceProviderConstraints> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SectionMap>] = &[
-        Self::Id,
-        Self::Properties,
-        Self::PlaceId,
-    ];
+    pub const ALL: &'static [model::Field<ServiceProviderConstraints>] = &[Self::Id];
+}
+
+#[cfg(feature = "_policies")]
+/// A `microsoft.graph.serviceProviderConstraints` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServiceProviderConstraints`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyServiceProviderConstraints {
+    /// The base type itself, or a derived type unknown to this crate.
+    ServiceProviderConstraints(Box<ServiceProviderConstraints>),
+    /// `microsoft.graph.delegatedAdminServiceProviderConstraints`
+    DelegatedAdminServiceProviderConstraints(
+        Box<DelegatedAdminServiceProviderConstraints>,
+    ),
+}
+
+#[cfg(feature = "_policies")]
+impl AnyServiceProviderConstraints {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ServiceProviderConstraints(_) => ServiceProviderConstraints::ODATA_TYPE,
+            Self::DelegatedAdminServiceProviderConstraints(_) => {
+                DelegatedAdminServiceProviderConstraints::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`ServiceProviderConstraints`] (or of an unknown derived type).
+    pub fn as_service_provider_constraints(
+        &self,
+    ) -> Option<&ServiceProviderConstraints> {
+        match self {
+            Self::ServiceProviderConstraints(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl Default for AnyServiceProviderConstraints {
+    fn default() -> Self {
+        Self::ServiceProviderConstraints(Box::default())
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<ServiceProviderConstraints> for AnyServiceProviderConstraints {
+    fn from(value: ServiceProviderConstraints) -> Self {
+        Self::ServiceProviderConstraints(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl AnyServiceProviderConstraints {
+    /// The value if it is a [`AnyServiceProviderConstraints::DelegatedAdminServiceProviderConstraints`] variant.
+    pub fn as_delegated_admin_service_provider_constraints(
+        &self,
+    ) -> Option<&DelegatedAdminServiceProviderConstraints> {
+        match self {
+            Self::DelegatedAdminServiceProviderConstraints(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<DelegatedAdminServiceProviderConstraints> for AnyServiceProviderConstraints {
+    fn from(value: DelegatedAdminServiceProviderConstraints) -> Self {
+        Self::DelegatedAdminServiceProviderConstraints(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for AnyServiceProviderConstraints {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ServiceProviderConstraints(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::DelegatedAdminServiceProviderConstraints(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(DelegatedAdminServiceProviderConstraints::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for AnyServiceProviderConstraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.delegatedAdminServiceProviderConstraints"
+            | "graph.delegatedAdminServiceProviderConstraints" => {
+                serde_json::from_value(value)
+                    .map(Self::DelegatedAdminServiceProviderConstraints)
+            }
+            _ => serde_json::from_value(value).map(Self::ServiceProviderConstraints),
+        };
+        read.map_err(D::Error::custom)
+    }
 }
 
 #[cfg(feature = "_storage")]
@@ -2156,288 +2736,6 @@ impl SiteRestoreArtifactsBulkAdditionRequestField {
     ];
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.swapShiftsChangeRequest`; base type `microsoft.graph.offerShiftRequest`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SwapShiftsChangeRequest {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `assignedTo`: `microsoft.graph.scheduleChangeRequestActor`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub assigned_to: Option<ScheduleChangeRequestActor>,
-    /// Property `managerActionDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `managerActionMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_action_message: Option<String>,
-    /// Property `managerUserId`: `Edm.String`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub manager_user_id: Option<String>,
-    /// Property `senderDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_date_time: Option<edm::DateTimeOffset>,
-    /// Property `senderMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_message: Option<String>,
-    /// Property `senderUserId`: `Edm.String`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub sender_user_id: Option<String>,
-    /// Property `state`: `microsoft.graph.scheduleChangeState`.
-    /// Inherited from `microsoft.graph.scheduleChangeRequest`.
-    pub state: Option<ScheduleChangeState>,
-    /// Property `recipientActionDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.offerShiftRequest`.
-    pub recipient_action_date_time: Option<edm::DateTimeOffset>,
-    /// Property `recipientActionMessage`: `Edm.String`.
-    /// Inherited from `microsoft.graph.offerShiftRequest`.
-    pub recipient_action_message: Option<String>,
-    /// Property `recipientUserId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.offerShiftRequest`.
-    pub recipient_user_id: Option<String>,
-    /// Property `senderShiftId`: `Edm.String`.
-    /// Inherited from `microsoft.graph.offerShiftRequest`.
-    pub sender_shift_id: Option<String>,
-    /// Property `recipientShiftId`: `Edm.String`.
-    pub recipient_shift_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for SwapShiftsChangeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl SwapShiftsChangeRequest {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.swapShiftsChangeRequest";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("assignedTo", &self.assigned_to);
-        object.property("managerActionDateTime", &self.manager_action_date_time);
-        object.property("managerActionMessage", &self.manager_action_message);
-        object.property("managerUserId", &self.manager_user_id);
-        object.property("senderDateTime", &self.sender_date_time);
-        object.property("senderMessage", &self.sender_message);
-        object.property("senderUserId", &self.sender_user_id);
-        object.property("state", &self.state);
-        object.property("recipientActionDateTime", &self.recipient_action_date_time);
-        object.property("recipientActionMessage", &self.recipient_action_message);
-        object.property("recipientUserId", &self.recipient_user_id);
-        object.property("senderShiftId", &self.sender_shift_id);
-        object.property("recipientShiftId", &self.recipient_shift_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for SwapShiftsChangeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for SwapShiftsChangeRequest {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "assignedTo" => read_nullable(map, key, &mut self.assigned_to, extra),
-            "managerActionDateTime" => {
-                read_lenient(map, key, &mut self.manager_action_date_time, extra)
-            }
-            "managerActionMessage" => {
-                read_lenient(map, key, &mut self.manager_action_message, extra)
-            }
-            "managerUserId" => read_lenient(map, key, &mut self.manager_user_id, extra),
-            "senderDateTime" => read_lenient(map, key, &mut self.sender_date_time, extra),
-            "senderMessage" => read_lenient(map, key, &mut self.sender_message, extra),
-            "senderUserId" => read_lenient(map, key, &mut self.sender_user_id, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "recipientActionDateTime" => {
-                read_lenient(map, key, &mut self.recipient_action_date_time, extra)
-            }
-            "recipientActionMessage" => {
-                read_lenient(map, key, &mut self.recipient_action_message, extra)
-            }
-            "recipientUserId" => {
-                read_lenient(map, key, &mut self.recipient_user_id, extra)
-            }
-            "senderShiftId" => read_lenient(map, key, &mut self.sender_shift_id, extra),
-            "recipientShiftId" => {
-                read_lenient(map, key, &mut self.recipient_shift_id, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl SwapShiftsChangeRequest {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`SwapShiftsChangeRequest`] by wire name, each a [`Field<SwapShiftsChangeRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SwapShiftsChangeRequest::set_null`].
-pub enum SwapShiftsChangeRequestField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl SwapShiftsChangeRequestField {
-    /// `id`
-    pub const Id: model::Field<SwapShiftsChangeRequest> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "createdBy",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `assignedTo`
-    pub const AssignedTo: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "assignedTo",
-    );
-    /// `managerActionDateTime`
-    pub const ManagerActionDateTime: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "managerActionDateTime",
-    );
-    /// `managerActionMessage`
-    pub const ManagerActionMessage: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "managerActionMessage",
-    );
-    /// `managerUserId`
-    pub const ManagerUserId: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "managerUserId",
-    );
-    /// `senderDateTime`
-    pub const SenderDateTime: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "senderDateTime",
-    );
-    /// `senderMessage`
-    pub const SenderMessage: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "senderMessage",
-    );
-    /// `senderUserId`
-    pub const SenderUserId: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "senderUserId",
-    );
-    /// `state`
-    pub const State: model::Field<SwapShiftsChangeRequest> = model::Field::new("state");
-    /// `recipientActionDateTime`
-    pub const RecipientActionDateTime: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "recipientActionDateTime",
-    );
-    /// `recipientActionMessage`
-    pub const RecipientActionMessage: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "recipientActionMessage",
-    );
-    /// `recipientUserId`
-    pub const RecipientUserId: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "recipientUserId",
-    );
-    /// `senderShiftId`
-    pub const SenderShiftId: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "senderShiftId",
-    );
-    /// `recipientShiftId`
-    pub const RecipientShiftId: model::Field<SwapShiftsChangeRequest> = model::Field::new(
-        "recipientShiftId",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SwapShiftsChangeRequest>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::AssignedTo,
-        Self::ManagerActionDateTime,
-        Self::ManagerActionMessage,
-        Self::ManagerUserId,
-        Self::SenderDateTime,
-        Self::SenderMessage,
-        Self::SenderUserId,
-        Self::State,
-        Self::RecipientActionDateTime,
-        Self::RecipientActionMessage,
-        Self::RecipientUserId,
-        Self::SenderShiftId,
-        Self::RecipientShiftId,
-    ];
-}
-
 #[cfg(feature = "_teams_app_authorization")]
 /// CSDL entity type `microsoft.graph.teamsAppDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2726,35 +3024,36 @@ impl TeamworkBotField {
     pub const ALL: &'static [model::Field<TeamworkBot>] = &[Self::Id];
 }
 
-#[cfg(feature = "_places")]
-/// CSDL entity type `microsoft.graph.unitMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
+#[cfg(feature = "_information_protection")]
+/// CSDL entity type `microsoft.graph.threatAssessmentResult`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnitMap {
+pub struct ThreatAssessmentResult {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `properties`: `Edm.String`.
-    /// Inherited from `microsoft.graph.baseMapFeature`.
-    pub properties: Option<String>,
-    /// Property `placeId`: `Edm.String`.
-    pub place_id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `message`: `Edm.String`.
+    pub message: Option<String>,
+    /// Property `resultType`: `microsoft.graph.threatAssessmentResultType`.
+    pub result_type: Option<ThreatAssessmentResultType>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_places")]
-impl serde::Serialize for UnitMap {
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for ThreatAssessmentResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_places")]
-impl UnitMap {
+#[cfg(feature = "_information_protection")]
+impl ThreatAssessmentResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.unitMap";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.threatAssessmentResult";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2768,14 +3067,15 @@ impl UnitMap {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("properties", &self.properties);
-        object.property("placeId", &self.place_id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("message", &self.message);
+        object.property("resultType", &self.result_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_places")]
-impl<'de> serde::Deserialize<'de> for UnitMap {
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for ThreatAssessmentResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2783,122 +3083,8 @@ impl<'de> serde::Deserialize<'de> for UnitMap {
     }
 }
 
-#[cfg(feature = "_places")]
-impl graph_odata_runtime::model::ODataObject for UnitMap {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "properties" => read_lenient(map, key, &mut self.properties, extra),
-            "placeId" => read_lenient(map, key, &mut self.place_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_places")]
-impl UnitMap {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_places")]
-/// The properties of [`UnitMap`] by wire name, each a [`Field<UnitMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnitMap::set_null`].
-pub enum UnitMapField {}
-
-#[cfg(feature = "_places")]
-#[allow(non_upper_case_globals)]
-impl UnitMapField {
-    /// `id`
-    pub const Id: model::Field<UnitMap> = model::Field::new("id");
-    /// `properties`
-    pub const Properties: model::Field<UnitMap> = model::Field::new("properties");
-    /// `placeId`
-    pub const PlaceId: model::Field<UnitMap> = model::Field::new("placeId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UnitMap>] = &[
-        Self::Id,
-        Self::Properties,
-        Self::PlaceId,
-    ];
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// CSDL entity type `microsoft.graph.usageRightsIncluded`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UsageRightsIncluded {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `ownerEmail`: `Edm.String`.
-    pub owner_email: Option<String>,
-    /// Property `userEmail`: `Edm.String`.
-    pub user_email: Option<String>,
-    /// Property `value`: `microsoft.graph.usageRights`, not nullable.
-    pub value: Option<UsageRights>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for UsageRightsIncluded {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl UsageRightsIncluded {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.usageRightsIncluded";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("ownerEmail", &self.owner_email);
-        object.property("userEmail", &self.user_email);
-        object.property("value", &self.value);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for UsageRightsIncluded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::model::ODataObject for UsageRightsIncluded {
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::model::ODataObject for ThreatAssessmentResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2908,9 +3094,11 @@ impl graph_odata_runtime::model::ODataObject for UsageRightsIncluded {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "ownerEmail" => read_lenient(map, key, &mut self.owner_email, extra),
-            "userEmail" => read_lenient(map, key, &mut self.user_email, extra),
-            "value" => read_nullable(map, key, &mut self.value, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "message" => read_lenient(map, key, &mut self.message, extra),
+            "resultType" => read_nullable(map, key, &mut self.result_type, extra),
             _ => Ok(false),
         }
     }
@@ -2921,8 +3109,8 @@ impl graph_odata_runtime::model::ODataObject for UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl UsageRightsIncluded {
+#[cfg(feature = "_information_protection")]
+impl ThreatAssessmentResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2932,31 +3120,33 @@ impl UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// The properties of [`UsageRightsIncluded`] by wire name, each a [`Field<UsageRightsIncluded>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsageRightsIncluded::set_null`].
-pub enum UsageRightsIncludedField {}
+#[cfg(feature = "_information_protection")]
+/// The properties of [`ThreatAssessmentResult`] by wire name, each a [`Field<ThreatAssessmentResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatAssessmentResult::set_null`].
+pub enum ThreatAssessmentResultField {}
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
-impl UsageRightsIncludedField {
+impl ThreatAssessmentResultField {
     /// `id`
-    pub const Id: model::Field<UsageRightsIncluded> = model::Field::new("id");
-    /// `ownerEmail`
-    pub const OwnerEmail: model::Field<UsageRightsIncluded> = model::Field::new(
-        "ownerEmail",
+    pub const Id: model::Field<ThreatAssessmentResult> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<ThreatAssessmentResult> = model::Field::new(
+        "createdDateTime",
     );
-    /// `userEmail`
-    pub const UserEmail: model::Field<UsageRightsIncluded> = model::Field::new(
-        "userEmail",
+    /// `message`
+    pub const Message: model::Field<ThreatAssessmentResult> = model::Field::new(
+        "message",
     );
-    /// `value`
-    pub const Value: model::Field<UsageRightsIncluded> = model::Field::new("value");
+    /// `resultType`
+    pub const ResultType: model::Field<ThreatAssessmentResult> = model::Field::new(
+        "resultType",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UsageRightsIncluded>] = &[
+    pub const ALL: &'static [model::Field<ThreatAssessmentResult>] = &[
         Self::Id,
-        Self::OwnerEmail,
-        Self::UserEmail,
-        Self::Value,
+        Self::CreatedDateTime,
+        Self::Message,
+        Self::ResultType,
     ];
 }
 
@@ -4481,245 +4671,16 @@ impl WindowsSettingInstanceField {
 }
 
 #[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartPoint`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.workbookChartDataLabelFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartPoint {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `value`: `Edm.Untyped`.
-    pub value: Option<edm::Untyped>,
-    /// Navigation property `format`: `microsoft.graph.workbookChartPointFormat`, contained; present when expanded (`$expand`).
-    pub format: Option<WorkbookChartPointFormat>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartPoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartPoint {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartPoint";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("value", &self.value);
-        object.property("format", &self.format);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartPoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartPoint {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "value" => read_lenient(map, key, &mut self.value, extra),
-            "format" => read_nullable(map, key, &mut self.format, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartPoint {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartPoint`] by wire name, each a [`Field<WorkbookChartPoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartPoint::set_null`].
-pub enum WorkbookChartPointField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookChartPointField {
-    /// `id`
-    pub const Id: model::Field<WorkbookChartPoint> = model::Field::new("id");
-    /// `value`
-    pub const Value: model::Field<WorkbookChartPoint> = model::Field::new("value");
-    /// `format`
-    pub const Format: model::Field<WorkbookChartPoint> = model::Field::new("format");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartPoint>] = &[
-        Self::Id,
-        Self::Value,
-        Self::Format,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartSeries`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartSeries {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Navigation property `format`: `microsoft.graph.workbookChartSeriesFormat`, contained; present when expanded (`$expand`).
-    pub format: Option<WorkbookChartSeriesFormat>,
-    /// Navigation property `points`: `Collection(microsoft.graph.workbookChartPoint)`, contained; present when expanded (`$expand`).
-    pub points: Option<Vec<WorkbookChartPoint>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartSeries {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartSeries {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartSeries";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("name", &self.name);
-        object.property("format", &self.format);
-        object.property("points", &self.points);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartSeries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartSeries {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "format" => read_nullable(map, key, &mut self.format, extra),
-            "points" => read_nullable(map, key, &mut self.points, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookChartSeries {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartSeries`] by wire name, each a [`Field<WorkbookChartSeries>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartSeries::set_null`].
-pub enum WorkbookChartSeriesField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookChartSeriesField {
-    /// `id`
-    pub const Id: model::Field<WorkbookChartSeries> = model::Field::new("id");
-    /// `name`
-    pub const Name: model::Field<WorkbookChartSeries> = model::Field::new("name");
-    /// `format`
-    pub const Format: model::Field<WorkbookChartSeries> = model::Field::new("format");
-    /// `points`
-    pub const Points: model::Field<WorkbookChartSeries> = model::Field::new("points");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartSeries>] = &[
-        Self::Id,
-        Self::Name,
-        Self::Format,
-        Self::Points,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookChartSeriesFormat`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookChartSeriesFormat {
+pub struct WorkbookChartDataLabelFormat {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `fill`: `microsoft.graph.workbookChartFill`, contained; present when expanded (`$expand`).
     pub fill: Option<WorkbookChartFill>,
-    /// Navigation property `line`: `microsoft.graph.workbookChartLineFormat`, contained; present when expanded (`$expand`).
-    pub line: Option<WorkbookChartLineFormat>,
+    /// Navigation property `font`: `microsoft.graph.workbookChartFont`, contained; present when expanded (`$expand`).
+    pub font: Option<WorkbookChartFont>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -4727,16 +4688,16 @@ pub struct WorkbookChartSeriesFormat {
 }
 
 #[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookChartSeriesFormat {
+impl serde::Serialize for WorkbookChartDataLabelFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_drives")]
-impl WorkbookChartSeriesFormat {
+impl WorkbookChartDataLabelFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartSeriesFormat";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartDataLabelFormat";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4751,13 +4712,13 @@ impl WorkbookChartSeriesFormat {
         )?;
         object.property("id", &self.id);
         object.property("fill", &self.fill);
-        object.property("line", &self.line);
+        object.property("font", &self.font);
         object.end()
     }
 }
 
 #[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookChartSeriesFormat {
+impl<'de> serde::Deserialize<'de> for WorkbookChartDataLabelFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4766,7 +4727,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartSeriesFormat {
 }
 
 #[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookChartSeriesFormat {
+impl graph_odata_runtime::model::ODataObject for WorkbookChartDataLabelFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4777,7 +4738,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartSeriesFormat {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "fill" => read_nullable(map, key, &mut self.fill, extra),
-            "line" => read_nullable(map, key, &mut self.line, extra),
+            "font" => read_nullable(map, key, &mut self.font, extra),
             _ => Ok(false),
         }
     }
@@ -4789,7 +4750,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartSeriesFormat {
 }
 
 #[cfg(feature = "_drives")]
-impl WorkbookChartSeriesFormat {
+impl WorkbookChartDataLabelFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4800,35 +4761,55 @@ impl WorkbookChartSeriesFormat {
 }
 
 #[cfg(feature = "_drives")]
-/// The properties of [`WorkbookChartSeriesFormat`] by wire name, each a [`Field<WorkbookChartSeriesFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartSeriesFormat::set_null`].
-pub enum WorkbookChartSeriesFormatField {}
+/// The properties of [`WorkbookChartDataLabelFormat`] by wire name, each a [`Field<WorkbookChartDataLabelFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartDataLabelFormat::set_null`].
+pub enum WorkbookChartDataLabelFormatField {}
 
 #[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
-impl WorkbookChartSeriesFormatField {
+impl WorkbookChartDataLabelFormatField {
     /// `id`
-    pub const Id: model::Field<WorkbookChartSeriesFormat> = model::Field::new("id");
+    pub const Id: model::Field<WorkbookChartDataLabelFormat> = model::Field::new("id");
     /// `fill`
-    pub const Fill: model::Field<WorkbookChartSeriesFormat> = model::Field::new("fill");
-    /// `line`
-    pub const Line: model::Field<WorkbookChartSeriesFormat> = model::Field::new("line");
+    pub const Fill: model::Field<WorkbookChartDataLabelFormat> = model::Field::new(
+        "fill",
+    );
+    /// `font`
+    pub const Font: model::Field<WorkbookChartDataLabelFormat> = model::Field::new(
+        "font",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookChartSeriesFormat>] = &[
+    pub const ALL: &'static [model::Field<WorkbookChartDataLabelFormat>] = &[
         Self::Id,
         Self::Fill,
-        Self::Line,
+        Self::Font,
     ];
 }
 
 #[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookFilter`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.workbookChartDataLabels`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookFilter {
+pub struct WorkbookChartDataLabels {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `criteria`: `microsoft.graph.workbookFilterCriteria`.
-    pub criteria: Option<WorkbookFilterCriteria>,
+    /// Property `position`: `Edm.String`.
+    pub position: Option<String>,
+    /// Property `separator`: `Edm.String`.
+    pub separator: Option<String>,
+    /// Property `showBubbleSize`: `Edm.Boolean`.
+    pub show_bubble_size: Option<bool>,
+    /// Property `showCategoryName`: `Edm.Boolean`.
+    pub show_category_name: Option<bool>,
+    /// Property `showLegendKey`: `Edm.Boolean`.
+    pub show_legend_key: Option<bool>,
+    /// Property `showPercentage`: `Edm.Boolean`.
+    pub show_percentage: Option<bool>,
+    /// Property `showSeriesName`: `Edm.Boolean`.
+    pub show_series_name: Option<bool>,
+    /// Property `showValue`: `Edm.Boolean`.
+    pub show_value: Option<bool>,
+    /// Navigation property `format`: `microsoft.graph.workbookChartDataLabelFormat`, contained; present when expanded (`$expand`).
+    pub format: Option<WorkbookChartDataLabelFormat>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -4836,16 +4817,16 @@ pub struct WorkbookFilter {
 }
 
 #[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookFilter {
+impl serde::Serialize for WorkbookChartDataLabels {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_drives")]
-impl WorkbookFilter {
+impl WorkbookChartDataLabels {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFilter";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartDataLabels";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4859,13 +4840,21 @@ impl WorkbookFilter {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("criteria", &self.criteria);
+        object.property("position", &self.position);
+        object.property("separator", &self.separator);
+        object.property("showBubbleSize", &self.show_bubble_size);
+        object.property("showCategoryName", &self.show_category_name);
+        object.property("showLegendKey", &self.show_legend_key);
+        object.property("showPercentage", &self.show_percentage);
+        object.property("showSeriesName", &self.show_series_name);
+        object.property("showValue", &self.show_value);
+        object.property("format", &self.format);
         object.end()
     }
 }
 
 #[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookFilter {
+impl<'de> serde::Deserialize<'de> for WorkbookChartDataLabels {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4874,7 +4863,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookFilter {
 }
 
 #[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookFilter {
+impl graph_odata_runtime::model::ODataObject for WorkbookChartDataLabels {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4884,7 +4873,17 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFilter {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "criteria" => read_nullable(map, key, &mut self.criteria, extra),
+            "position" => read_lenient(map, key, &mut self.position, extra),
+            "separator" => read_lenient(map, key, &mut self.separator, extra),
+            "showBubbleSize" => read_lenient(map, key, &mut self.show_bubble_size, extra),
+            "showCategoryName" => {
+                read_lenient(map, key, &mut self.show_category_name, extra)
+            }
+            "showLegendKey" => read_lenient(map, key, &mut self.show_legend_key, extra),
+            "showPercentage" => read_lenient(map, key, &mut self.show_percentage, extra),
+            "showSeriesName" => read_lenient(map, key, &mut self.show_series_name, extra),
+            "showValue" => read_lenient(map, key, &mut self.show_value, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
             _ => Ok(false),
         }
     }
@@ -4896,7 +4895,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFilter {
 }
 
 #[cfg(feature = "_drives")]
-impl WorkbookFilter {
+impl WorkbookChartDataLabels {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4907,261 +4906,297 @@ impl WorkbookFilter {
 }
 
 #[cfg(feature = "_drives")]
-/// The properties of [`WorkbookFilter`] by wire name, each a [`Field<WorkbookFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFilter::set_null`].
-pub enum WorkbookFilterField {}
+/// The properties of [`WorkbookChartDataLabels`] by wire name, each a [`Field<WorkbookChartDataLabels>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartDataLabels::set_null`].
+pub enum WorkbookChartDataLabelsField {}
 
 #[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
-impl WorkbookFilterField {
+impl WorkbookChartDataLabelsField {
     /// `id`
-    pub const Id: model::Field<WorkbookFilter> = model::Field::new("id");
-    /// `criteria`
-    pub const Criteria: model::Field<WorkbookFilter> = model::Field::new("criteria");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookFilter>] = &[Self::Id, Self::Criteria];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookTableColumn`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookTableColumn {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `index`: `Edm.Int32`, not nullable.
-    pub index: Option<i32>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `values`: `Edm.Untyped`.
-    pub values: Option<edm::Untyped>,
-    /// Navigation property `filter`: `microsoft.graph.workbookFilter`, contained; present when expanded (`$expand`).
-    pub filter: Option<WorkbookFilter>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookTableColumn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookTableColumn {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableColumn";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("index", &self.index);
-        object.property("name", &self.name);
-        object.property("values", &self.values);
-        object.property("filter", &self.filter);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookTableColumn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookTableColumn {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "index" => read_lenient(map, key, &mut self.index, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "values" => read_lenient(map, key, &mut self.values, extra),
-            "filter" => read_nullable(map, key, &mut self.filter, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookTableColumn {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookTableColumn`] by wire name, each a [`Field<WorkbookTableColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableColumn::set_null`].
-pub enum WorkbookTableColumnField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookTableColumnField {
-    /// `id`
-    pub const Id: model::Field<WorkbookTableColumn> = model::Field::new("id");
-    /// `index`
-    pub const Index: model::Field<WorkbookTableColumn> = model::Field::new("index");
-    /// `name`
-    pub const Name: model::Field<WorkbookTableColumn> = model::Field::new("name");
-    /// `values`
-    pub const Values: model::Field<WorkbookTableColumn> = model::Field::new("values");
-    /// `filter`
-    pub const Filter: model::Field<WorkbookTableColumn> = model::Field::new("filter");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookTableColumn>] = &[
-        Self::Id,
-        Self::Index,
-        Self::Name,
-        Self::Values,
-        Self::Filter,
-    ];
-}
-
-#[cfg(feature = "_drives")]
-/// CSDL entity type `microsoft.graph.workbookTableSort`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkbookTableSort {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `fields`: `Collection(microsoft.graph.workbookSortField)`.
-    pub fields: Option<Vec<WorkbookSortField>>,
-    /// Property `matchCase`: `Edm.Boolean`, not nullable.
-    pub match_case: Option<bool>,
-    /// Property `method`: `Edm.String`, not nullable.
-    pub method: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_drives")]
-impl serde::Serialize for WorkbookTableSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookTableSort {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableSort";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("fields", &self.fields);
-        object.property("matchCase", &self.match_case);
-        object.property("method", &self.method);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl<'de> serde::Deserialize<'de> for WorkbookTableSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl graph_odata_runtime::model::ODataObject for WorkbookTableSort {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "fields" => read_nullable(map, key, &mut self.fields, extra),
-            "matchCase" => read_lenient(map, key, &mut self.match_case, extra),
-            "method" => read_lenient(map, key, &mut self.method, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_drives")]
-impl WorkbookTableSort {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_drives")]
-/// The properties of [`WorkbookTableSort`] by wire name, each a [`Field<WorkbookTableSort>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableSort::set_null`].
-pub enum WorkbookTableSortField {}
-
-#[cfg(feature = "_drives")]
-#[allow(non_upper_case_globals)]
-impl WorkbookTableSortField {
-    /// `id`
-    pub const Id: model::Field<WorkbookTableSort> = model::Field::new("id");
-    /// `fields`
-    pub const Fields: model::Field<WorkbookTableSort> = model::Field::new("fields");
-    /// `matchCase`
-    pub const MatchCase: model::Field<WorkbookTableSort> = model::Field::new(
-        "matchCase",
+    pub const Id: model::Field<WorkbookChartDataLabels> = model::Field::new("id");
+    /// `position`
+    pub const Position: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "position",
     );
-    /// `method`
-    pub const Method: model::Field<WorkbookTableSort> = model::Field::new("method");
+    /// `separator`
+    pub const Separator: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "separator",
+    );
+    /// `showBubbleSize`
+    pub const ShowBubbleSize: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "showBubbleSize",
+    );
+    /// `showCategoryName`
+    pub const ShowCategoryName: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "showCategoryName",
+    );
+    /// `showLegendKey`
+    pub const ShowLegendKey: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "showLegendKey",
+    );
+    /// `showPercentage`
+    pub const ShowPercentage: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "showPercentage",
+    );
+    /// `showSeriesName`
+    pub const ShowSeriesName: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "showSeriesName",
+    );
+    /// `showValue`
+    pub const ShowValue: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "showValue",
+    );
+    /// `format`
+    pub const Format: model::Field<WorkbookChartDataLabels> = model::Field::new(
+        "format",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkbookTableSort>] = &[
+    pub const ALL: &'static [model::Field<WorkbookChartDataLabels>] = &[
         Self::Id,
-        Self::Fields,
-        Self::MatchCase,
-        Self::Method,
+        Self::Position,
+        Self::Separator,
+        Self::ShowBubbleSize,
+        Self::ShowCategoryName,
+        Self::ShowLegendKey,
+        Self::ShowPercentage,
+        Self::ShowSeriesName,
+        Self::ShowValue,
+        Self::Format,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookChartTitle`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartTitle {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `overlay`: `Edm.Boolean`.
+    pub overlay: Option<bool>,
+    /// Property `text`: `Edm.String`.
+    pub text: Option<String>,
+    /// Property `visible`: `Edm.Boolean`, not nullable.
+    pub visible: Option<bool>,
+    /// Navigation property `format`: `microsoft.graph.workbookChartTitleFormat`, contained; present when expanded (`$expand`).
+    pub format: Option<WorkbookChartTitleFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookChartTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartTitle {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartTitle";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("overlay", &self.overlay);
+        object.property("text", &self.text);
+        object.property("visible", &self.visible);
+        object.property("format", &self.format);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartTitle {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "overlay" => read_lenient(map, key, &mut self.overlay, extra),
+            "text" => read_lenient(map, key, &mut self.text, extra),
+            "visible" => read_lenient(map, key, &mut self.visible, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartTitle {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookChartTitle`] by wire name, each a [`Field<WorkbookChartTitle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartTitle::set_null`].
+pub enum WorkbookChartTitleField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartTitleField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartTitle> = model::Field::new("id");
+    /// `overlay`
+    pub const Overlay: model::Field<WorkbookChartTitle> = model::Field::new("overlay");
+    /// `text`
+    pub const Text: model::Field<WorkbookChartTitle> = model::Field::new("text");
+    /// `visible`
+    pub const Visible: model::Field<WorkbookChartTitle> = model::Field::new("visible");
+    /// `format`
+    pub const Format: model::Field<WorkbookChartTitle> = model::Field::new("format");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartTitle>] = &[
+        Self::Id,
+        Self::Overlay,
+        Self::Text,
+        Self::Visible,
+        Self::Format,
+    ];
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL entity type `microsoft.graph.workbookChartTitleFormat`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookChartTitleFormat {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Navigation property `fill`: `microsoft.graph.workbookChartFill`, contained; present when expanded (`$expand`).
+    pub fill: Option<WorkbookChartFill>,
+    /// Navigation property `font`: `microsoft.graph.workbookChartFont`, contained; present when expanded (`$expand`).
+    pub font: Option<WorkbookChartFont>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for WorkbookChartTitleFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartTitleFormat {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartTitleFormat";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("fill", &self.fill);
+        object.property("font", &self.font);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for WorkbookChartTitleFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for WorkbookChartTitleFormat {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "fill" => read_nullable(map, key, &mut self.fill, extra),
+            "font" => read_nullable(map, key, &mut self.font, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl WorkbookChartTitleFormat {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// The properties of [`WorkbookChartTitleFormat`] by wire name, each a [`Field<WorkbookChartTitleFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartTitleFormat::set_null`].
+pub enum WorkbookChartTitleFormatField {}
+
+#[cfg(feature = "_drives")]
+#[allow(non_upper_case_globals)]
+impl WorkbookChartTitleFormatField {
+    /// `id`
+    pub const Id: model::Field<WorkbookChartTitleFormat> = model::Field::new("id");
+    /// `fill`
+    pub const Fill: model::Field<WorkbookChartTitleFormat> = model::Field::new("fill");
+    /// `font`
+    pub const Font: model::Field<WorkbookChartTitleFormat> = model::Field::new("font");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkbookChartTitleFormat>] = &[
+        Self::Id,
+        Self::Fill,
+        Self::Font,
     ];
 }

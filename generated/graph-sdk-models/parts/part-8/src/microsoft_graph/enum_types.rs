@@ -11,60 +11,60 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.androidWorkProfileCrossProfileDataSharingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL enum type `microsoft.graph.accessPackageSuggestionRelatedPeopleInsightLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AndroidWorkProfileCrossProfileDataSharingType {
-    /// `deviceDefault` = 0
-    DeviceDefault,
-    /// `preventAny` = 1
-    PreventAny,
-    /// `allowPersonalToWork` = 2
-    AllowPersonalToWork,
-    /// `noRestrictions` = 3
-    NoRestrictions,
+pub enum AccessPackageSuggestionRelatedPeopleInsightLevel {
+    /// `disabled` = 0
+    Disabled,
+    /// `count` = 1
+    Count,
+    /// `countAndNames` = 2
+    CountAndNames,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_device_management")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum
-for AndroidWorkProfileCrossProfileDataSharingType {
+for AccessPackageSuggestionRelatedPeopleInsightLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceDefault", 0),
-        ("preventAny", 1),
-        ("allowPersonalToWork", 2),
-        ("noRestrictions", 3),
+        ("disabled", 0),
+        ("count", 1),
+        ("countAndNames", 2),
+        ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "deviceDefault" => Self::DeviceDefault,
-            "preventAny" => Self::PreventAny,
-            "allowPersonalToWork" => Self::AllowPersonalToWork,
-            "noRestrictions" => Self::NoRestrictions,
+            "disabled" => Self::Disabled,
+            "count" => Self::Count,
+            "countAndNames" => Self::CountAndNames,
+            "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::DeviceDefault => "deviceDefault",
-            Self::PreventAny => "preventAny",
-            Self::AllowPersonalToWork => "allowPersonalToWork",
-            Self::NoRestrictions => "noRestrictions",
+            Self::Disabled => "disabled",
+            Self::Count => "count",
+            Self::CountAndNames => "countAndNames",
+            Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for AndroidWorkProfileCrossProfileDataSharingType {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessPackageSuggestionRelatedPeopleInsightLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCrossProfileDataSharingType {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionRelatedPeopleInsightLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -72,94 +72,237 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCrossProfileDataSharingT
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for AndroidWorkProfileCrossProfileDataSharingType {
+#[cfg(feature = "_identity_governance")]
+impl std::fmt::Display for AccessPackageSuggestionRelatedPeopleInsightLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl From<&str> for AndroidWorkProfileCrossProfileDataSharingType {
+#[cfg(feature = "_identity_governance")]
+impl From<&str> for AccessPackageSuggestionRelatedPeopleInsightLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.accountTargetContentType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccountTargetContentType {
+    /// `unknown` = 0
+    Unknown,
+    /// `includeAll` = 1
+    IncludeAll,
+    /// `addressBook` = 2
+    AddressBook,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for AccountTargetContentType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("includeAll", 1),
+        ("addressBook", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "includeAll" => Self::IncludeAll,
+            "addressBook" => Self::AddressBook,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::IncludeAll => "includeAll",
+            Self::AddressBook => "addressBook",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AccountTargetContentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AccountTargetContentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for AccountTargetContentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for AccountTargetContentType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL enum type `microsoft.graph.actionState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActionState {
+    /// `none` = 0
+    None,
+    /// `pending` = 1
+    Pending,
+    /// `canceled` = 2
+    Canceled,
+    /// `active` = 3
+    Active,
+    /// `done` = 4
+    Done,
+    /// `failed` = 5
+    Failed,
+    /// `notSupported` = 6
+    NotSupported,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::enums::EvolvableEnum for ActionState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("pending", 1),
+        ("canceled", 2),
+        ("active", 3),
+        ("done", 4),
+        ("failed", 5),
+        ("notSupported", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "pending" => Self::Pending,
+            "canceled" => Self::Canceled,
+            "active" => Self::Active,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            "notSupported" => Self::NotSupported,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Pending => "pending",
+            Self::Canceled => "canceled",
+            Self::Active => "active",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::NotSupported => "notSupported",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for ActionState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for ActionState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl std::fmt::Display for ActionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl From<&str> for ActionState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.androidWorkProfileRequiredPasswordType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.androidWorkProfileDefaultAppPermissionPolicyType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AndroidWorkProfileRequiredPasswordType {
+pub enum AndroidWorkProfileDefaultAppPermissionPolicyType {
     /// `deviceDefault` = 0
     DeviceDefault,
-    /// `lowSecurityBiometric` = 1
-    LowSecurityBiometric,
-    /// `required` = 2
-    Required,
-    /// `atLeastNumeric` = 3
-    AtLeastNumeric,
-    /// `numericComplex` = 4
-    NumericComplex,
-    /// `atLeastAlphabetic` = 5
-    AtLeastAlphabetic,
-    /// `atLeastAlphanumeric` = 6
-    AtLeastAlphanumeric,
-    /// `alphanumericWithSymbols` = 7
-    AlphanumericWithSymbols,
+    /// `prompt` = 1
+    Prompt,
+    /// `autoGrant` = 2
+    AutoGrant,
+    /// `autoDeny` = 3
+    AutoDeny,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
-for AndroidWorkProfileRequiredPasswordType {
+for AndroidWorkProfileDefaultAppPermissionPolicyType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceDefault", 0),
-        ("lowSecurityBiometric", 1),
-        ("required", 2),
-        ("atLeastNumeric", 3),
-        ("numericComplex", 4),
-        ("atLeastAlphabetic", 5),
-        ("atLeastAlphanumeric", 6),
-        ("alphanumericWithSymbols", 7),
+        ("prompt", 1),
+        ("autoGrant", 2),
+        ("autoDeny", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "deviceDefault" => Self::DeviceDefault,
-            "lowSecurityBiometric" => Self::LowSecurityBiometric,
-            "required" => Self::Required,
-            "atLeastNumeric" => Self::AtLeastNumeric,
-            "numericComplex" => Self::NumericComplex,
-            "atLeastAlphabetic" => Self::AtLeastAlphabetic,
-            "atLeastAlphanumeric" => Self::AtLeastAlphanumeric,
-            "alphanumericWithSymbols" => Self::AlphanumericWithSymbols,
+            "prompt" => Self::Prompt,
+            "autoGrant" => Self::AutoGrant,
+            "autoDeny" => Self::AutoDeny,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::DeviceDefault => "deviceDefault",
-            Self::LowSecurityBiometric => "lowSecurityBiometric",
-            Self::Required => "required",
-            Self::AtLeastNumeric => "atLeastNumeric",
-            Self::NumericComplex => "numericComplex",
-            Self::AtLeastAlphabetic => "atLeastAlphabetic",
-            Self::AtLeastAlphanumeric => "atLeastAlphanumeric",
-            Self::AlphanumericWithSymbols => "alphanumericWithSymbols",
+            Self::Prompt => "prompt",
+            Self::AutoGrant => "autoGrant",
+            Self::AutoDeny => "autoDeny",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for AndroidWorkProfileRequiredPasswordType {
+impl serde::Serialize for AndroidWorkProfileDefaultAppPermissionPolicyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AndroidWorkProfileRequiredPasswordType {
+impl<'de> serde::Deserialize<'de> for AndroidWorkProfileDefaultAppPermissionPolicyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -168,25 +311,33 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileRequiredPasswordType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for AndroidWorkProfileRequiredPasswordType {
+impl std::fmt::Display for AndroidWorkProfileDefaultAppPermissionPolicyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for AndroidWorkProfileRequiredPasswordType {
+impl From<&str> for AndroidWorkProfileDefaultAppPermissionPolicyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_app_credential_restriction_type")]
-/// CSDL enum type `microsoft.graph.appKeyCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.appCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppKeyCredentialRestrictionType {
-    /// `asymmetricKeyLifetime` = 0
-    AsymmetricKeyLifetime,
+pub enum AppCredentialRestrictionType {
+    /// `passwordAddition` = 0
+    PasswordAddition,
+    /// `passwordLifetime` = 1
+    PasswordLifetime,
+    /// `symmetricKeyAddition` = 2
+    SymmetricKeyAddition,
+    /// `symmetricKeyLifetime` = 3
+    SymmetricKeyLifetime,
+    /// `customPasswordAddition` = 4
+    CustomPasswordAddition,
     /// `unknownFutureValue` = 99
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -194,21 +345,33 @@ pub enum AppKeyCredentialRestrictionType {
 }
 
 #[cfg(feature = "_app_credential_restriction_type")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppKeyCredentialRestrictionType {
+impl graph_odata_runtime::enums::EvolvableEnum for AppCredentialRestrictionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("asymmetricKeyLifetime", 0),
+        ("passwordAddition", 0),
+        ("passwordLifetime", 1),
+        ("symmetricKeyAddition", 2),
+        ("symmetricKeyLifetime", 3),
+        ("customPasswordAddition", 4),
         ("unknownFutureValue", 99),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "asymmetricKeyLifetime" => Self::AsymmetricKeyLifetime,
+            "passwordAddition" => Self::PasswordAddition,
+            "passwordLifetime" => Self::PasswordLifetime,
+            "symmetricKeyAddition" => Self::SymmetricKeyAddition,
+            "symmetricKeyLifetime" => Self::SymmetricKeyLifetime,
+            "customPasswordAddition" => Self::CustomPasswordAddition,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AsymmetricKeyLifetime => "asymmetricKeyLifetime",
+            Self::PasswordAddition => "passwordAddition",
+            Self::PasswordLifetime => "passwordLifetime",
+            Self::SymmetricKeyAddition => "symmetricKeyAddition",
+            Self::SymmetricKeyLifetime => "symmetricKeyLifetime",
+            Self::CustomPasswordAddition => "customPasswordAddition",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -216,14 +379,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppKeyCredentialRestrictionTy
 }
 
 #[cfg(feature = "_app_credential_restriction_type")]
-impl serde::Serialize for AppKeyCredentialRestrictionType {
+impl serde::Serialize for AppCredentialRestrictionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_app_credential_restriction_type")]
-impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
+impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -232,67 +395,85 @@ impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
 }
 
 #[cfg(feature = "_app_credential_restriction_type")]
-impl std::fmt::Display for AppKeyCredentialRestrictionType {
+impl std::fmt::Display for AppCredentialRestrictionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_app_credential_restriction_type")]
-impl From<&str> for AppKeyCredentialRestrictionType {
+impl From<&str> for AppCredentialRestrictionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.appListType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.appLockerApplicationControlType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppListType {
-    /// `none` = 0
-    None,
-    /// `appsInListCompliant` = 1
-    AppsInListCompliant,
-    /// `appsNotInListCompliant` = 2
-    AppsNotInListCompliant,
+pub enum AppLockerApplicationControlType {
+    /// `notConfigured` = 0
+    NotConfigured,
+    /// `enforceComponentsAndStoreApps` = 1
+    EnforceComponentsAndStoreApps,
+    /// `auditComponentsAndStoreApps` = 2
+    AuditComponentsAndStoreApps,
+    /// `enforceComponentsStoreAppsAndSmartlocker` = 3
+    EnforceComponentsStoreAppsAndSmartlocker,
+    /// `auditComponentsStoreAppsAndSmartlocker` = 4
+    AuditComponentsStoreAppsAndSmartlocker,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for AppListType {
+impl graph_odata_runtime::enums::EvolvableEnum for AppLockerApplicationControlType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("appsInListCompliant", 1),
-        ("appsNotInListCompliant", 2),
+        ("notConfigured", 0),
+        ("enforceComponentsAndStoreApps", 1),
+        ("auditComponentsAndStoreApps", 2),
+        ("enforceComponentsStoreAppsAndSmartlocker", 3),
+        ("auditComponentsStoreAppsAndSmartlocker", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "appsInListCompliant" => Self::AppsInListCompliant,
-            "appsNotInListCompliant" => Self::AppsNotInListCompliant,
+            "notConfigured" => Self::NotConfigured,
+            "enforceComponentsAndStoreApps" => Self::EnforceComponentsAndStoreApps,
+            "auditComponentsAndStoreApps" => Self::AuditComponentsAndStoreApps,
+            "enforceComponentsStoreAppsAndSmartlocker" => {
+                Self::EnforceComponentsStoreAppsAndSmartlocker
+            }
+            "auditComponentsStoreAppsAndSmartlocker" => {
+                Self::AuditComponentsStoreAppsAndSmartlocker
+            }
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::AppsInListCompliant => "appsInListCompliant",
-            Self::AppsNotInListCompliant => "appsNotInListCompliant",
+            Self::NotConfigured => "notConfigured",
+            Self::EnforceComponentsAndStoreApps => "enforceComponentsAndStoreApps",
+            Self::AuditComponentsAndStoreApps => "auditComponentsAndStoreApps",
+            Self::EnforceComponentsStoreAppsAndSmartlocker => {
+                "enforceComponentsStoreAppsAndSmartlocker"
+            }
+            Self::AuditComponentsStoreAppsAndSmartlocker => {
+                "auditComponentsStoreAppsAndSmartlocker"
+            }
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for AppListType {
+impl serde::Serialize for AppLockerApplicationControlType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AppListType {
+impl<'de> serde::Deserialize<'de> for AppLockerApplicationControlType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -301,14 +482,118 @@ impl<'de> serde::Deserialize<'de> for AppListType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for AppListType {
+impl std::fmt::Display for AppLockerApplicationControlType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for AppListType {
+impl From<&str> for AppLockerApplicationControlType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL enum type `microsoft.graph.appliedConditionalAccessPolicyResult`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppliedConditionalAccessPolicyResult {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `notApplied` = 2
+    NotApplied,
+    /// `notEnabled` = 3
+    NotEnabled,
+    /// `unknown` = 4
+    Unknown,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// `reportOnlySuccess` = 6
+    ReportOnlySuccess,
+    /// `reportOnlyFailure` = 7
+    ReportOnlyFailure,
+    /// `reportOnlyNotApplied` = 8
+    ReportOnlyNotApplied,
+    /// `reportOnlyInterrupted` = 9
+    ReportOnlyInterrupted,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for AppliedConditionalAccessPolicyResult {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("notApplied", 2),
+        ("notEnabled", 3),
+        ("unknown", 4),
+        ("unknownFutureValue", 5),
+        ("reportOnlySuccess", 6),
+        ("reportOnlyFailure", 7),
+        ("reportOnlyNotApplied", 8),
+        ("reportOnlyInterrupted", 9),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "notApplied" => Self::NotApplied,
+            "notEnabled" => Self::NotEnabled,
+            "unknown" => Self::Unknown,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "reportOnlySuccess" => Self::ReportOnlySuccess,
+            "reportOnlyFailure" => Self::ReportOnlyFailure,
+            "reportOnlyNotApplied" => Self::ReportOnlyNotApplied,
+            "reportOnlyInterrupted" => Self::ReportOnlyInterrupted,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::NotApplied => "notApplied",
+            Self::NotEnabled => "notEnabled",
+            Self::Unknown => "unknown",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::ReportOnlySuccess => "reportOnlySuccess",
+            Self::ReportOnlyFailure => "reportOnlyFailure",
+            Self::ReportOnlyNotApplied => "reportOnlyNotApplied",
+            Self::ReportOnlyInterrupted => "reportOnlyInterrupted",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for AppliedConditionalAccessPolicyResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for AppliedConditionalAccessPolicyResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for AppliedConditionalAccessPolicyResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -388,54 +673,54 @@ impl From<&str> for AssignmentType {
     }
 }
 
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.attackSimulationOperationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authorization_info")]
+/// CSDL enum type `microsoft.graph.automaticRepliesStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AttackSimulationOperationType {
-    /// `createSimualation` = 0
-    CreateSimualation,
-    /// `updateSimulation` = 1
-    UpdateSimulation,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
+pub enum AutomaticRepliesStatus {
+    /// `disabled` = 0
+    Disabled,
+    /// `alwaysEnabled` = 1
+    AlwaysEnabled,
+    /// `scheduled` = 2
+    Scheduled,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for AttackSimulationOperationType {
+#[cfg(feature = "_authorization_info")]
+impl graph_odata_runtime::enums::EvolvableEnum for AutomaticRepliesStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("createSimualation", 0),
-        ("updateSimulation", 1),
-        ("unknownFutureValue", 2),
+        ("disabled", 0),
+        ("alwaysEnabled", 1),
+        ("scheduled", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "createSimualation" => Self::CreateSimualation,
-            "updateSimulation" => Self::UpdateSimulation,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "disabled" => Self::Disabled,
+            "alwaysEnabled" => Self::AlwaysEnabled,
+            "scheduled" => Self::Scheduled,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::CreateSimualation => "createSimualation",
-            Self::UpdateSimulation => "updateSimulation",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Disabled => "disabled",
+            Self::AlwaysEnabled => "alwaysEnabled",
+            Self::Scheduled => "scheduled",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for AttackSimulationOperationType {
+#[cfg(feature = "_authorization_info")]
+impl serde::Serialize for AutomaticRepliesStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AttackSimulationOperationType {
+#[cfg(feature = "_authorization_info")]
+impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -443,30 +728,109 @@ impl<'de> serde::Deserialize<'de> for AttackSimulationOperationType {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for AttackSimulationOperationType {
+#[cfg(feature = "_authorization_info")]
+impl std::fmt::Display for AutomaticRepliesStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for AttackSimulationOperationType {
+#[cfg(feature = "_authorization_info")]
+impl From<&str> for AutomaticRepliesStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.backupServiceConsumer`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.backupServiceStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BackupServiceConsumer {
-    /// `unknown` = 0
-    Unknown,
-    /// `firstparty` = 1
-    Firstparty,
-    /// `thirdparty` = 2
-    Thirdparty,
+pub enum BackupServiceStatus {
+    /// `disabled` = 0
+    Disabled,
+    /// `enabled` = 1
+    Enabled,
+    /// `protectionChangeLocked` = 2
+    ProtectionChangeLocked,
+    /// `restoreLocked` = 3
+    RestoreLocked,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_solutions")]
+impl graph_odata_runtime::enums::EvolvableEnum for BackupServiceStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("disabled", 0),
+        ("enabled", 1),
+        ("protectionChangeLocked", 2),
+        ("restoreLocked", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            "protectionChangeLocked" => Self::ProtectionChangeLocked,
+            "restoreLocked" => Self::RestoreLocked,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Enabled => "enabled",
+            Self::ProtectionChangeLocked => "protectionChangeLocked",
+            Self::RestoreLocked => "restoreLocked",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for BackupServiceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for BackupServiceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl std::fmt::Display for BackupServiceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<&str> for BackupServiceStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL enum type `microsoft.graph.bookingReminderRecipients`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BookingReminderRecipients {
+    /// `allAttendees` = 0
+    AllAttendees,
+    /// `staff` = 1
+    Staff,
+    /// `customer` = 2
+    Customer,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -474,27 +838,27 @@ pub enum BackupServiceConsumer {
 }
 
 #[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BackupServiceConsumer {
+impl graph_odata_runtime::enums::EvolvableEnum for BookingReminderRecipients {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("firstparty", 1),
-        ("thirdparty", 2),
+        ("allAttendees", 0),
+        ("staff", 1),
+        ("customer", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "firstparty" => Self::Firstparty,
-            "thirdparty" => Self::Thirdparty,
+            "allAttendees" => Self::AllAttendees,
+            "staff" => Self::Staff,
+            "customer" => Self::Customer,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Firstparty => "firstparty",
-            Self::Thirdparty => "thirdparty",
+            Self::AllAttendees => "allAttendees",
+            Self::Staff => "staff",
+            Self::Customer => "customer",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -502,14 +866,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BackupServiceConsumer {
 }
 
 #[cfg(feature = "_solutions")]
-impl serde::Serialize for BackupServiceConsumer {
+impl serde::Serialize for BookingReminderRecipients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BackupServiceConsumer {
+impl<'de> serde::Deserialize<'de> for BookingReminderRecipients {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -518,113 +882,14 @@ impl<'de> serde::Deserialize<'de> for BackupServiceConsumer {
 }
 
 #[cfg(feature = "_solutions")]
-impl std::fmt::Display for BackupServiceConsumer {
+impl std::fmt::Display for BookingReminderRecipients {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_solutions")]
-impl From<&str> for BackupServiceConsumer {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.bookingPriceType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BookingPriceType {
-    /// `undefined` = 0
-    Undefined,
-    /// `fixedPrice` = 1
-    FixedPrice,
-    /// `startingAt` = 2
-    StartingAt,
-    /// `hourly` = 3
-    Hourly,
-    /// `free` = 4
-    Free,
-    /// `priceVaries` = 5
-    PriceVaries,
-    /// `callUs` = 6
-    CallUs,
-    /// `notSet` = 7
-    NotSet,
-    /// `unknownFutureValue` = 8
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for BookingPriceType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("undefined", 0),
-        ("fixedPrice", 1),
-        ("startingAt", 2),
-        ("hourly", 3),
-        ("free", 4),
-        ("priceVaries", 5),
-        ("callUs", 6),
-        ("notSet", 7),
-        ("unknownFutureValue", 8),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "undefined" => Self::Undefined,
-            "fixedPrice" => Self::FixedPrice,
-            "startingAt" => Self::StartingAt,
-            "hourly" => Self::Hourly,
-            "free" => Self::Free,
-            "priceVaries" => Self::PriceVaries,
-            "callUs" => Self::CallUs,
-            "notSet" => Self::NotSet,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Undefined => "undefined",
-            Self::FixedPrice => "fixedPrice",
-            Self::StartingAt => "startingAt",
-            Self::Hourly => "hourly",
-            Self::Free => "free",
-            Self::PriceVaries => "priceVaries",
-            Self::CallUs => "callUs",
-            Self::NotSet => "notSet",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingPriceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingPriceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for BookingPriceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<&str> for BookingPriceType {
+impl From<&str> for BookingReminderRecipients {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -704,6 +969,80 @@ impl From<&str> for BroadcastMeetingAudience {
     }
 }
 
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.browserSiteListStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BrowserSiteListStatus {
+    /// `draft` = 0
+    Draft,
+    /// `published` = 1
+    Published,
+    /// `pending` = 2
+    Pending,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteListStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("draft", 0),
+        ("published", 1),
+        ("pending", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "published" => Self::Published,
+            "pending" => Self::Pending,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Pending => "pending",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for BrowserSiteListStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for BrowserSiteListStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for BrowserSiteListStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for BrowserSiteListStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
 #[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.callDirection`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -760,75 +1099,6 @@ impl std::fmt::Display for CallDirection {
 
 #[cfg(feature = "_communications")]
 impl From<&str> for CallDirection {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_directory")]
-/// CSDL enum type `microsoft.graph.certificateAuthorityType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CertificateAuthorityType {
-    /// `root` = 0
-    Root,
-    /// `intermediate` = 1
-    Intermediate,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::enums::EvolvableEnum for CertificateAuthorityType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("root", 0),
-        ("intermediate", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "root" => Self::Root,
-            "intermediate" => Self::Intermediate,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Root => "root",
-            Self::Intermediate => "intermediate",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl serde::Serialize for CertificateAuthorityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl std::fmt::Display for CertificateAuthorityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl From<&str> for CertificateAuthorityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -996,128 +1266,79 @@ impl From<&str> for CourseStatus {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.defenderMonitorFileActivity`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.csaStarLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DefenderMonitorFileActivity {
-    /// `userDefined` = 0
-    UserDefined,
-    /// `disable` = 1
-    Disable,
-    /// `monitorAllFiles` = 2
-    MonitorAllFiles,
-    /// `monitorIncomingFilesOnly` = 3
-    MonitorIncomingFilesOnly,
-    /// `monitorOutgoingFilesOnly` = 4
-    MonitorOutgoingFilesOnly,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DefenderMonitorFileActivity {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("userDefined", 0),
-        ("disable", 1),
-        ("monitorAllFiles", 2),
-        ("monitorIncomingFilesOnly", 3),
-        ("monitorOutgoingFilesOnly", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "userDefined" => Self::UserDefined,
-            "disable" => Self::Disable,
-            "monitorAllFiles" => Self::MonitorAllFiles,
-            "monitorIncomingFilesOnly" => Self::MonitorIncomingFilesOnly,
-            "monitorOutgoingFilesOnly" => Self::MonitorOutgoingFilesOnly,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserDefined => "userDefined",
-            Self::Disable => "disable",
-            Self::MonitorAllFiles => "monitorAllFiles",
-            Self::MonitorIncomingFilesOnly => "monitorIncomingFilesOnly",
-            Self::MonitorOutgoingFilesOnly => "monitorOutgoingFilesOnly",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DefenderMonitorFileActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DefenderMonitorFileActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DefenderMonitorFileActivity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DefenderMonitorFileActivity {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL enum type `microsoft.graph.delegatedAdminAccessContainerType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DelegatedAdminAccessContainerType {
-    /// `securityGroup` = 0
-    SecurityGroup,
-    /// `unknownFutureValue` = 1
+pub enum CsaStarLevel {
+    /// `none` = 0
+    None,
+    /// `attestation` = 1
+    Attestation,
+    /// `certification` = 2
+    Certification,
+    /// `continuousMonitoring` = 3
+    ContinuousMonitoring,
+    /// `cStarAssessment` = 4
+    CStarAssessment,
+    /// `selfAssessment` = 5
+    SelfAssessment,
+    /// `notSupported` = 6
+    NotSupported,
+    /// `unknownFutureValue` = 7
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminAccessContainerType {
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::EvolvableEnum for CsaStarLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("securityGroup", 0),
-        ("unknownFutureValue", 1),
+        ("none", 0),
+        ("attestation", 1),
+        ("certification", 2),
+        ("continuousMonitoring", 3),
+        ("cStarAssessment", 4),
+        ("selfAssessment", 5),
+        ("notSupported", 6),
+        ("unknownFutureValue", 7),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "securityGroup" => Self::SecurityGroup,
+            "none" => Self::None,
+            "attestation" => Self::Attestation,
+            "certification" => Self::Certification,
+            "continuousMonitoring" => Self::ContinuousMonitoring,
+            "cStarAssessment" => Self::CStarAssessment,
+            "selfAssessment" => Self::SelfAssessment,
+            "notSupported" => Self::NotSupported,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::SecurityGroup => "securityGroup",
+            Self::None => "none",
+            Self::Attestation => "attestation",
+            Self::Certification => "certification",
+            Self::ContinuousMonitoring => "continuousMonitoring",
+            Self::CStarAssessment => "cStarAssessment",
+            Self::SelfAssessment => "selfAssessment",
+            Self::NotSupported => "notSupported",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminAccessContainerType {
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for CsaStarLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainerType {
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for CsaStarLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1125,15 +1346,183 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainerType {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl std::fmt::Display for DelegatedAdminAccessContainerType {
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for CsaStarLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl From<&str> for DelegatedAdminAccessContainerType {
+#[cfg(feature = "_application_templates")]
+impl From<&str> for CsaStarLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.dataRetentionLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataRetentionLevel {
+    /// `none` = 0
+    None,
+    /// `dataRetained` = 1
+    DataRetained,
+    /// `deletedImmediately` = 2
+    DeletedImmediately,
+    /// `deletedWithin1Month` = 3
+    DeletedWithin1Month,
+    /// `deletedWithin2Weeks` = 4
+    DeletedWithin2Weeks,
+    /// `deletedWithin3Months` = 5
+    DeletedWithin3Months,
+    /// `deletedWithinMoreThan3Months` = 6
+    DeletedWithinMoreThan3Months,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::EvolvableEnum for DataRetentionLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("dataRetained", 1),
+        ("deletedImmediately", 2),
+        ("deletedWithin1Month", 3),
+        ("deletedWithin2Weeks", 4),
+        ("deletedWithin3Months", 5),
+        ("deletedWithinMoreThan3Months", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "dataRetained" => Self::DataRetained,
+            "deletedImmediately" => Self::DeletedImmediately,
+            "deletedWithin1Month" => Self::DeletedWithin1Month,
+            "deletedWithin2Weeks" => Self::DeletedWithin2Weeks,
+            "deletedWithin3Months" => Self::DeletedWithin3Months,
+            "deletedWithinMoreThan3Months" => Self::DeletedWithinMoreThan3Months,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::DataRetained => "dataRetained",
+            Self::DeletedImmediately => "deletedImmediately",
+            Self::DeletedWithin1Month => "deletedWithin1Month",
+            Self::DeletedWithin2Weeks => "deletedWithin2Weeks",
+            Self::DeletedWithin3Months => "deletedWithin3Months",
+            Self::DeletedWithinMoreThan3Months => "deletedWithinMoreThan3Months",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for DataRetentionLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for DataRetentionLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for DataRetentionLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl From<&str> for DataRetentionLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.defenderCloudBlockLevelType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DefenderCloudBlockLevelType {
+    /// `notConfigured` = 0
+    NotConfigured,
+    /// `high` = 1
+    High,
+    /// `highPlus` = 2
+    HighPlus,
+    /// `zeroTolerance` = 3
+    ZeroTolerance,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DefenderCloudBlockLevelType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notConfigured", 0),
+        ("high", 1),
+        ("highPlus", 2),
+        ("zeroTolerance", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notConfigured" => Self::NotConfigured,
+            "high" => Self::High,
+            "highPlus" => Self::HighPlus,
+            "zeroTolerance" => Self::ZeroTolerance,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotConfigured => "notConfigured",
+            Self::High => "high",
+            Self::HighPlus => "highPlus",
+            Self::ZeroTolerance => "zeroTolerance",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DefenderCloudBlockLevelType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DefenderCloudBlockLevelType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DefenderCloudBlockLevelType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for DefenderCloudBlockLevelType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1213,59 +1602,65 @@ impl From<&str> for DelegatedAdminRelationshipOperationType {
     }
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceManagementReportFileFormat`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL enum type `microsoft.graph.delegatedAdminRelationshipRequestAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementReportFileFormat {
-    /// `csv` = 0
-    Csv,
-    /// `pdf` = 1
-    Pdf,
-    /// `json` = 2
-    Json,
+pub enum DelegatedAdminRelationshipRequestAction {
+    /// `lockForApproval` = 0
+    LockForApproval,
+    /// `approve` = 1
+    Approve,
+    /// `terminate` = 2
+    Terminate,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
+    /// `reject` = 4
+    Reject,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementReportFileFormat {
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for DelegatedAdminRelationshipRequestAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("csv", 0),
-        ("pdf", 1),
-        ("json", 2),
+        ("lockForApproval", 0),
+        ("approve", 1),
+        ("terminate", 2),
         ("unknownFutureValue", 3),
+        ("reject", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "csv" => Self::Csv,
-            "pdf" => Self::Pdf,
-            "json" => Self::Json,
+            "lockForApproval" => Self::LockForApproval,
+            "approve" => Self::Approve,
+            "terminate" => Self::Terminate,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "reject" => Self::Reject,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Csv => "csv",
-            Self::Pdf => "pdf",
-            Self::Json => "json",
+            Self::LockForApproval => "lockForApproval",
+            Self::Approve => "approve",
+            Self::Terminate => "terminate",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Reject => "reject",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementReportFileFormat {
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminRelationshipRequestAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementReportFileFormat {
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequestAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1273,490 +1668,257 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementReportFileFormat {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceManagementReportFileFormat {
+#[cfg(feature = "_tenant_relationships")]
+impl std::fmt::Display for DelegatedAdminRelationshipRequestAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceManagementReportFileFormat {
+#[cfg(feature = "_tenant_relationships")]
+impl From<&str> for DelegatedAdminRelationshipRequestAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.disableReason`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL enum type `microsoft.graph.delegatedAdminRelationshipRequestStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DisableReason {
-    /// `none` = 0
-    None,
-    /// `invalidBillingProfile` = 1
-    InvalidBillingProfile,
-    /// `userRequested` = 2
-    UserRequested,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::EvolvableEnum for DisableReason {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("invalidBillingProfile", 1),
-        ("userRequested", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "invalidBillingProfile" => Self::InvalidBillingProfile,
-            "userRequested" => Self::UserRequested,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::InvalidBillingProfile => "invalidBillingProfile",
-            Self::UserRequested => "userRequested",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for DisableReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for DisableReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for DisableReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<&str> for DisableReason {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.educationSubmissionStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationSubmissionStatus {
-    /// `working` = 0
-    Working,
-    /// `submitted` = 1
-    Submitted,
-    /// `released` = 2
-    Released,
-    /// `returned` = 3
-    Returned,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// `reassigned` = 5
-    Reassigned,
-    /// `excused` = 6
-    Excused,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for EducationSubmissionStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("working", 0),
-        ("submitted", 1),
-        ("released", 2),
-        ("returned", 3),
-        ("unknownFutureValue", 4),
-        ("reassigned", 5),
-        ("excused", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "working" => Self::Working,
-            "submitted" => Self::Submitted,
-            "released" => Self::Released,
-            "returned" => Self::Returned,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "reassigned" => Self::Reassigned,
-            "excused" => Self::Excused,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Working => "working",
-            Self::Submitted => "submitted",
-            Self::Released => "released",
-            Self::Returned => "returned",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Reassigned => "reassigned",
-            Self::Excused => "excused",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationSubmissionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationSubmissionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl std::fmt::Display for EducationSubmissionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_education")]
-impl From<&str> for EducationSubmissionStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_expiration_pattern")]
-/// CSDL enum type `microsoft.graph.expirationPatternType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExpirationPatternType {
-    /// `notSpecified` = 0
-    NotSpecified,
-    /// `noExpiration` = 1
-    NoExpiration,
-    /// `afterDateTime` = 2
-    AfterDateTime,
-    /// `afterDuration` = 3
-    AfterDuration,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_expiration_pattern")]
-impl graph_odata_runtime::enums::EvolvableEnum for ExpirationPatternType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notSpecified", 0),
-        ("noExpiration", 1),
-        ("afterDateTime", 2),
-        ("afterDuration", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notSpecified" => Self::NotSpecified,
-            "noExpiration" => Self::NoExpiration,
-            "afterDateTime" => Self::AfterDateTime,
-            "afterDuration" => Self::AfterDuration,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotSpecified => "notSpecified",
-            Self::NoExpiration => "noExpiration",
-            Self::AfterDateTime => "afterDateTime",
-            Self::AfterDuration => "afterDuration",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_expiration_pattern")]
-impl serde::Serialize for ExpirationPatternType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_expiration_pattern")]
-impl<'de> serde::Deserialize<'de> for ExpirationPatternType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_expiration_pattern")]
-impl std::fmt::Display for ExpirationPatternType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_expiration_pattern")]
-impl From<&str> for ExpirationPatternType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.firewallPacketQueueingMethodType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FirewallPacketQueueingMethodType {
-    /// `deviceDefault` = 0
-    DeviceDefault,
-    /// `disabled` = 1
-    Disabled,
-    /// `queueInbound` = 2
-    QueueInbound,
-    /// `queueOutbound` = 3
-    QueueOutbound,
-    /// `queueBoth` = 4
-    QueueBoth,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for FirewallPacketQueueingMethodType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceDefault", 0),
-        ("disabled", 1),
-        ("queueInbound", 2),
-        ("queueOutbound", 3),
-        ("queueBoth", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "deviceDefault" => Self::DeviceDefault,
-            "disabled" => Self::Disabled,
-            "queueInbound" => Self::QueueInbound,
-            "queueOutbound" => Self::QueueOutbound,
-            "queueBoth" => Self::QueueBoth,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DeviceDefault => "deviceDefault",
-            Self::Disabled => "disabled",
-            Self::QueueInbound => "queueInbound",
-            Self::QueueOutbound => "queueOutbound",
-            Self::QueueBoth => "queueBoth",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for FirewallPacketQueueingMethodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for FirewallPacketQueueingMethodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for FirewallPacketQueueingMethodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for FirewallPacketQueueingMethodType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL enum type `microsoft.graph.horizontalSectionLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HorizontalSectionLayoutType {
-    /// `none` = 0
-    None,
-    /// `oneColumn` = 1
-    OneColumn,
-    /// `twoColumns` = 2
-    TwoColumns,
-    /// `threeColumns` = 3
-    ThreeColumns,
-    /// `oneThirdLeftColumn` = 4
-    OneThirdLeftColumn,
-    /// `oneThirdRightColumn` = 5
-    OneThirdRightColumn,
-    /// `fullWidth` = 6
-    FullWidth,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::enums::EvolvableEnum for HorizontalSectionLayoutType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("oneColumn", 1),
-        ("twoColumns", 2),
-        ("threeColumns", 3),
-        ("oneThirdLeftColumn", 4),
-        ("oneThirdRightColumn", 5),
-        ("fullWidth", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "oneColumn" => Self::OneColumn,
-            "twoColumns" => Self::TwoColumns,
-            "threeColumns" => Self::ThreeColumns,
-            "oneThirdLeftColumn" => Self::OneThirdLeftColumn,
-            "oneThirdRightColumn" => Self::OneThirdRightColumn,
-            "fullWidth" => Self::FullWidth,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::OneColumn => "oneColumn",
-            Self::TwoColumns => "twoColumns",
-            Self::ThreeColumns => "threeColumns",
-            Self::OneThirdLeftColumn => "oneThirdLeftColumn",
-            Self::OneThirdRightColumn => "oneThirdRightColumn",
-            Self::FullWidth => "fullWidth",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for HorizontalSectionLayoutType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for HorizontalSectionLayoutType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl std::fmt::Display for HorizontalSectionLayoutType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl From<&str> for HorizontalSectionLayoutType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.importedWindowsAutopilotDeviceIdentityImportStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ImportedWindowsAutopilotDeviceIdentityImportStatus {
-    /// `unknown` = 0
-    Unknown,
+pub enum DelegatedAdminRelationshipRequestStatus {
+    /// `created` = 0
+    Created,
     /// `pending` = 1
     Pending,
-    /// `partial` = 2
-    Partial,
-    /// `complete` = 3
-    Complete,
-    /// `error` = 4
-    Error,
+    /// `succeeded` = 2
+    Succeeded,
+    /// `failed` = 3
+    Failed,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for DelegatedAdminRelationshipRequestStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("created", 0),
+        ("pending", 1),
+        ("succeeded", 2),
+        ("failed", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "pending" => Self::Pending,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminRelationshipRequestStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequestStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl std::fmt::Display for DelegatedAdminRelationshipRequestStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl From<&str> for DelegatedAdminRelationshipRequestStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL enum type `microsoft.graph.delegatedAdminRelationshipStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DelegatedAdminRelationshipStatus {
+    /// `activating` = 0
+    Activating,
+    /// `active` = 1
+    Active,
+    /// `approvalPending` = 2
+    ApprovalPending,
+    /// `approved` = 3
+    Approved,
+    /// `created` = 4
+    Created,
+    /// `expired` = 5
+    Expired,
+    /// `expiring` = 6
+    Expiring,
+    /// `terminated` = 7
+    Terminated,
+    /// `terminating` = 8
+    Terminating,
+    /// `terminationRequested` = 9
+    TerminationRequested,
+    /// `unknownFutureValue` = 10
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminRelationshipStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("activating", 0),
+        ("active", 1),
+        ("approvalPending", 2),
+        ("approved", 3),
+        ("created", 4),
+        ("expired", 5),
+        ("expiring", 6),
+        ("terminated", 7),
+        ("terminating", 8),
+        ("terminationRequested", 9),
+        ("unknownFutureValue", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "activating" => Self::Activating,
+            "active" => Self::Active,
+            "approvalPending" => Self::ApprovalPending,
+            "approved" => Self::Approved,
+            "created" => Self::Created,
+            "expired" => Self::Expired,
+            "expiring" => Self::Expiring,
+            "terminated" => Self::Terminated,
+            "terminating" => Self::Terminating,
+            "terminationRequested" => Self::TerminationRequested,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Activating => "activating",
+            Self::Active => "active",
+            Self::ApprovalPending => "approvalPending",
+            Self::Approved => "approved",
+            Self::Created => "created",
+            Self::Expired => "expired",
+            Self::Expiring => "expiring",
+            Self::Terminated => "terminated",
+            Self::Terminating => "terminating",
+            Self::TerminationRequested => "terminationRequested",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminRelationshipStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl std::fmt::Display for DelegatedAdminRelationshipStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_tenant_relationships")]
+impl From<&str> for DelegatedAdminRelationshipStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.deviceManagementExportJobLocalizationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceManagementExportJobLocalizationType {
+    /// `localizedValuesAsAdditionalColumn` = 0
+    LocalizedValuesAsAdditionalColumn,
+    /// `replaceLocalizableValues` = 1
+    ReplaceLocalizableValues,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
-for ImportedWindowsAutopilotDeviceIdentityImportStatus {
+for DeviceManagementExportJobLocalizationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("pending", 1),
-        ("partial", 2),
-        ("complete", 3),
-        ("error", 4),
+        ("localizedValuesAsAdditionalColumn", 0),
+        ("replaceLocalizableValues", 1),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "pending" => Self::Pending,
-            "partial" => Self::Partial,
-            "complete" => Self::Complete,
-            "error" => Self::Error,
+            "localizedValuesAsAdditionalColumn" => {
+                Self::LocalizedValuesAsAdditionalColumn
+            }
+            "replaceLocalizableValues" => Self::ReplaceLocalizableValues,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Pending => "pending",
-            Self::Partial => "partial",
-            Self::Complete => "complete",
-            Self::Error => "error",
+            Self::LocalizedValuesAsAdditionalColumn => {
+                "localizedValuesAsAdditionalColumn"
+            }
+            Self::ReplaceLocalizableValues => "replaceLocalizableValues",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityImportStatus {
+impl serde::Serialize for DeviceManagementExportJobLocalizationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de>
-for ImportedWindowsAutopilotDeviceIdentityImportStatus {
+impl<'de> serde::Deserialize<'de> for DeviceManagementExportJobLocalizationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1765,72 +1927,77 @@ for ImportedWindowsAutopilotDeviceIdentityImportStatus {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for ImportedWindowsAutopilotDeviceIdentityImportStatus {
+impl std::fmt::Display for DeviceManagementExportJobLocalizationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for ImportedWindowsAutopilotDeviceIdentityImportStatus {
+impl From<&str> for DeviceManagementExportJobLocalizationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.internetSiteSecurityLevel`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.diagnosticDataSubmissionMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InternetSiteSecurityLevel {
+pub enum DiagnosticDataSubmissionMode {
     /// `userDefined` = 0
     UserDefined,
-    /// `medium` = 1
-    Medium,
-    /// `mediumHigh` = 2
-    MediumHigh,
-    /// `high` = 3
-    High,
+    /// `none` = 1
+    None,
+    /// `basic` = 2
+    Basic,
+    /// `enhanced` = 3
+    Enhanced,
+    /// `full` = 4
+    Full,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for InternetSiteSecurityLevel {
+impl graph_odata_runtime::enums::EvolvableEnum for DiagnosticDataSubmissionMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
-        ("medium", 1),
-        ("mediumHigh", 2),
-        ("high", 3),
+        ("none", 1),
+        ("basic", 2),
+        ("enhanced", 3),
+        ("full", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "userDefined" => Self::UserDefined,
-            "medium" => Self::Medium,
-            "mediumHigh" => Self::MediumHigh,
-            "high" => Self::High,
+            "none" => Self::None,
+            "basic" => Self::Basic,
+            "enhanced" => Self::Enhanced,
+            "full" => Self::Full,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
             Self::UserDefined => "userDefined",
-            Self::Medium => "medium",
-            Self::MediumHigh => "mediumHigh",
-            Self::High => "high",
+            Self::None => "none",
+            Self::Basic => "basic",
+            Self::Enhanced => "enhanced",
+            Self::Full => "full",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for InternetSiteSecurityLevel {
+impl serde::Serialize for DiagnosticDataSubmissionMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for InternetSiteSecurityLevel {
+impl<'de> serde::Deserialize<'de> for DiagnosticDataSubmissionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1839,14 +2006,882 @@ impl<'de> serde::Deserialize<'de> for InternetSiteSecurityLevel {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for InternetSiteSecurityLevel {
+impl std::fmt::Display for DiagnosticDataSubmissionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for InternetSiteSecurityLevel {
+impl From<&str> for DiagnosticDataSubmissionMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.dlpAction`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DlpAction {
+    /// `notifyUser` = 0
+    NotifyUser,
+    /// `blockAccess` = 1
+    BlockAccess,
+    /// `deviceRestriction` = 2
+    DeviceRestriction,
+    /// `browserRestriction` = 3
+    BrowserRestriction,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// `restrictAccess` = 5
+    RestrictAccess,
+    /// `generateAlert` = 6
+    GenerateAlert,
+    /// `generateIncidentReportAction` = 7
+    GenerateIncidentReportAction,
+    /// `sPBlockAnonymousAccess` = 8
+    SPBlockAnonymousAccess,
+    /// `sPRuntimeAccessControl` = 9
+    SPRuntimeAccessControl,
+    /// `sPSharingNotifyUser` = 10
+    SPSharingNotifyUser,
+    /// `sPSharingGenerateIncidentReport` = 11
+    SPSharingGenerateIncidentReport,
+    /// `restrictWebGrounding` = 12
+    RestrictWebGrounding,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for DlpAction {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notifyUser", 0),
+        ("blockAccess", 1),
+        ("deviceRestriction", 2),
+        ("browserRestriction", 3),
+        ("unknownFutureValue", 4),
+        ("restrictAccess", 5),
+        ("generateAlert", 6),
+        ("generateIncidentReportAction", 7),
+        ("sPBlockAnonymousAccess", 8),
+        ("sPRuntimeAccessControl", 9),
+        ("sPSharingNotifyUser", 10),
+        ("sPSharingGenerateIncidentReport", 11),
+        ("restrictWebGrounding", 12),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notifyUser" => Self::NotifyUser,
+            "blockAccess" => Self::BlockAccess,
+            "deviceRestriction" => Self::DeviceRestriction,
+            "browserRestriction" => Self::BrowserRestriction,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            "restrictAccess" => Self::RestrictAccess,
+            "generateAlert" => Self::GenerateAlert,
+            "generateIncidentReportAction" => Self::GenerateIncidentReportAction,
+            "sPBlockAnonymousAccess" => Self::SPBlockAnonymousAccess,
+            "sPRuntimeAccessControl" => Self::SPRuntimeAccessControl,
+            "sPSharingNotifyUser" => Self::SPSharingNotifyUser,
+            "sPSharingGenerateIncidentReport" => Self::SPSharingGenerateIncidentReport,
+            "restrictWebGrounding" => Self::RestrictWebGrounding,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotifyUser => "notifyUser",
+            Self::BlockAccess => "blockAccess",
+            Self::DeviceRestriction => "deviceRestriction",
+            Self::BrowserRestriction => "browserRestriction",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::RestrictAccess => "restrictAccess",
+            Self::GenerateAlert => "generateAlert",
+            Self::GenerateIncidentReportAction => "generateIncidentReportAction",
+            Self::SPBlockAnonymousAccess => "sPBlockAnonymousAccess",
+            Self::SPRuntimeAccessControl => "sPRuntimeAccessControl",
+            Self::SPSharingNotifyUser => "sPSharingNotifyUser",
+            Self::SPSharingGenerateIncidentReport => "sPSharingGenerateIncidentReport",
+            Self::RestrictWebGrounding => "restrictWebGrounding",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for DlpAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for DlpAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for DlpAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for DlpAction {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.editionUpgradeLicenseType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EditionUpgradeLicenseType {
+    /// `productKey` = 0
+    ProductKey,
+    /// `licenseFile` = 1
+    LicenseFile,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for EditionUpgradeLicenseType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("productKey", 0),
+        ("licenseFile", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "productKey" => Self::ProductKey,
+            "licenseFile" => Self::LicenseFile,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::ProductKey => "productKey",
+            Self::LicenseFile => "licenseFile",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for EditionUpgradeLicenseType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for EditionUpgradeLicenseType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for EditionUpgradeLicenseType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for EditionUpgradeLicenseType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+/// CSDL enum type `microsoft.graph.engagementAsyncOperationType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EngagementAsyncOperationType {
+    /// `createCommunity` = 0
+    CreateCommunity,
+    /// `unknownFutureValue` = 1
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_employee_experience")]
+impl graph_odata_runtime::enums::EvolvableEnum for EngagementAsyncOperationType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("createCommunity", 0),
+        ("unknownFutureValue", 1),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "createCommunity" => Self::CreateCommunity,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::CreateCommunity => "createCommunity",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl serde::Serialize for EngagementAsyncOperationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl<'de> serde::Deserialize<'de> for EngagementAsyncOperationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl std::fmt::Display for EngagementAsyncOperationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_employee_experience")]
+impl From<&str> for EngagementAsyncOperationType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.engagementConversationMessageReactionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EngagementConversationMessageReactionType {
+    /// `like` = 0
+    Like,
+    /// `love` = 1
+    Love,
+    /// `celebrate` = 2
+    Celebrate,
+    /// `thank` = 3
+    Thank,
+    /// `laugh` = 4
+    Laugh,
+    /// `sad` = 5
+    Sad,
+    /// `happy` = 6
+    Happy,
+    /// `excited` = 7
+    Excited,
+    /// `smile` = 8
+    Smile,
+    /// `silly` = 9
+    Silly,
+    /// `intenseLaugh` = 10
+    IntenseLaugh,
+    /// `starStruck` = 11
+    StarStruck,
+    /// `goofy` = 12
+    Goofy,
+    /// `thinking` = 13
+    Thinking,
+    /// `surprised` = 14
+    Surprised,
+    /// `mindBlown` = 15
+    MindBlown,
+    /// `scared` = 16
+    Scared,
+    /// `crying` = 17
+    Crying,
+    /// `shocked` = 18
+    Shocked,
+    /// `angry` = 19
+    Angry,
+    /// `agree` = 20
+    Agree,
+    /// `praise` = 21
+    Praise,
+    /// `takingNotes` = 22
+    TakingNotes,
+    /// `heartBroken` = 23
+    HeartBroken,
+    /// `support` = 24
+    Support,
+    /// `confirmed` = 25
+    Confirmed,
+    /// `watching` = 26
+    Watching,
+    /// `brain` = 27
+    Brain,
+    /// `medal` = 28
+    Medal,
+    /// `bullseye` = 29
+    Bullseye,
+    /// `unknownFutureValue` = 30
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for EngagementConversationMessageReactionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("like", 0),
+        ("love", 1),
+        ("celebrate", 2),
+        ("thank", 3),
+        ("laugh", 4),
+        ("sad", 5),
+        ("happy", 6),
+        ("excited", 7),
+        ("smile", 8),
+        ("silly", 9),
+        ("intenseLaugh", 10),
+        ("starStruck", 11),
+        ("goofy", 12),
+        ("thinking", 13),
+        ("surprised", 14),
+        ("mindBlown", 15),
+        ("scared", 16),
+        ("crying", 17),
+        ("shocked", 18),
+        ("angry", 19),
+        ("agree", 20),
+        ("praise", 21),
+        ("takingNotes", 22),
+        ("heartBroken", 23),
+        ("support", 24),
+        ("confirmed", 25),
+        ("watching", 26),
+        ("brain", 27),
+        ("medal", 28),
+        ("bullseye", 29),
+        ("unknownFutureValue", 30),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "like" => Self::Like,
+            "love" => Self::Love,
+            "celebrate" => Self::Celebrate,
+            "thank" => Self::Thank,
+            "laugh" => Self::Laugh,
+            "sad" => Self::Sad,
+            "happy" => Self::Happy,
+            "excited" => Self::Excited,
+            "smile" => Self::Smile,
+            "silly" => Self::Silly,
+            "intenseLaugh" => Self::IntenseLaugh,
+            "starStruck" => Self::StarStruck,
+            "goofy" => Self::Goofy,
+            "thinking" => Self::Thinking,
+            "surprised" => Self::Surprised,
+            "mindBlown" => Self::MindBlown,
+            "scared" => Self::Scared,
+            "crying" => Self::Crying,
+            "shocked" => Self::Shocked,
+            "angry" => Self::Angry,
+            "agree" => Self::Agree,
+            "praise" => Self::Praise,
+            "takingNotes" => Self::TakingNotes,
+            "heartBroken" => Self::HeartBroken,
+            "support" => Self::Support,
+            "confirmed" => Self::Confirmed,
+            "watching" => Self::Watching,
+            "brain" => Self::Brain,
+            "medal" => Self::Medal,
+            "bullseye" => Self::Bullseye,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Like => "like",
+            Self::Love => "love",
+            Self::Celebrate => "celebrate",
+            Self::Thank => "thank",
+            Self::Laugh => "laugh",
+            Self::Sad => "sad",
+            Self::Happy => "happy",
+            Self::Excited => "excited",
+            Self::Smile => "smile",
+            Self::Silly => "silly",
+            Self::IntenseLaugh => "intenseLaugh",
+            Self::StarStruck => "starStruck",
+            Self::Goofy => "goofy",
+            Self::Thinking => "thinking",
+            Self::Surprised => "surprised",
+            Self::MindBlown => "mindBlown",
+            Self::Scared => "scared",
+            Self::Crying => "crying",
+            Self::Shocked => "shocked",
+            Self::Angry => "angry",
+            Self::Agree => "agree",
+            Self::Praise => "praise",
+            Self::TakingNotes => "takingNotes",
+            Self::HeartBroken => "heartBroken",
+            Self::Support => "support",
+            Self::Confirmed => "confirmed",
+            Self::Watching => "watching",
+            Self::Brain => "brain",
+            Self::Medal => "medal",
+            Self::Bullseye => "bullseye",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementConversationMessageReactionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReactionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for EngagementConversationMessageReactionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<&str> for EngagementConversationMessageReactionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.errorCorrectionLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorCorrectionLevel {
+    /// `l` = 1
+    L,
+    /// `m` = 2
+    M,
+    /// `q` = 3
+    Q,
+    /// `h` = 4
+    H,
+    /// `unknownFutureValue` = 5
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for ErrorCorrectionLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("l", 1),
+        ("m", 2),
+        ("q", 3),
+        ("h", 4),
+        ("unknownFutureValue", 5),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "l" => Self::L,
+            "m" => Self::M,
+            "q" => Self::Q,
+            "h" => Self::H,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::L => "l",
+            Self::M => "m",
+            Self::Q => "q",
+            Self::H => "h",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for ErrorCorrectionLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for ErrorCorrectionLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for ErrorCorrectionLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl From<&str> for ErrorCorrectionLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.fedRampLevel`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FedRampLevel {
+    /// `none` = 0
+    None,
+    /// `high` = 1
+    High,
+    /// `liSaas` = 2
+    LiSaas,
+    /// `low` = 3
+    Low,
+    /// `moderate` = 4
+    Moderate,
+    /// `notSupported` = 5
+    NotSupported,
+    /// `unknownFutureValue` = 6
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::EvolvableEnum for FedRampLevel {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("high", 1),
+        ("liSaas", 2),
+        ("low", 3),
+        ("moderate", 4),
+        ("notSupported", 5),
+        ("unknownFutureValue", 6),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "high" => Self::High,
+            "liSaas" => Self::LiSaas,
+            "low" => Self::Low,
+            "moderate" => Self::Moderate,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::High => "high",
+            Self::LiSaas => "liSaas",
+            Self::Low => "low",
+            Self::Moderate => "moderate",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for FedRampLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for FedRampLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for FedRampLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl From<&str> for FedRampLevel {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.firewallCertificateRevocationListCheckMethodType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FirewallCertificateRevocationListCheckMethodType {
+    /// `deviceDefault` = 0
+    DeviceDefault,
+    /// `none` = 1
+    None,
+    /// `attempt` = 2
+    Attempt,
+    /// `require` = 3
+    Require,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for FirewallCertificateRevocationListCheckMethodType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("deviceDefault", 0),
+        ("none", 1),
+        ("attempt", 2),
+        ("require", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "deviceDefault" => Self::DeviceDefault,
+            "none" => Self::None,
+            "attempt" => Self::Attempt,
+            "require" => Self::Require,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::DeviceDefault => "deviceDefault",
+            Self::None => "none",
+            Self::Attempt => "attempt",
+            Self::Require => "require",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for FirewallCertificateRevocationListCheckMethodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for FirewallCertificateRevocationListCheckMethodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for FirewallCertificateRevocationListCheckMethodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for FirewallCertificateRevocationListCheckMethodType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.imageTaggingChoice`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ImageTaggingChoice {
+    /// `disabled` = 0
+    Disabled,
+    /// `basic` = 1
+    Basic,
+    /// `enhanced` = 2
+    Enhanced,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for ImageTaggingChoice {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("disabled", 0),
+        ("basic", 1),
+        ("enhanced", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "disabled" => Self::Disabled,
+            "basic" => Self::Basic,
+            "enhanced" => Self::Enhanced,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Basic => "basic",
+            Self::Enhanced => "enhanced",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl serde::Serialize for ImageTaggingChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for ImageTaggingChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for ImageTaggingChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_admin")]
+impl From<&str> for ImageTaggingChoice {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL enum type `microsoft.graph.logonType`; evolvable: unknown members are kept in `UnknownValue`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LogonType {
+    /// `unknown` = 0
+    Unknown,
+    /// `interactive` = 1
+    Interactive,
+    /// `remoteInteractive` = 2
+    RemoteInteractive,
+    /// `network` = 3
+    Network,
+    /// `batch` = 4
+    Batch,
+    /// `service` = 5
+    Service,
+    /// `unknownFutureValue` = 127
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for LogonType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("interactive", 1),
+        ("remoteInteractive", 2),
+        ("network", 3),
+        ("batch", 4),
+        ("service", 5),
+        ("unknownFutureValue", 127),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "interactive" => Self::Interactive,
+            "remoteInteractive" => Self::RemoteInteractive,
+            "network" => Self::Network,
+            "batch" => Self::Batch,
+            "service" => Self::Service,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Interactive => "interactive",
+            Self::RemoteInteractive => "remoteInteractive",
+            Self::Network => "network",
+            Self::Batch => "batch",
+            Self::Service => "service",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for LogonType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for LogonType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for LogonType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for LogonType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1908,85 +2943,6 @@ impl std::fmt::Display for ManagedAppFlaggedReason {
 
 #[cfg(feature = "_android_mobile_app_identifier")]
 impl From<&str> for ManagedAppFlaggedReason {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.maxWorkLocationDetails`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MaxWorkLocationDetails {
-    /// `unknown` = 0
-    Unknown,
-    /// `none` = 1
-    None,
-    /// `approximate` = 2
-    Approximate,
-    /// `specific` = 3
-    Specific,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for MaxWorkLocationDetails {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("none", 1),
-        ("approximate", 2),
-        ("specific", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "none" => Self::None,
-            "approximate" => Self::Approximate,
-            "specific" => Self::Specific,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::None => "none",
-            Self::Approximate => "approximate",
-            Self::Specific => "specific",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for MaxWorkLocationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for MaxWorkLocationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for MaxWorkLocationDetails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for MaxWorkLocationDetails {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -2130,65 +3086,144 @@ impl From<&str> for MeetingAudience {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL enum type `microsoft.graph.multiTenantOrganizationMemberProcessingStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.miracastChannel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MultiTenantOrganizationMemberProcessingStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `running` = 1
-    Running,
-    /// `succeeded` = 2
-    Succeeded,
-    /// `failed` = 3
-    Failed,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
+pub enum MiracastChannel {
+    /// `userDefined` = 0
+    UserDefined,
+    /// `one` = 1
+    One,
+    /// `two` = 2
+    Two,
+    /// `three` = 3
+    Three,
+    /// `four` = 4
+    Four,
+    /// `five` = 5
+    Five,
+    /// `six` = 6
+    Six,
+    /// `seven` = 7
+    Seven,
+    /// `eight` = 8
+    Eight,
+    /// `nine` = 9
+    Nine,
+    /// `ten` = 10
+    Ten,
+    /// `eleven` = 11
+    Eleven,
+    /// `thirtySix` = 36
+    ThirtySix,
+    /// `forty` = 40
+    Forty,
+    /// `fortyFour` = 44
+    FortyFour,
+    /// `fortyEight` = 48
+    FortyEight,
+    /// `oneHundredFortyNine` = 149
+    OneHundredFortyNine,
+    /// `oneHundredFiftyThree` = 153
+    OneHundredFiftyThree,
+    /// `oneHundredFiftySeven` = 157
+    OneHundredFiftySeven,
+    /// `oneHundredSixtyOne` = 161
+    OneHundredSixtyOne,
+    /// `oneHundredSixtyFive` = 165
+    OneHundredSixtyFive,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for MultiTenantOrganizationMemberProcessingStatus {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for MiracastChannel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("running", 1),
-        ("succeeded", 2),
-        ("failed", 3),
-        ("unknownFutureValue", 4),
+        ("userDefined", 0),
+        ("one", 1),
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("thirtySix", 36),
+        ("forty", 40),
+        ("fortyFour", 44),
+        ("fortyEight", 48),
+        ("oneHundredFortyNine", 149),
+        ("oneHundredFiftyThree", 153),
+        ("oneHundredFiftySeven", 157),
+        ("oneHundredSixtyOne", 161),
+        ("oneHundredSixtyFive", 165),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notStarted" => Self::NotStarted,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "userDefined" => Self::UserDefined,
+            "one" => Self::One,
+            "two" => Self::Two,
+            "three" => Self::Three,
+            "four" => Self::Four,
+            "five" => Self::Five,
+            "six" => Self::Six,
+            "seven" => Self::Seven,
+            "eight" => Self::Eight,
+            "nine" => Self::Nine,
+            "ten" => Self::Ten,
+            "eleven" => Self::Eleven,
+            "thirtySix" => Self::ThirtySix,
+            "forty" => Self::Forty,
+            "fortyFour" => Self::FortyFour,
+            "fortyEight" => Self::FortyEight,
+            "oneHundredFortyNine" => Self::OneHundredFortyNine,
+            "oneHundredFiftyThree" => Self::OneHundredFiftyThree,
+            "oneHundredFiftySeven" => Self::OneHundredFiftySeven,
+            "oneHundredSixtyOne" => Self::OneHundredSixtyOne,
+            "oneHundredSixtyFive" => Self::OneHundredSixtyFive,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotStarted => "notStarted",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UserDefined => "userDefined",
+            Self::One => "one",
+            Self::Two => "two",
+            Self::Three => "three",
+            Self::Four => "four",
+            Self::Five => "five",
+            Self::Six => "six",
+            Self::Seven => "seven",
+            Self::Eight => "eight",
+            Self::Nine => "nine",
+            Self::Ten => "ten",
+            Self::Eleven => "eleven",
+            Self::ThirtySix => "thirtySix",
+            Self::Forty => "forty",
+            Self::FortyFour => "fortyFour",
+            Self::FortyEight => "fortyEight",
+            Self::OneHundredFortyNine => "oneHundredFortyNine",
+            Self::OneHundredFiftyThree => "oneHundredFiftyThree",
+            Self::OneHundredFiftySeven => "oneHundredFiftySeven",
+            Self::OneHundredSixtyOne => "oneHundredSixtyOne",
+            Self::OneHundredSixtyFive => "oneHundredSixtyFive",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for MultiTenantOrganizationMemberProcessingStatus {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MiracastChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberProcessingStatus {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MiracastChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2196,142 +3231,68 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberProcessingSta
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl std::fmt::Display for MultiTenantOrganizationMemberProcessingStatus {
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for MiracastChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl From<&str> for MultiTenantOrganizationMemberProcessingStatus {
+#[cfg(feature = "_device_management")]
+impl From<&str> for MiracastChannel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL enum type `microsoft.graph.multiTenantOrganizationMemberRole`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_admin")]
+/// CSDL enum type `microsoft.graph.monitorStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MultiTenantOrganizationMemberRole {
-    /// `owner` = 0
-    Owner,
-    /// `member` = 1
-    Member,
+pub enum MonitorStatus {
+    /// `active` = 0
+    Active,
+    /// `inactive` = 1
+    Inactive,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationMemberRole {
+#[cfg(feature = "_admin")]
+impl graph_odata_runtime::enums::EvolvableEnum for MonitorStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("owner", 0),
-        ("member", 1),
+        ("active", 0),
+        ("inactive", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "owner" => Self::Owner,
-            "member" => Self::Member,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Owner => "owner",
-            Self::Member => "member",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for MultiTenantOrganizationMemberRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl std::fmt::Display for MultiTenantOrganizationMemberRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl From<&str> for MultiTenantOrganizationMemberRole {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL enum type `microsoft.graph.multiTenantOrganizationMemberState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MultiTenantOrganizationMemberState {
-    /// `pending` = 0
-    Pending,
-    /// `active` = 1
-    Active,
-    /// `removed` = 2
-    Removed,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationMemberState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("pending", 0),
-        ("active", 1),
-        ("removed", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
             "active" => Self::Active,
-            "removed" => Self::Removed,
+            "inactive" => Self::Inactive,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Pending => "pending",
             Self::Active => "active",
-            Self::Removed => "removed",
+            Self::Inactive => "inactive",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for MultiTenantOrganizationMemberState {
+#[cfg(feature = "_admin")]
+impl serde::Serialize for MonitorStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberState {
+#[cfg(feature = "_admin")]
+impl<'de> serde::Deserialize<'de> for MonitorStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2339,247 +3300,69 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberState {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl std::fmt::Display for MultiTenantOrganizationMemberState {
+#[cfg(feature = "_admin")]
+impl std::fmt::Display for MonitorStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl From<&str> for MultiTenantOrganizationMemberState {
+#[cfg(feature = "_admin")]
+impl From<&str> for MonitorStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL enum type `microsoft.graph.notificationEventsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct NotificationEventsType(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_solutions")]
-impl NotificationEventsType {
-    /// `none` = 1
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `restoreAndPolicyUpdates` = 2
-    pub const RESTORE_AND_POLICY_UPDATES: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `unknownFutureValue` = 4
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::enums::FlagsEnum for NotificationEventsType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 1),
-        ("restoreAndPolicyUpdates", 2),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Debug for NotificationEventsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::fmt::Display for NotificationEventsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::str::FromStr for NotificationEventsType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::ops::BitOr for NotificationEventsType {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl std::ops::BitOrAssign for NotificationEventsType {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for NotificationEventsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for NotificationEventsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-/// CSDL enum type `microsoft.graph.passwordPolicy`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct PasswordPolicy(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_application_templates")]
-impl PasswordPolicy {
-    /// `none` = 0
-    pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `changePasswordPeriod` = 1
-    pub const CHANGE_PASSWORD_PERIOD: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `charactersCombination` = 2
-    pub const CHARACTERS_COMBINATION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `passwordHistoryAndReuse` = 4
-    pub const PASSWORD_HISTORY_AND_REUSE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `passwordLengthLimit` = 8
-    pub const PASSWORD_LENGTH_LIMIT: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `personalInformationUse` = 16
-    pub const PERSONAL_INFORMATION_USE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16),
-    );
-    /// `unknownFutureValue` = 32
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32),
-    );
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::enums::FlagsEnum for PasswordPolicy {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("changePasswordPeriod", 1),
-        ("charactersCombination", 2),
-        ("passwordHistoryAndReuse", 4),
-        ("passwordLengthLimit", 8),
-        ("personalInformationUse", 16),
-        ("unknownFutureValue", 32),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl std::fmt::Debug for PasswordPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl std::fmt::Display for PasswordPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl std::str::FromStr for PasswordPolicy {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl std::ops::BitOr for PasswordPolicy {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl std::ops::BitOrAssign for PasswordPolicy {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for PasswordPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for PasswordPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.payloadComplexity`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.oAuthAppScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PayloadComplexity {
+pub enum OAuthAppScope {
     /// `unknown` = 0
     Unknown,
-    /// `low` = 1
-    Low,
-    /// `medium` = 2
-    Medium,
-    /// `high` = 3
-    High,
-    /// `unknownFutureValue` = 4
+    /// `readCalendar` = 1
+    ReadCalendar,
+    /// `readContact` = 2
+    ReadContact,
+    /// `readMail` = 3
+    ReadMail,
+    /// `readAllChat` = 4
+    ReadAllChat,
+    /// `readAllFile` = 5
+    ReadAllFile,
+    /// `readAndWriteMail` = 6
+    ReadAndWriteMail,
+    /// `sendMail` = 7
+    SendMail,
+    /// `unknownFutureValue` = 8
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for PayloadComplexity {
+impl graph_odata_runtime::enums::EvolvableEnum for OAuthAppScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
-        ("low", 1),
-        ("medium", 2),
-        ("high", 3),
-        ("unknownFutureValue", 4),
+        ("readCalendar", 1),
+        ("readContact", 2),
+        ("readMail", 3),
+        ("readAllChat", 4),
+        ("readAllFile", 5),
+        ("readAndWriteMail", 6),
+        ("sendMail", 7),
+        ("unknownFutureValue", 8),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
+            "readCalendar" => Self::ReadCalendar,
+            "readContact" => Self::ReadContact,
+            "readMail" => Self::ReadMail,
+            "readAllChat" => Self::ReadAllChat,
+            "readAllFile" => Self::ReadAllFile,
+            "readAndWriteMail" => Self::ReadAndWriteMail,
+            "sendMail" => Self::SendMail,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -2587,9 +3370,13 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadComplexity {
     fn as_wire(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
+            Self::ReadCalendar => "readCalendar",
+            Self::ReadContact => "readContact",
+            Self::ReadMail => "readMail",
+            Self::ReadAllChat => "readAllChat",
+            Self::ReadAllFile => "readAllFile",
+            Self::ReadAndWriteMail => "readAndWriteMail",
+            Self::SendMail => "sendMail",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -2597,14 +3384,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadComplexity {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for PayloadComplexity {
+impl serde::Serialize for OAuthAppScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for PayloadComplexity {
+impl<'de> serde::Deserialize<'de> for OAuthAppScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2613,205 +3400,77 @@ impl<'de> serde::Deserialize<'de> for PayloadComplexity {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for PayloadComplexity {
+impl std::fmt::Display for OAuthAppScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for PayloadComplexity {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-/// CSDL enum type `microsoft.graph.plannerContainerType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlannerContainerType {
-    /// `group` = 1
-    Group,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// `roster` = 3
-    Roster,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl graph_odata_runtime::enums::EvolvableEnum for PlannerContainerType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("group", 1),
-        ("unknownFutureValue", 2),
-        ("roster", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "group" => Self::Group,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "roster" => Self::Roster,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Group => "group",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Roster => "roster",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl serde::Serialize for PlannerContainerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl<'de> serde::Deserialize<'de> for PlannerContainerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl std::fmt::Display for PlannerContainerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_planner_applied_categories")]
-impl From<&str> for PlannerContainerType {
+impl From<&str> for OAuthAppScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.prereleaseFeatures`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.operatingSystemUpgradeEligibility`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrereleaseFeatures {
-    /// `userDefined` = 0
-    UserDefined,
-    /// `settingsOnly` = 1
-    SettingsOnly,
-    /// `settingsAndExperimentations` = 2
-    SettingsAndExperimentations,
-    /// `notAllowed` = 3
-    NotAllowed,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrereleaseFeatures {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("userDefined", 0),
-        ("settingsOnly", 1),
-        ("settingsAndExperimentations", 2),
-        ("notAllowed", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "userDefined" => Self::UserDefined,
-            "settingsOnly" => Self::SettingsOnly,
-            "settingsAndExperimentations" => Self::SettingsAndExperimentations,
-            "notAllowed" => Self::NotAllowed,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::UserDefined => "userDefined",
-            Self::SettingsOnly => "settingsOnly",
-            Self::SettingsAndExperimentations => "settingsAndExperimentations",
-            Self::NotAllowed => "notAllowed",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for PrereleaseFeatures {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for PrereleaseFeatures {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for PrereleaseFeatures {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for PrereleaseFeatures {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_print")]
-/// CSDL enum type `microsoft.graph.printEvent`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrintEvent {
-    /// `jobStarted` = 0
-    JobStarted,
-    /// `unknownFutureValue` = 1
+pub enum OperatingSystemUpgradeEligibility {
+    /// `upgraded` = 0
+    Upgraded,
+    /// `unknown` = 1
+    Unknown,
+    /// `notCapable` = 2
+    NotCapable,
+    /// `capable` = 3
+    Capable,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrintEvent {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for OperatingSystemUpgradeEligibility {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("jobStarted", 0),
-        ("unknownFutureValue", 1),
+        ("upgraded", 0),
+        ("unknown", 1),
+        ("notCapable", 2),
+        ("capable", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "jobStarted" => Self::JobStarted,
+            "upgraded" => Self::Upgraded,
+            "unknown" => Self::Unknown,
+            "notCapable" => Self::NotCapable,
+            "capable" => Self::Capable,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::JobStarted => "jobStarted",
+            Self::Upgraded => "upgraded",
+            Self::Unknown => "unknown",
+            Self::NotCapable => "notCapable",
+            Self::Capable => "capable",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintEvent {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for OperatingSystemUpgradeEligibility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintEvent {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for OperatingSystemUpgradeEligibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2819,15 +3478,321 @@ impl<'de> serde::Deserialize<'de> for PrintEvent {
     }
 }
 
-#[cfg(feature = "_print")]
-impl std::fmt::Display for PrintEvent {
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for OperatingSystemUpgradeEligibility {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_print")]
-impl From<&str> for PrintEvent {
+#[cfg(feature = "_device_management")]
+impl From<&str> for OperatingSystemUpgradeEligibility {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+/// CSDL enum type `microsoft.graph.packageStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PackageStatus {
+    /// `none` = 0
+    None,
+    /// `some` = 1
+    Some,
+    /// `all` = 2
+    All,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_copilot_package")]
+impl graph_odata_runtime::enums::EvolvableEnum for PackageStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("some", 1),
+        ("all", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "some" => Self::Some,
+            "all" => Self::All,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Some => "some",
+            Self::All => "all",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+impl serde::Serialize for PackageStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+impl<'de> serde::Deserialize<'de> for PackageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+impl std::fmt::Display for PackageStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+impl From<&str> for PackageStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+/// CSDL enum type `microsoft.graph.packageType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PackageType {
+    /// `microsoft` = 0
+    Microsoft,
+    /// `external` = 1
+    External,
+    /// `shared` = 2
+    Shared,
+    /// `custom` = 3
+    Custom,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_copilot_package")]
+impl graph_odata_runtime::enums::EvolvableEnum for PackageType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("microsoft", 0),
+        ("external", 1),
+        ("shared", 2),
+        ("custom", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "microsoft" => Self::Microsoft,
+            "external" => Self::External,
+            "shared" => Self::Shared,
+            "custom" => Self::Custom,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Microsoft => "microsoft",
+            Self::External => "external",
+            Self::Shared => "shared",
+            Self::Custom => "custom",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+impl serde::Serialize for PackageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+impl<'de> serde::Deserialize<'de> for PackageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+impl std::fmt::Display for PackageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_copilot_package")]
+impl From<&str> for PackageType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+/// CSDL enum type `microsoft.graph.pciVersion`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PciVersion {
+    /// `none` = 0
+    None,
+    /// `v3_2_1` = 1
+    V321,
+    /// `v4` = 2
+    V4,
+    /// `notSupported` = 3
+    NotSupported,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::enums::EvolvableEnum for PciVersion {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("v3_2_1", 1),
+        ("v4", 2),
+        ("notSupported", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "v3_2_1" => Self::V321,
+            "v4" => Self::V4,
+            "notSupported" => Self::NotSupported,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::V321 => "v3_2_1",
+            Self::V4 => "v4",
+            Self::NotSupported => "notSupported",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for PciVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for PciVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl std::fmt::Display for PciVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_application_templates")]
+impl From<&str> for PciVersion {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_places")]
+/// CSDL enum type `microsoft.graph.placeFeatureEnablement`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlaceFeatureEnablement {
+    /// `unknown` = 0
+    Unknown,
+    /// `enabled` = 1
+    Enabled,
+    /// `disabled` = 2
+    Disabled,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::enums::EvolvableEnum for PlaceFeatureEnablement {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("enabled", 1),
+        ("disabled", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_places")]
+impl serde::Serialize for PlaceFeatureEnablement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for PlaceFeatureEnablement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_places")]
+impl std::fmt::Display for PlaceFeatureEnablement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_places")]
+impl From<&str> for PlaceFeatureEnablement {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3218,68 +4183,53 @@ impl From<&str> for PrintFinishing {
 }
 
 #[cfg(feature = "_integer_range")]
-/// CSDL enum type `microsoft.graph.printMultipageLayout`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.printScaling`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrintMultipageLayout {
-    /// `clockwiseFromTopLeft` = 0
-    ClockwiseFromTopLeft,
-    /// `counterclockwiseFromTopLeft` = 1
-    CounterclockwiseFromTopLeft,
-    /// `counterclockwiseFromTopRight` = 2
-    CounterclockwiseFromTopRight,
-    /// `clockwiseFromTopRight` = 3
-    ClockwiseFromTopRight,
-    /// `counterclockwiseFromBottomLeft` = 4
-    CounterclockwiseFromBottomLeft,
-    /// `clockwiseFromBottomLeft` = 5
-    ClockwiseFromBottomLeft,
-    /// `counterclockwiseFromBottomRight` = 6
-    CounterclockwiseFromBottomRight,
-    /// `clockwiseFromBottomRight` = 7
-    ClockwiseFromBottomRight,
-    /// `unknownFutureValue` = 8
+pub enum PrintScaling {
+    /// `auto` = 0
+    Auto,
+    /// `shrinkToFit` = 1
+    ShrinkToFit,
+    /// `fill` = 2
+    Fill,
+    /// `fit` = 3
+    Fit,
+    /// `none` = 4
+    None,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_integer_range")]
-impl graph_odata_runtime::enums::EvolvableEnum for PrintMultipageLayout {
+impl graph_odata_runtime::enums::EvolvableEnum for PrintScaling {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("clockwiseFromTopLeft", 0),
-        ("counterclockwiseFromTopLeft", 1),
-        ("counterclockwiseFromTopRight", 2),
-        ("clockwiseFromTopRight", 3),
-        ("counterclockwiseFromBottomLeft", 4),
-        ("clockwiseFromBottomLeft", 5),
-        ("counterclockwiseFromBottomRight", 6),
-        ("clockwiseFromBottomRight", 7),
-        ("unknownFutureValue", 8),
+        ("auto", 0),
+        ("shrinkToFit", 1),
+        ("fill", 2),
+        ("fit", 3),
+        ("none", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "clockwiseFromTopLeft" => Self::ClockwiseFromTopLeft,
-            "counterclockwiseFromTopLeft" => Self::CounterclockwiseFromTopLeft,
-            "counterclockwiseFromTopRight" => Self::CounterclockwiseFromTopRight,
-            "clockwiseFromTopRight" => Self::ClockwiseFromTopRight,
-            "counterclockwiseFromBottomLeft" => Self::CounterclockwiseFromBottomLeft,
-            "clockwiseFromBottomLeft" => Self::ClockwiseFromBottomLeft,
-            "counterclockwiseFromBottomRight" => Self::CounterclockwiseFromBottomRight,
-            "clockwiseFromBottomRight" => Self::ClockwiseFromBottomRight,
+            "auto" => Self::Auto,
+            "shrinkToFit" => Self::ShrinkToFit,
+            "fill" => Self::Fill,
+            "fit" => Self::Fit,
+            "none" => Self::None,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::ClockwiseFromTopLeft => "clockwiseFromTopLeft",
-            Self::CounterclockwiseFromTopLeft => "counterclockwiseFromTopLeft",
-            Self::CounterclockwiseFromTopRight => "counterclockwiseFromTopRight",
-            Self::ClockwiseFromTopRight => "clockwiseFromTopRight",
-            Self::CounterclockwiseFromBottomLeft => "counterclockwiseFromBottomLeft",
-            Self::ClockwiseFromBottomLeft => "clockwiseFromBottomLeft",
-            Self::CounterclockwiseFromBottomRight => "counterclockwiseFromBottomRight",
-            Self::ClockwiseFromBottomRight => "clockwiseFromBottomRight",
+            Self::Auto => "auto",
+            Self::ShrinkToFit => "shrinkToFit",
+            Self::Fill => "fill",
+            Self::Fit => "fit",
+            Self::None => "none",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -3287,14 +4237,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrintMultipageLayout {
 }
 
 #[cfg(feature = "_integer_range")]
-impl serde::Serialize for PrintMultipageLayout {
+impl serde::Serialize for PrintScaling {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_integer_range")]
-impl<'de> serde::Deserialize<'de> for PrintMultipageLayout {
+impl<'de> serde::Deserialize<'de> for PrintScaling {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3303,92 +4253,67 @@ impl<'de> serde::Deserialize<'de> for PrintMultipageLayout {
 }
 
 #[cfg(feature = "_integer_range")]
-impl std::fmt::Display for PrintMultipageLayout {
+impl std::fmt::Display for PrintScaling {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_integer_range")]
-impl From<&str> for PrintMultipageLayout {
+impl From<&str> for PrintScaling {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL enum type `microsoft.graph.processIntegrityLevel`; evolvable: unknown members are kept in `UnknownValue`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
+#[cfg(feature = "_integer_range")]
+/// CSDL enum type `microsoft.graph.printerFeedOrientation`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProcessIntegrityLevel {
-    /// `unknown` = 0
-    Unknown,
-    /// `untrusted` = 1
-    Untrusted,
-    /// `low` = 2
-    Low,
-    /// `medium` = 3
-    Medium,
-    /// `high` = 4
-    High,
-    /// `system` = 5
-    System,
-    /// `unknownFutureValue` = 127
+pub enum PrinterFeedOrientation {
+    /// `longEdgeFirst` = 0
+    LongEdgeFirst,
+    /// `shortEdgeFirst` = 1
+    ShortEdgeFirst,
+    /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProcessIntegrityLevel {
+#[cfg(feature = "_integer_range")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrinterFeedOrientation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("untrusted", 1),
-        ("low", 2),
-        ("medium", 3),
-        ("high", 4),
-        ("system", 5),
-        ("unknownFutureValue", 127),
+        ("longEdgeFirst", 0),
+        ("shortEdgeFirst", 1),
+        ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "untrusted" => Self::Untrusted,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "system" => Self::System,
+            "longEdgeFirst" => Self::LongEdgeFirst,
+            "shortEdgeFirst" => Self::ShortEdgeFirst,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::Untrusted => "untrusted",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::System => "system",
+            Self::LongEdgeFirst => "longEdgeFirst",
+            Self::ShortEdgeFirst => "shortEdgeFirst",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for ProcessIntegrityLevel {
+#[cfg(feature = "_integer_range")]
+impl serde::Serialize for PrinterFeedOrientation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
+#[cfg(feature = "_integer_range")]
+impl<'de> serde::Deserialize<'de> for PrinterFeedOrientation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3396,58 +4321,58 @@ impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
     }
 }
 
-#[cfg(feature = "_security")]
-impl std::fmt::Display for ProcessIntegrityLevel {
+#[cfg(feature = "_integer_range")]
+impl std::fmt::Display for PrinterFeedOrientation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_security")]
-impl From<&str> for ProcessIntegrityLevel {
+#[cfg(feature = "_integer_range")]
+impl From<&str> for PrinterFeedOrientation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingFranceMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.ratingAppsType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingFranceMoviesType {
+pub enum RatingAppsType {
     /// `allAllowed` = 0
     AllAllowed,
     /// `allBlocked` = 1
     AllBlocked,
-    /// `agesAbove10` = 2
-    AgesAbove10,
-    /// `agesAbove12` = 3
+    /// `agesAbove4` = 2
+    AgesAbove4,
+    /// `agesAbove9` = 3
+    AgesAbove9,
+    /// `agesAbove12` = 4
     AgesAbove12,
-    /// `agesAbove16` = 4
-    AgesAbove16,
-    /// `agesAbove18` = 5
-    AgesAbove18,
+    /// `agesAbove17` = 5
+    AgesAbove17,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceMoviesType {
+impl graph_odata_runtime::enums::EvolvableEnum for RatingAppsType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
         ("allBlocked", 1),
-        ("agesAbove10", 2),
-        ("agesAbove12", 3),
-        ("agesAbove16", 4),
-        ("agesAbove18", 5),
+        ("agesAbove4", 2),
+        ("agesAbove9", 3),
+        ("agesAbove12", 4),
+        ("agesAbove17", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "allAllowed" => Self::AllAllowed,
             "allBlocked" => Self::AllBlocked,
-            "agesAbove10" => Self::AgesAbove10,
+            "agesAbove4" => Self::AgesAbove4,
+            "agesAbove9" => Self::AgesAbove9,
             "agesAbove12" => Self::AgesAbove12,
-            "agesAbove16" => Self::AgesAbove16,
-            "agesAbove18" => Self::AgesAbove18,
+            "agesAbove17" => Self::AgesAbove17,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
@@ -3455,24 +4380,24 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceMoviesType {
         match self {
             Self::AllAllowed => "allAllowed",
             Self::AllBlocked => "allBlocked",
-            Self::AgesAbove10 => "agesAbove10",
+            Self::AgesAbove4 => "agesAbove4",
+            Self::AgesAbove9 => "agesAbove9",
             Self::AgesAbove12 => "agesAbove12",
-            Self::AgesAbove16 => "agesAbove16",
-            Self::AgesAbove18 => "agesAbove18",
+            Self::AgesAbove17 => "agesAbove17",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingFranceMoviesType {
+impl serde::Serialize for RatingAppsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingFranceMoviesType {
+impl<'de> serde::Deserialize<'de> for RatingAppsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3481,107 +4406,23 @@ impl<'de> serde::Deserialize<'de> for RatingFranceMoviesType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingFranceMoviesType {
+impl std::fmt::Display for RatingAppsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for RatingFranceMoviesType {
+impl From<&str> for RatingAppsType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingFranceTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.ratingAustraliaMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingFranceTelevisionType {
-    /// `allAllowed` = 0
-    AllAllowed,
-    /// `allBlocked` = 1
-    AllBlocked,
-    /// `agesAbove10` = 2
-    AgesAbove10,
-    /// `agesAbove12` = 3
-    AgesAbove12,
-    /// `agesAbove16` = 4
-    AgesAbove16,
-    /// `agesAbove18` = 5
-    AgesAbove18,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceTelevisionType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("allAllowed", 0),
-        ("allBlocked", 1),
-        ("agesAbove10", 2),
-        ("agesAbove12", 3),
-        ("agesAbove16", 4),
-        ("agesAbove18", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allAllowed" => Self::AllAllowed,
-            "allBlocked" => Self::AllBlocked,
-            "agesAbove10" => Self::AgesAbove10,
-            "agesAbove12" => Self::AgesAbove12,
-            "agesAbove16" => Self::AgesAbove16,
-            "agesAbove18" => Self::AgesAbove18,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::AllAllowed => "allAllowed",
-            Self::AllBlocked => "allBlocked",
-            Self::AgesAbove10 => "agesAbove10",
-            Self::AgesAbove12 => "agesAbove12",
-            Self::AgesAbove16 => "agesAbove16",
-            Self::AgesAbove18 => "agesAbove18",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingFranceTelevisionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingFranceTelevisionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingFranceTelevisionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for RatingFranceTelevisionType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingUnitedStatesMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingUnitedStatesMoviesType {
+pub enum RatingAustraliaMoviesType {
     /// `allAllowed` = 0
     AllAllowed,
     /// `allBlocked` = 1
@@ -3590,26 +4431,26 @@ pub enum RatingUnitedStatesMoviesType {
     General,
     /// `parentalGuidance` = 3
     ParentalGuidance,
-    /// `parentalGuidance13` = 4
-    ParentalGuidance13,
-    /// `restricted` = 5
-    Restricted,
-    /// `adults` = 6
-    Adults,
+    /// `mature` = 4
+    Mature,
+    /// `agesAbove15` = 5
+    AgesAbove15,
+    /// `agesAbove18` = 6
+    AgesAbove18,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesMoviesType {
+impl graph_odata_runtime::enums::EvolvableEnum for RatingAustraliaMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
         ("allBlocked", 1),
         ("general", 2),
         ("parentalGuidance", 3),
-        ("parentalGuidance13", 4),
-        ("restricted", 5),
-        ("adults", 6),
+        ("mature", 4),
+        ("agesAbove15", 5),
+        ("agesAbove18", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3617,9 +4458,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesMoviesType 
             "allBlocked" => Self::AllBlocked,
             "general" => Self::General,
             "parentalGuidance" => Self::ParentalGuidance,
-            "parentalGuidance13" => Self::ParentalGuidance13,
-            "restricted" => Self::Restricted,
-            "adults" => Self::Adults,
+            "mature" => Self::Mature,
+            "agesAbove15" => Self::AgesAbove15,
+            "agesAbove18" => Self::AgesAbove18,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
@@ -3629,23 +4470,23 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesMoviesType 
             Self::AllBlocked => "allBlocked",
             Self::General => "general",
             Self::ParentalGuidance => "parentalGuidance",
-            Self::ParentalGuidance13 => "parentalGuidance13",
-            Self::Restricted => "restricted",
-            Self::Adults => "adults",
+            Self::Mature => "mature",
+            Self::AgesAbove15 => "agesAbove15",
+            Self::AgesAbove18 => "agesAbove18",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingUnitedStatesMoviesType {
+impl serde::Serialize for RatingAustraliaMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingUnitedStatesMoviesType {
+impl<'de> serde::Deserialize<'de> for RatingAustraliaMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3654,64 +4495,260 @@ impl<'de> serde::Deserialize<'de> for RatingUnitedStatesMoviesType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingUnitedStatesMoviesType {
+impl std::fmt::Display for RatingAustraliaMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for RatingUnitedStatesMoviesType {
+impl From<&str> for RatingAustraliaMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.ratingUnitedStatesTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.ratingAustraliaTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RatingUnitedStatesTelevisionType {
+pub enum RatingAustraliaTelevisionType {
     /// `allAllowed` = 0
     AllAllowed,
     /// `allBlocked` = 1
     AllBlocked,
-    /// `childrenAll` = 2
-    ChildrenAll,
-    /// `childrenAbove7` = 3
-    ChildrenAbove7,
+    /// `preschoolers` = 2
+    Preschoolers,
+    /// `children` = 3
+    Children,
     /// `general` = 4
     General,
     /// `parentalGuidance` = 5
     ParentalGuidance,
-    /// `childrenAbove14` = 6
-    ChildrenAbove14,
-    /// `adults` = 7
+    /// `mature` = 6
+    Mature,
+    /// `agesAbove15` = 7
+    AgesAbove15,
+    /// `agesAbove15AdultViolence` = 8
+    AgesAbove15AdultViolence,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingAustraliaTelevisionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("preschoolers", 2),
+        ("children", 3),
+        ("general", 4),
+        ("parentalGuidance", 5),
+        ("mature", 6),
+        ("agesAbove15", 7),
+        ("agesAbove15AdultViolence", 8),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "preschoolers" => Self::Preschoolers,
+            "children" => Self::Children,
+            "general" => Self::General,
+            "parentalGuidance" => Self::ParentalGuidance,
+            "mature" => Self::Mature,
+            "agesAbove15" => Self::AgesAbove15,
+            "agesAbove15AdultViolence" => Self::AgesAbove15AdultViolence,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::Preschoolers => "preschoolers",
+            Self::Children => "children",
+            Self::General => "general",
+            Self::ParentalGuidance => "parentalGuidance",
+            Self::Mature => "mature",
+            Self::AgesAbove15 => "agesAbove15",
+            Self::AgesAbove15AdultViolence => "agesAbove15AdultViolence",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingAustraliaTelevisionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingAustraliaTelevisionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingAustraliaTelevisionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingAustraliaTelevisionType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingNewZealandMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingNewZealandMoviesType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `general` = 2
+    General,
+    /// `parentalGuidance` = 3
+    ParentalGuidance,
+    /// `mature` = 4
+    Mature,
+    /// `agesAbove13` = 5
+    AgesAbove13,
+    /// `agesAbove15` = 6
+    AgesAbove15,
+    /// `agesAbove16` = 7
+    AgesAbove16,
+    /// `agesAbove18` = 8
+    AgesAbove18,
+    /// `restricted` = 9
+    Restricted,
+    /// `agesAbove16Restricted` = 10
+    AgesAbove16Restricted,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandMoviesType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("allAllowed", 0),
+        ("allBlocked", 1),
+        ("general", 2),
+        ("parentalGuidance", 3),
+        ("mature", 4),
+        ("agesAbove13", 5),
+        ("agesAbove15", 6),
+        ("agesAbove16", 7),
+        ("agesAbove18", 8),
+        ("restricted", 9),
+        ("agesAbove16Restricted", 10),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "allAllowed" => Self::AllAllowed,
+            "allBlocked" => Self::AllBlocked,
+            "general" => Self::General,
+            "parentalGuidance" => Self::ParentalGuidance,
+            "mature" => Self::Mature,
+            "agesAbove13" => Self::AgesAbove13,
+            "agesAbove15" => Self::AgesAbove15,
+            "agesAbove16" => Self::AgesAbove16,
+            "agesAbove18" => Self::AgesAbove18,
+            "restricted" => Self::Restricted,
+            "agesAbove16Restricted" => Self::AgesAbove16Restricted,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::AllAllowed => "allAllowed",
+            Self::AllBlocked => "allBlocked",
+            Self::General => "general",
+            Self::ParentalGuidance => "parentalGuidance",
+            Self::Mature => "mature",
+            Self::AgesAbove13 => "agesAbove13",
+            Self::AgesAbove15 => "agesAbove15",
+            Self::AgesAbove16 => "agesAbove16",
+            Self::AgesAbove18 => "agesAbove18",
+            Self::Restricted => "restricted",
+            Self::AgesAbove16Restricted => "agesAbove16Restricted",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for RatingNewZealandMoviesType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for RatingNewZealandMoviesType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for RatingNewZealandMoviesType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for RatingNewZealandMoviesType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.ratingNewZealandTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingNewZealandTelevisionType {
+    /// `allAllowed` = 0
+    AllAllowed,
+    /// `allBlocked` = 1
+    AllBlocked,
+    /// `general` = 2
+    General,
+    /// `parentalGuidance` = 3
+    ParentalGuidance,
+    /// `adults` = 4
     Adults,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesTelevisionType {
+impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
         ("allBlocked", 1),
-        ("childrenAll", 2),
-        ("childrenAbove7", 3),
-        ("general", 4),
-        ("parentalGuidance", 5),
-        ("childrenAbove14", 6),
-        ("adults", 7),
+        ("general", 2),
+        ("parentalGuidance", 3),
+        ("adults", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
             "allAllowed" => Self::AllAllowed,
             "allBlocked" => Self::AllBlocked,
-            "childrenAll" => Self::ChildrenAll,
-            "childrenAbove7" => Self::ChildrenAbove7,
             "general" => Self::General,
             "parentalGuidance" => Self::ParentalGuidance,
-            "childrenAbove14" => Self::ChildrenAbove14,
             "adults" => Self::Adults,
             other => Self::UnknownValue(other.to_owned()),
         }
@@ -3720,11 +4757,8 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesTelevisionT
         match self {
             Self::AllAllowed => "allAllowed",
             Self::AllBlocked => "allBlocked",
-            Self::ChildrenAll => "childrenAll",
-            Self::ChildrenAbove7 => "childrenAbove7",
             Self::General => "general",
             Self::ParentalGuidance => "parentalGuidance",
-            Self::ChildrenAbove14 => "childrenAbove14",
             Self::Adults => "adults",
             Self::UnknownValue(value) => value,
         }
@@ -3732,14 +4766,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesTelevisionT
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for RatingUnitedStatesTelevisionType {
+impl serde::Serialize for RatingNewZealandTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for RatingUnitedStatesTelevisionType {
+impl<'de> serde::Deserialize<'de> for RatingNewZealandTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3748,72 +4782,102 @@ impl<'de> serde::Deserialize<'de> for RatingUnitedStatesTelevisionType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for RatingUnitedStatesTelevisionType {
+impl std::fmt::Display for RatingNewZealandTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for RatingUnitedStatesTelevisionType {
+impl From<&str> for RatingNewZealandTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.readingCoachStoryType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL enum type `microsoft.graph.registryHive`; evolvable: unknown members are kept in `UnknownValue`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReadingCoachStoryType {
-    /// `aiGenerated` = 0
-    AiGenerated,
-    /// `readWorks` = 1
-    ReadWorks,
-    /// `userProvided` = 2
-    UserProvided,
-    /// `unknownFutureValue` = 3
+pub enum RegistryHive {
+    /// `unknown` = 0
+    Unknown,
+    /// `currentConfig` = 1
+    CurrentConfig,
+    /// `currentUser` = 2
+    CurrentUser,
+    /// `localMachineSam` = 3
+    LocalMachineSam,
+    /// `localMachineSecurity` = 4
+    LocalMachineSecurity,
+    /// `localMachineSoftware` = 5
+    LocalMachineSoftware,
+    /// `localMachineSystem` = 6
+    LocalMachineSystem,
+    /// `usersDefault` = 7
+    UsersDefault,
+    /// `unknownFutureValue` = 127
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for ReadingCoachStoryType {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for RegistryHive {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("aiGenerated", 0),
-        ("readWorks", 1),
-        ("userProvided", 2),
-        ("unknownFutureValue", 3),
+        ("unknown", 0),
+        ("currentConfig", 1),
+        ("currentUser", 2),
+        ("localMachineSam", 3),
+        ("localMachineSecurity", 4),
+        ("localMachineSoftware", 5),
+        ("localMachineSystem", 6),
+        ("usersDefault", 7),
+        ("unknownFutureValue", 127),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "aiGenerated" => Self::AiGenerated,
-            "readWorks" => Self::ReadWorks,
-            "userProvided" => Self::UserProvided,
+            "unknown" => Self::Unknown,
+            "currentConfig" => Self::CurrentConfig,
+            "currentUser" => Self::CurrentUser,
+            "localMachineSam" => Self::LocalMachineSam,
+            "localMachineSecurity" => Self::LocalMachineSecurity,
+            "localMachineSoftware" => Self::LocalMachineSoftware,
+            "localMachineSystem" => Self::LocalMachineSystem,
+            "usersDefault" => Self::UsersDefault,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::AiGenerated => "aiGenerated",
-            Self::ReadWorks => "readWorks",
-            Self::UserProvided => "userProvided",
+            Self::Unknown => "unknown",
+            Self::CurrentConfig => "currentConfig",
+            Self::CurrentUser => "currentUser",
+            Self::LocalMachineSam => "localMachineSam",
+            Self::LocalMachineSecurity => "localMachineSecurity",
+            Self::LocalMachineSoftware => "localMachineSoftware",
+            Self::LocalMachineSystem => "localMachineSystem",
+            Self::UsersDefault => "usersDefault",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_education")]
-impl serde::Serialize for ReadingCoachStoryType {
+#[cfg(feature = "_security")]
+impl serde::Serialize for RegistryHive {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for ReadingCoachStoryType {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for RegistryHive {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3821,98 +4885,63 @@ impl<'de> serde::Deserialize<'de> for ReadingCoachStoryType {
     }
 }
 
-#[cfg(feature = "_education")]
-impl std::fmt::Display for ReadingCoachStoryType {
+#[cfg(feature = "_security")]
+impl std::fmt::Display for RegistryHive {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_education")]
-impl From<&str> for ReadingCoachStoryType {
+#[cfg(feature = "_security")]
+impl From<&str> for RegistryHive {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_templates")]
-/// CSDL enum type `microsoft.graph.restEncryptionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_places")]
+/// CSDL enum type `microsoft.graph.resourceLinkType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RestEncryptionType {
-    /// `none` = 0
-    None,
-    /// `aes` = 1
-    Aes,
-    /// `bitlocker` = 2
-    Bitlocker,
-    /// `blowfish` = 3
-    Blowfish,
-    /// `des` = 4
-    Des,
-    /// `rc4` = 5
-    Rc4,
-    /// `rsa` = 6
-    Rsa,
-    /// `notSupported` = 7
-    NotSupported,
-    /// `unknownFutureValue` = 8
+pub enum ResourceLinkType {
+    /// `url` = 0
+    Url,
+    /// `unknownFutureValue` = 1
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::enums::EvolvableEnum for RestEncryptionType {
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::enums::EvolvableEnum for ResourceLinkType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("aes", 1),
-        ("bitlocker", 2),
-        ("blowfish", 3),
-        ("des", 4),
-        ("rc4", 5),
-        ("rsa", 6),
-        ("notSupported", 7),
-        ("unknownFutureValue", 8),
+        ("url", 0),
+        ("unknownFutureValue", 1),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "aes" => Self::Aes,
-            "bitlocker" => Self::Bitlocker,
-            "blowfish" => Self::Blowfish,
-            "des" => Self::Des,
-            "rc4" => Self::Rc4,
-            "rsa" => Self::Rsa,
-            "notSupported" => Self::NotSupported,
+            "url" => Self::Url,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::Aes => "aes",
-            Self::Bitlocker => "bitlocker",
-            Self::Blowfish => "blowfish",
-            Self::Des => "des",
-            Self::Rc4 => "rc4",
-            Self::Rsa => "rsa",
-            Self::NotSupported => "notSupported",
+            Self::Url => "url",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for RestEncryptionType {
+#[cfg(feature = "_places")]
+impl serde::Serialize for ResourceLinkType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for RestEncryptionType {
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for ResourceLinkType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3920,15 +4949,15 @@ impl<'de> serde::Deserialize<'de> for RestEncryptionType {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl std::fmt::Display for RestEncryptionType {
+#[cfg(feature = "_places")]
+impl std::fmt::Display for ResourceLinkType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_templates")]
-impl From<&str> for RestEncryptionType {
+#[cfg(feature = "_places")]
+impl From<&str> for ResourceLinkType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -4097,154 +5126,54 @@ impl From<&str> for RestoreSessionStatus {
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-/// CSDL enum type `microsoft.graph.riskDetail`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activity_metadata")]
+/// CSDL enum type `microsoft.graph.restrictionAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskDetail {
-    /// `none` = 0
-    None,
-    /// `adminGeneratedTemporaryPassword` = 1
-    AdminGeneratedTemporaryPassword,
-    /// `userPerformedSecuredPasswordChange` = 2
-    UserPerformedSecuredPasswordChange,
-    /// `userPerformedSecuredPasswordReset` = 3
-    UserPerformedSecuredPasswordReset,
-    /// `adminConfirmedSigninSafe` = 4
-    AdminConfirmedSigninSafe,
-    /// `aiConfirmedSigninSafe` = 5
-    AiConfirmedSigninSafe,
-    /// `userPassedMFADrivenByRiskBasedPolicy` = 6
-    UserPassedMfaDrivenByRiskBasedPolicy,
-    /// `adminDismissedAllRiskForUser` = 7
-    AdminDismissedAllRiskForUser,
-    /// `adminConfirmedSigninCompromised` = 8
-    AdminConfirmedSigninCompromised,
-    /// `hidden` = 9
-    Hidden,
-    /// `adminConfirmedUserCompromised` = 10
-    AdminConfirmedUserCompromised,
-    /// `unknownFutureValue` = 11
-    UnknownFutureValue,
-    /// `m365DAdminDismissedDetection` = 12
-    M365DAdminDismissedDetection,
-    /// `adminConfirmedServicePrincipalCompromised` = 13
-    AdminConfirmedServicePrincipalCompromised,
-    /// `adminDismissedAllRiskForServicePrincipal` = 14
-    AdminDismissedAllRiskForServicePrincipal,
-    /// `userChangedPasswordOnPremises` = 15
-    UserChangedPasswordOnPremises,
-    /// `adminDismissedRiskForSignIn` = 16
-    AdminDismissedRiskForSignIn,
-    /// `adminConfirmedAccountSafe` = 17
-    AdminConfirmedAccountSafe,
-    /// `microsoftRevokedSessions` = 18
-    MicrosoftRevokedSessions,
+pub enum RestrictionAction {
+    /// `warn` = 0
+    Warn,
+    /// `audit` = 1
+    Audit,
+    /// `block` = 2
+    Block,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_risk_detail")]
-impl graph_odata_runtime::enums::EvolvableEnum for RiskDetail {
+#[cfg(feature = "_activity_metadata")]
+impl graph_odata_runtime::enums::EvolvableEnum for RestrictionAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("adminGeneratedTemporaryPassword", 1),
-        ("userPerformedSecuredPasswordChange", 2),
-        ("userPerformedSecuredPasswordReset", 3),
-        ("adminConfirmedSigninSafe", 4),
-        ("aiConfirmedSigninSafe", 5),
-        ("userPassedMFADrivenByRiskBasedPolicy", 6),
-        ("adminDismissedAllRiskForUser", 7),
-        ("adminConfirmedSigninCompromised", 8),
-        ("hidden", 9),
-        ("adminConfirmedUserCompromised", 10),
-        ("unknownFutureValue", 11),
-        ("m365DAdminDismissedDetection", 12),
-        ("adminConfirmedServicePrincipalCompromised", 13),
-        ("adminDismissedAllRiskForServicePrincipal", 14),
-        ("userChangedPasswordOnPremises", 15),
-        ("adminDismissedRiskForSignIn", 16),
-        ("adminConfirmedAccountSafe", 17),
-        ("microsoftRevokedSessions", 18),
+        ("warn", 0),
+        ("audit", 1),
+        ("block", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "adminGeneratedTemporaryPassword" => Self::AdminGeneratedTemporaryPassword,
-            "userPerformedSecuredPasswordChange" => {
-                Self::UserPerformedSecuredPasswordChange
-            }
-            "userPerformedSecuredPasswordReset" => {
-                Self::UserPerformedSecuredPasswordReset
-            }
-            "adminConfirmedSigninSafe" => Self::AdminConfirmedSigninSafe,
-            "aiConfirmedSigninSafe" => Self::AiConfirmedSigninSafe,
-            "userPassedMFADrivenByRiskBasedPolicy" => {
-                Self::UserPassedMfaDrivenByRiskBasedPolicy
-            }
-            "adminDismissedAllRiskForUser" => Self::AdminDismissedAllRiskForUser,
-            "adminConfirmedSigninCompromised" => Self::AdminConfirmedSigninCompromised,
-            "hidden" => Self::Hidden,
-            "adminConfirmedUserCompromised" => Self::AdminConfirmedUserCompromised,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "m365DAdminDismissedDetection" => Self::M365DAdminDismissedDetection,
-            "adminConfirmedServicePrincipalCompromised" => {
-                Self::AdminConfirmedServicePrincipalCompromised
-            }
-            "adminDismissedAllRiskForServicePrincipal" => {
-                Self::AdminDismissedAllRiskForServicePrincipal
-            }
-            "userChangedPasswordOnPremises" => Self::UserChangedPasswordOnPremises,
-            "adminDismissedRiskForSignIn" => Self::AdminDismissedRiskForSignIn,
-            "adminConfirmedAccountSafe" => Self::AdminConfirmedAccountSafe,
-            "microsoftRevokedSessions" => Self::MicrosoftRevokedSessions,
+            "warn" => Self::Warn,
+            "audit" => Self::Audit,
+            "block" => Self::Block,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::AdminGeneratedTemporaryPassword => "adminGeneratedTemporaryPassword",
-            Self::UserPerformedSecuredPasswordChange => {
-                "userPerformedSecuredPasswordChange"
-            }
-            Self::UserPerformedSecuredPasswordReset => {
-                "userPerformedSecuredPasswordReset"
-            }
-            Self::AdminConfirmedSigninSafe => "adminConfirmedSigninSafe",
-            Self::AiConfirmedSigninSafe => "aiConfirmedSigninSafe",
-            Self::UserPassedMfaDrivenByRiskBasedPolicy => {
-                "userPassedMFADrivenByRiskBasedPolicy"
-            }
-            Self::AdminDismissedAllRiskForUser => "adminDismissedAllRiskForUser",
-            Self::AdminConfirmedSigninCompromised => "adminConfirmedSigninCompromised",
-            Self::Hidden => "hidden",
-            Self::AdminConfirmedUserCompromised => "adminConfirmedUserCompromised",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::M365DAdminDismissedDetection => "m365DAdminDismissedDetection",
-            Self::AdminConfirmedServicePrincipalCompromised => {
-                "adminConfirmedServicePrincipalCompromised"
-            }
-            Self::AdminDismissedAllRiskForServicePrincipal => {
-                "adminDismissedAllRiskForServicePrincipal"
-            }
-            Self::UserChangedPasswordOnPremises => "userChangedPasswordOnPremises",
-            Self::AdminDismissedRiskForSignIn => "adminDismissedRiskForSignIn",
-            Self::AdminConfirmedAccountSafe => "adminConfirmedAccountSafe",
-            Self::MicrosoftRevokedSessions => "microsoftRevokedSessions",
+            Self::Warn => "warn",
+            Self::Audit => "audit",
+            Self::Block => "block",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-impl serde::Serialize for RiskDetail {
+#[cfg(feature = "_activity_metadata")]
+impl serde::Serialize for RestrictionAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-impl<'de> serde::Deserialize<'de> for RiskDetail {
+#[cfg(feature = "_activity_metadata")]
+impl<'de> serde::Deserialize<'de> for RestrictionAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4252,330 +5181,73 @@ impl<'de> serde::Deserialize<'de> for RiskDetail {
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-impl std::fmt::Display for RiskDetail {
+#[cfg(feature = "_activity_metadata")]
+impl std::fmt::Display for RestrictionAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-impl From<&str> for RiskDetail {
+#[cfg(feature = "_activity_metadata")]
+impl From<&str> for RestrictionAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_risk_detail")]
-/// CSDL enum type `microsoft.graph.riskState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.routingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskState {
-    /// `none` = 0
-    None,
-    /// `confirmedSafe` = 1
-    ConfirmedSafe,
-    /// `remediated` = 2
-    Remediated,
-    /// `dismissed` = 3
-    Dismissed,
-    /// `atRisk` = 4
-    AtRisk,
-    /// `confirmedCompromised` = 5
-    ConfirmedCompromised,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_risk_detail")]
-impl graph_odata_runtime::enums::EvolvableEnum for RiskState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("confirmedSafe", 1),
-        ("remediated", 2),
-        ("dismissed", 3),
-        ("atRisk", 4),
-        ("confirmedCompromised", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "confirmedSafe" => Self::ConfirmedSafe,
-            "remediated" => Self::Remediated,
-            "dismissed" => Self::Dismissed,
-            "atRisk" => Self::AtRisk,
-            "confirmedCompromised" => Self::ConfirmedCompromised,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::ConfirmedSafe => "confirmedSafe",
-            Self::Remediated => "remediated",
-            Self::Dismissed => "dismissed",
-            Self::AtRisk => "atRisk",
-            Self::ConfirmedCompromised => "confirmedCompromised",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-impl serde::Serialize for RiskState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-impl<'de> serde::Deserialize<'de> for RiskState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-impl std::fmt::Display for RiskState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_risk_detail")]
-impl From<&str> for RiskState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL enum type `microsoft.graph.rootDomains`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RootDomains {
-    /// `none` = 0
-    None,
-    /// `all` = 1
-    All,
-    /// `allFederated` = 2
-    AllFederated,
-    /// `allManaged` = 3
-    AllManaged,
-    /// `enumerated` = 4
-    Enumerated,
-    /// `allManagedAndEnumeratedFederated` = 5
-    AllManagedAndEnumeratedFederated,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("all", 1),
-        ("allFederated", 2),
-        ("allManaged", 3),
-        ("enumerated", 4),
-        ("allManagedAndEnumeratedFederated", 5),
-        ("unknownFutureValue", 6),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "allFederated" => Self::AllFederated,
-            "allManaged" => Self::AllManaged,
-            "enumerated" => Self::Enumerated,
-            "allManagedAndEnumeratedFederated" => Self::AllManagedAndEnumeratedFederated,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::All => "all",
-            Self::AllFederated => "allFederated",
-            Self::AllManaged => "allManaged",
-            Self::Enumerated => "enumerated",
-            Self::AllManagedAndEnumeratedFederated => "allManagedAndEnumeratedFederated",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for RootDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for RootDomains {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl std::fmt::Display for RootDomains {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl From<&str> for RootDomains {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_schedule_change_request")]
-/// CSDL enum type `microsoft.graph.scheduleChangeRequestActor`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScheduleChangeRequestActor {
-    /// `sender` = 0
-    Sender,
-    /// `recipient` = 1
-    Recipient,
-    /// `manager` = 2
-    Manager,
-    /// `system` = 3
-    System,
-    /// `unknownFutureValue` = 4
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_schedule_change_request")]
-impl graph_odata_runtime::enums::EvolvableEnum for ScheduleChangeRequestActor {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sender", 0),
-        ("recipient", 1),
-        ("manager", 2),
-        ("system", 3),
-        ("unknownFutureValue", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sender" => Self::Sender,
-            "recipient" => Self::Recipient,
-            "manager" => Self::Manager,
-            "system" => Self::System,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Sender => "sender",
-            Self::Recipient => "recipient",
-            Self::Manager => "manager",
-            Self::System => "system",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_schedule_change_request")]
-impl serde::Serialize for ScheduleChangeRequestActor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_schedule_change_request")]
-impl<'de> serde::Deserialize<'de> for ScheduleChangeRequestActor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_schedule_change_request")]
-impl std::fmt::Display for ScheduleChangeRequestActor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_schedule_change_request")]
-impl From<&str> for ScheduleChangeRequestActor {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_schedule_change_request")]
-/// CSDL enum type `microsoft.graph.scheduleChangeState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScheduleChangeState {
-    /// `pending` = 0
-    Pending,
-    /// `approved` = 1
-    Approved,
-    /// `declined` = 2
-    Declined,
+pub enum RoutingType {
+    /// `forwarded` = 0
+    Forwarded,
+    /// `lookup` = 1
+    Lookup,
+    /// `selfFork` = 2
+    SelfFork,
     /// `unknownFutureValue` = 3
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_schedule_change_request")]
-impl graph_odata_runtime::enums::EvolvableEnum for ScheduleChangeState {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum for RoutingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("pending", 0),
-        ("approved", 1),
-        ("declined", 2),
+        ("forwarded", 0),
+        ("lookup", 1),
+        ("selfFork", 2),
         ("unknownFutureValue", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "pending" => Self::Pending,
-            "approved" => Self::Approved,
-            "declined" => Self::Declined,
+            "forwarded" => Self::Forwarded,
+            "lookup" => Self::Lookup,
+            "selfFork" => Self::SelfFork,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Declined => "declined",
+            Self::Forwarded => "forwarded",
+            Self::Lookup => "lookup",
+            Self::SelfFork => "selfFork",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_schedule_change_request")]
-impl serde::Serialize for ScheduleChangeState {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for RoutingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_schedule_change_request")]
-impl<'de> serde::Deserialize<'de> for ScheduleChangeState {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for RoutingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4583,198 +5255,15 @@ impl<'de> serde::Deserialize<'de> for ScheduleChangeState {
     }
 }
 
-#[cfg(feature = "_schedule_change_request")]
-impl std::fmt::Display for ScheduleChangeState {
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for RoutingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_schedule_change_request")]
-impl From<&str> for ScheduleChangeState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL enum type `microsoft.graph.securityNetworkProtocol`; evolvable: unknown members are kept in `UnknownValue`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SecurityNetworkProtocol {
-    /// `unknown` = -1
-    Unknown,
-    /// `ip` = 0
-    Ip,
-    /// `icmp` = 1
-    Icmp,
-    /// `igmp` = 2
-    Igmp,
-    /// `ggp` = 3
-    Ggp,
-    /// `ipv4` = 4
-    Ipv4,
-    /// `tcp` = 6
-    Tcp,
-    /// `pup` = 12
-    Pup,
-    /// `udp` = 17
-    Udp,
-    /// `idp` = 22
-    Idp,
-    /// `ipv6` = 41
-    Ipv6,
-    /// `ipv6RoutingHeader` = 43
-    Ipv6RoutingHeader,
-    /// `ipv6FragmentHeader` = 44
-    Ipv6FragmentHeader,
-    /// `ipSecEncapsulatingSecurityPayload` = 50
-    IpSecEncapsulatingSecurityPayload,
-    /// `ipSecAuthenticationHeader` = 51
-    IpSecAuthenticationHeader,
-    /// `icmpV6` = 58
-    IcmpV6,
-    /// `ipv6NoNextHeader` = 59
-    Ipv6NoNextHeader,
-    /// `ipv6DestinationOptions` = 60
-    Ipv6DestinationOptions,
-    /// `nd` = 77
-    Nd,
-    /// `raw` = 255
-    Raw,
-    /// `ipx` = 1000
-    Ipx,
-    /// `spx` = 1256
-    Spx,
-    /// `spxII` = 1257
-    SpxIi,
-    /// `unknownFutureValue` = 32767
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for SecurityNetworkProtocol {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", -1),
-        ("ip", 0),
-        ("icmp", 1),
-        ("igmp", 2),
-        ("ggp", 3),
-        ("ipv4", 4),
-        ("tcp", 6),
-        ("pup", 12),
-        ("udp", 17),
-        ("idp", 22),
-        ("ipv6", 41),
-        ("ipv6RoutingHeader", 43),
-        ("ipv6FragmentHeader", 44),
-        ("ipSecEncapsulatingSecurityPayload", 50),
-        ("ipSecAuthenticationHeader", 51),
-        ("icmpV6", 58),
-        ("ipv6NoNextHeader", 59),
-        ("ipv6DestinationOptions", 60),
-        ("nd", 77),
-        ("raw", 255),
-        ("ipx", 1000),
-        ("spx", 1256),
-        ("spxII", 1257),
-        ("unknownFutureValue", 32767),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "ip" => Self::Ip,
-            "icmp" => Self::Icmp,
-            "igmp" => Self::Igmp,
-            "ggp" => Self::Ggp,
-            "ipv4" => Self::Ipv4,
-            "tcp" => Self::Tcp,
-            "pup" => Self::Pup,
-            "udp" => Self::Udp,
-            "idp" => Self::Idp,
-            "ipv6" => Self::Ipv6,
-            "ipv6RoutingHeader" => Self::Ipv6RoutingHeader,
-            "ipv6FragmentHeader" => Self::Ipv6FragmentHeader,
-            "ipSecEncapsulatingSecurityPayload" => {
-                Self::IpSecEncapsulatingSecurityPayload
-            }
-            "ipSecAuthenticationHeader" => Self::IpSecAuthenticationHeader,
-            "icmpV6" => Self::IcmpV6,
-            "ipv6NoNextHeader" => Self::Ipv6NoNextHeader,
-            "ipv6DestinationOptions" => Self::Ipv6DestinationOptions,
-            "nd" => Self::Nd,
-            "raw" => Self::Raw,
-            "ipx" => Self::Ipx,
-            "spx" => Self::Spx,
-            "spxII" => Self::SpxIi,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Ip => "ip",
-            Self::Icmp => "icmp",
-            Self::Igmp => "igmp",
-            Self::Ggp => "ggp",
-            Self::Ipv4 => "ipv4",
-            Self::Tcp => "tcp",
-            Self::Pup => "pup",
-            Self::Udp => "udp",
-            Self::Idp => "idp",
-            Self::Ipv6 => "ipv6",
-            Self::Ipv6RoutingHeader => "ipv6RoutingHeader",
-            Self::Ipv6FragmentHeader => "ipv6FragmentHeader",
-            Self::IpSecEncapsulatingSecurityPayload => {
-                "ipSecEncapsulatingSecurityPayload"
-            }
-            Self::IpSecAuthenticationHeader => "ipSecAuthenticationHeader",
-            Self::IcmpV6 => "icmpV6",
-            Self::Ipv6NoNextHeader => "ipv6NoNextHeader",
-            Self::Ipv6DestinationOptions => "ipv6DestinationOptions",
-            Self::Nd => "nd",
-            Self::Raw => "raw",
-            Self::Ipx => "ipx",
-            Self::Spx => "spx",
-            Self::SpxIi => "spxII",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for SecurityNetworkProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SecurityNetworkProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for SecurityNetworkProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for SecurityNetworkProtocol {
+#[cfg(feature = "_communications")]
+impl From<&str> for RoutingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -5091,517 +5580,6 @@ impl From<&str> for SiteSecurityLevel {
     }
 }
 
-#[cfg(feature = "_application_templates")]
-/// CSDL enum type `microsoft.graph.sslVersion`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SslVersion {
-    /// `none` = 0
-    None,
-    /// `ssl3_0` = 1
-    Ssl30,
-    /// `tls1_0` = 2
-    Tls10,
-    /// `tls1_1` = 3
-    Tls11,
-    /// `tls1_2` = 4
-    Tls12,
-    /// `tls1_3` = 5
-    Tls13,
-    /// `notSupported` = 6
-    NotSupported,
-    /// `unknownFutureValue` = 7
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_application_templates")]
-impl graph_odata_runtime::enums::EvolvableEnum for SslVersion {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("ssl3_0", 1),
-        ("tls1_0", 2),
-        ("tls1_1", 3),
-        ("tls1_2", 4),
-        ("tls1_3", 5),
-        ("notSupported", 6),
-        ("unknownFutureValue", 7),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "ssl3_0" => Self::Ssl30,
-            "tls1_0" => Self::Tls10,
-            "tls1_1" => Self::Tls11,
-            "tls1_2" => Self::Tls12,
-            "tls1_3" => Self::Tls13,
-            "notSupported" => Self::NotSupported,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Ssl30 => "ssl3_0",
-            Self::Tls10 => "tls1_0",
-            Self::Tls11 => "tls1_1",
-            Self::Tls12 => "tls1_2",
-            Self::Tls13 => "tls1_3",
-            Self::NotSupported => "notSupported",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl serde::Serialize for SslVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl<'de> serde::Deserialize<'de> for SslVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl std::fmt::Display for SslVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_application_templates")]
-impl From<&str> for SslVersion {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.stateManagementSetting`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StateManagementSetting {
-    /// `notConfigured` = 0
-    NotConfigured,
-    /// `blocked` = 1
-    Blocked,
-    /// `allowed` = 2
-    Allowed,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for StateManagementSetting {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notConfigured", 0),
-        ("blocked", 1),
-        ("allowed", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notConfigured" => Self::NotConfigured,
-            "blocked" => Self::Blocked,
-            "allowed" => Self::Allowed,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotConfigured => "notConfigured",
-            Self::Blocked => "blocked",
-            Self::Allowed => "allowed",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for StateManagementSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for StateManagementSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for StateManagementSetting {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for StateManagementSetting {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.synchronizationScheduleState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationScheduleState {
-    /// `Active` = 0
-    Active,
-    /// `Disabled` = 1
-    Disabled,
-    /// `Paused` = 2
-    Paused,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationScheduleState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("Active", 0),
-        ("Disabled", 1),
-        ("Paused", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Active" => Self::Active,
-            "Disabled" => Self::Disabled,
-            "Paused" => Self::Paused,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Disabled => "Disabled",
-            Self::Paused => "Paused",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationScheduleState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationScheduleState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for SynchronizationScheduleState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for SynchronizationScheduleState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-/// CSDL enum type `microsoft.graph.synchronizationSecret`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynchronizationSecret {
-    /// `None` = 0
-    None,
-    /// `UserName` = 1
-    UserName,
-    /// `Password` = 2
-    Password,
-    /// `SecretToken` = 3
-    SecretToken,
-    /// `AppKey` = 4
-    AppKey,
-    /// `BaseAddress` = 5
-    BaseAddress,
-    /// `ClientIdentifier` = 6
-    ClientIdentifier,
-    /// `ClientSecret` = 7
-    ClientSecret,
-    /// `SingleSignOnType` = 11
-    SingleSignOnType,
-    /// `Sandbox` = 12
-    Sandbox,
-    /// `Url` = 13
-    Url,
-    /// `Domain` = 14
-    Domain,
-    /// `ConsumerKey` = 15
-    ConsumerKey,
-    /// `ConsumerSecret` = 16
-    ConsumerSecret,
-    /// `TokenKey` = 17
-    TokenKey,
-    /// `TokenExpiration` = 18
-    TokenExpiration,
-    /// `Oauth2AccessToken` = 19
-    Oauth2AccessToken,
-    /// `Oauth2AccessTokenCreationTime` = 20
-    Oauth2AccessTokenCreationTime,
-    /// `Oauth2RefreshToken` = 21
-    Oauth2RefreshToken,
-    /// `SyncAll` = 22
-    SyncAll,
-    /// `InstanceName` = 24
-    InstanceName,
-    /// `Oauth2ClientId` = 27
-    Oauth2ClientId,
-    /// `Oauth2ClientSecret` = 28
-    Oauth2ClientSecret,
-    /// `CompanyId` = 29
-    CompanyId,
-    /// `UpdateKeyOnSoftDelete` = 30
-    UpdateKeyOnSoftDelete,
-    /// `SynchronizationSchedule` = 33
-    SynchronizationSchedule,
-    /// `SystemOfRecord` = 34
-    SystemOfRecord,
-    /// `SandboxName` = 35
-    SandboxName,
-    /// `EnforceDomain` = 36
-    EnforceDomain,
-    /// `SyncNotificationSettings` = 37
-    SyncNotificationSettings,
-    /// `SkipOutOfScopeDeletions` = 40
-    SkipOutOfScopeDeletions,
-    /// `Oauth2AuthorizationCode` = 62
-    Oauth2AuthorizationCode,
-    /// `Oauth2RedirectUri` = 63
-    Oauth2RedirectUri,
-    /// `ApplicationTemplateIdentifier` = 64
-    ApplicationTemplateIdentifier,
-    /// `Oauth2TokenExchangeUri` = 65
-    Oauth2TokenExchangeUri,
-    /// `Oauth2AuthorizationUri` = 66
-    Oauth2AuthorizationUri,
-    /// `AuthenticationType` = 67
-    AuthenticationType,
-    /// `Server` = 70
-    Server,
-    /// `PerformInboundEntitlementGrants` = 100
-    PerformInboundEntitlementGrants,
-    /// `HardDeletesEnabled` = 101
-    HardDeletesEnabled,
-    /// `SyncAgentCompatibilityKey` = 102
-    SyncAgentCompatibilityKey,
-    /// `SyncAgentADContainer` = 103
-    SyncAgentAdContainer,
-    /// `ValidateDomain` = 206
-    ValidateDomain,
-    /// `TestReferences` = 207
-    TestReferences,
-    /// `ConnectionString` = 250
-    ConnectionString,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationSecret {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("None", 0),
-        ("UserName", 1),
-        ("Password", 2),
-        ("SecretToken", 3),
-        ("AppKey", 4),
-        ("BaseAddress", 5),
-        ("ClientIdentifier", 6),
-        ("ClientSecret", 7),
-        ("SingleSignOnType", 11),
-        ("Sandbox", 12),
-        ("Url", 13),
-        ("Domain", 14),
-        ("ConsumerKey", 15),
-        ("ConsumerSecret", 16),
-        ("TokenKey", 17),
-        ("TokenExpiration", 18),
-        ("Oauth2AccessToken", 19),
-        ("Oauth2AccessTokenCreationTime", 20),
-        ("Oauth2RefreshToken", 21),
-        ("SyncAll", 22),
-        ("InstanceName", 24),
-        ("Oauth2ClientId", 27),
-        ("Oauth2ClientSecret", 28),
-        ("CompanyId", 29),
-        ("UpdateKeyOnSoftDelete", 30),
-        ("SynchronizationSchedule", 33),
-        ("SystemOfRecord", 34),
-        ("SandboxName", 35),
-        ("EnforceDomain", 36),
-        ("SyncNotificationSettings", 37),
-        ("SkipOutOfScopeDeletions", 40),
-        ("Oauth2AuthorizationCode", 62),
-        ("Oauth2RedirectUri", 63),
-        ("ApplicationTemplateIdentifier", 64),
-        ("Oauth2TokenExchangeUri", 65),
-        ("Oauth2AuthorizationUri", 66),
-        ("AuthenticationType", 67),
-        ("Server", 70),
-        ("PerformInboundEntitlementGrants", 100),
-        ("HardDeletesEnabled", 101),
-        ("SyncAgentCompatibilityKey", 102),
-        ("SyncAgentADContainer", 103),
-        ("ValidateDomain", 206),
-        ("TestReferences", 207),
-        ("ConnectionString", 250),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "None" => Self::None,
-            "UserName" => Self::UserName,
-            "Password" => Self::Password,
-            "SecretToken" => Self::SecretToken,
-            "AppKey" => Self::AppKey,
-            "BaseAddress" => Self::BaseAddress,
-            "ClientIdentifier" => Self::ClientIdentifier,
-            "ClientSecret" => Self::ClientSecret,
-            "SingleSignOnType" => Self::SingleSignOnType,
-            "Sandbox" => Self::Sandbox,
-            "Url" => Self::Url,
-            "Domain" => Self::Domain,
-            "ConsumerKey" => Self::ConsumerKey,
-            "ConsumerSecret" => Self::ConsumerSecret,
-            "TokenKey" => Self::TokenKey,
-            "TokenExpiration" => Self::TokenExpiration,
-            "Oauth2AccessToken" => Self::Oauth2AccessToken,
-            "Oauth2AccessTokenCreationTime" => Self::Oauth2AccessTokenCreationTime,
-            "Oauth2RefreshToken" => Self::Oauth2RefreshToken,
-            "SyncAll" => Self::SyncAll,
-            "InstanceName" => Self::InstanceName,
-            "Oauth2ClientId" => Self::Oauth2ClientId,
-            "Oauth2ClientSecret" => Self::Oauth2ClientSecret,
-            "CompanyId" => Self::CompanyId,
-            "UpdateKeyOnSoftDelete" => Self::UpdateKeyOnSoftDelete,
-            "SynchronizationSchedule" => Self::SynchronizationSchedule,
-            "SystemOfRecord" => Self::SystemOfRecord,
-            "SandboxName" => Self::SandboxName,
-            "EnforceDomain" => Self::EnforceDomain,
-            "SyncNotificationSettings" => Self::SyncNotificationSettings,
-            "SkipOutOfScopeDeletions" => Self::SkipOutOfScopeDeletions,
-            "Oauth2AuthorizationCode" => Self::Oauth2AuthorizationCode,
-            "Oauth2RedirectUri" => Self::Oauth2RedirectUri,
-            "ApplicationTemplateIdentifier" => Self::ApplicationTemplateIdentifier,
-            "Oauth2TokenExchangeUri" => Self::Oauth2TokenExchangeUri,
-            "Oauth2AuthorizationUri" => Self::Oauth2AuthorizationUri,
-            "AuthenticationType" => Self::AuthenticationType,
-            "Server" => Self::Server,
-            "PerformInboundEntitlementGrants" => Self::PerformInboundEntitlementGrants,
-            "HardDeletesEnabled" => Self::HardDeletesEnabled,
-            "SyncAgentCompatibilityKey" => Self::SyncAgentCompatibilityKey,
-            "SyncAgentADContainer" => Self::SyncAgentAdContainer,
-            "ValidateDomain" => Self::ValidateDomain,
-            "TestReferences" => Self::TestReferences,
-            "ConnectionString" => Self::ConnectionString,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::UserName => "UserName",
-            Self::Password => "Password",
-            Self::SecretToken => "SecretToken",
-            Self::AppKey => "AppKey",
-            Self::BaseAddress => "BaseAddress",
-            Self::ClientIdentifier => "ClientIdentifier",
-            Self::ClientSecret => "ClientSecret",
-            Self::SingleSignOnType => "SingleSignOnType",
-            Self::Sandbox => "Sandbox",
-            Self::Url => "Url",
-            Self::Domain => "Domain",
-            Self::ConsumerKey => "ConsumerKey",
-            Self::ConsumerSecret => "ConsumerSecret",
-            Self::TokenKey => "TokenKey",
-            Self::TokenExpiration => "TokenExpiration",
-            Self::Oauth2AccessToken => "Oauth2AccessToken",
-            Self::Oauth2AccessTokenCreationTime => "Oauth2AccessTokenCreationTime",
-            Self::Oauth2RefreshToken => "Oauth2RefreshToken",
-            Self::SyncAll => "SyncAll",
-            Self::InstanceName => "InstanceName",
-            Self::Oauth2ClientId => "Oauth2ClientId",
-            Self::Oauth2ClientSecret => "Oauth2ClientSecret",
-            Self::CompanyId => "CompanyId",
-            Self::UpdateKeyOnSoftDelete => "UpdateKeyOnSoftDelete",
-            Self::SynchronizationSchedule => "SynchronizationSchedule",
-            Self::SystemOfRecord => "SystemOfRecord",
-            Self::SandboxName => "SandboxName",
-            Self::EnforceDomain => "EnforceDomain",
-            Self::SyncNotificationSettings => "SyncNotificationSettings",
-            Self::SkipOutOfScopeDeletions => "SkipOutOfScopeDeletions",
-            Self::Oauth2AuthorizationCode => "Oauth2AuthorizationCode",
-            Self::Oauth2RedirectUri => "Oauth2RedirectUri",
-            Self::ApplicationTemplateIdentifier => "ApplicationTemplateIdentifier",
-            Self::Oauth2TokenExchangeUri => "Oauth2TokenExchangeUri",
-            Self::Oauth2AuthorizationUri => "Oauth2AuthorizationUri",
-            Self::AuthenticationType => "AuthenticationType",
-            Self::Server => "Server",
-            Self::PerformInboundEntitlementGrants => "PerformInboundEntitlementGrants",
-            Self::HardDeletesEnabled => "HardDeletesEnabled",
-            Self::SyncAgentCompatibilityKey => "SyncAgentCompatibilityKey",
-            Self::SyncAgentAdContainer => "SyncAgentADContainer",
-            Self::ValidateDomain => "ValidateDomain",
-            Self::TestReferences => "TestReferences",
-            Self::ConnectionString => "ConnectionString",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl serde::Serialize for SynchronizationSecret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl std::fmt::Display for SynchronizationSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_bulk_operation")]
-impl From<&str> for SynchronizationSecret {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
 #[cfg(feature = "_teams_app_authorization")]
 /// CSDL enum type `microsoft.graph.teamsAppPublishingState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5769,6 +5747,75 @@ impl<'de> serde::Deserialize<'de> for TemplateApplicationLevel {
 }
 
 #[cfg(feature = "_information_protection")]
+/// CSDL enum type `microsoft.graph.threatAssessmentContentType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ThreatAssessmentContentType {
+    /// `mail` = 1
+    Mail,
+    /// `url` = 2
+    Url,
+    /// `file` = 3
+    File,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentContentType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("mail", 1),
+        ("url", 2),
+        ("file", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "mail" => Self::Mail,
+            "url" => Self::Url,
+            "file" => Self::File,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Mail => "mail",
+            Self::Url => "url",
+            Self::File => "file",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for ThreatAssessmentContentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for ThreatAssessmentContentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl std::fmt::Display for ThreatAssessmentContentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl From<&str> for ThreatAssessmentContentType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.threatAssessmentResultType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreatAssessmentResultType {
@@ -5837,149 +5884,46 @@ impl From<&str> for ThreatAssessmentResultType {
     }
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL enum type `microsoft.graph.timeOffReasonIconType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_information_protection")]
+/// CSDL enum type `microsoft.graph.threatExpectedAssessment`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TimeOffReasonIconType {
-    /// `none` = 0
-    None,
-    /// `car` = 1
-    Car,
-    /// `calendar` = 2
-    Calendar,
-    /// `running` = 3
-    Running,
-    /// `plane` = 4
-    Plane,
-    /// `firstAid` = 5
-    FirstAid,
-    /// `doctor` = 6
-    Doctor,
-    /// `notWorking` = 7
-    NotWorking,
-    /// `clock` = 8
-    Clock,
-    /// `juryDuty` = 9
-    JuryDuty,
-    /// `globe` = 10
-    Globe,
-    /// `cup` = 11
-    Cup,
-    /// `phone` = 12
-    Phone,
-    /// `weather` = 13
-    Weather,
-    /// `umbrella` = 14
-    Umbrella,
-    /// `piggyBank` = 15
-    PiggyBank,
-    /// `dog` = 16
-    Dog,
-    /// `cake` = 17
-    Cake,
-    /// `trafficCone` = 18
-    TrafficCone,
-    /// `pin` = 19
-    Pin,
-    /// `sunny` = 20
-    Sunny,
-    /// `unknownFutureValue` = 21
-    UnknownFutureValue,
+pub enum ThreatExpectedAssessment {
+    /// `block` = 1
+    Block,
+    /// `unblock` = 2
+    Unblock,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::enums::EvolvableEnum for TimeOffReasonIconType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("car", 1),
-        ("calendar", 2),
-        ("running", 3),
-        ("plane", 4),
-        ("firstAid", 5),
-        ("doctor", 6),
-        ("notWorking", 7),
-        ("clock", 8),
-        ("juryDuty", 9),
-        ("globe", 10),
-        ("cup", 11),
-        ("phone", 12),
-        ("weather", 13),
-        ("umbrella", 14),
-        ("piggyBank", 15),
-        ("dog", 16),
-        ("cake", 17),
-        ("trafficCone", 18),
-        ("pin", 19),
-        ("sunny", 20),
-        ("unknownFutureValue", 21),
-    ];
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::enums::EvolvableEnum for ThreatExpectedAssessment {
+    const MEMBERS: &'static [(&'static str, i64)] = &[("block", 1), ("unblock", 2)];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "car" => Self::Car,
-            "calendar" => Self::Calendar,
-            "running" => Self::Running,
-            "plane" => Self::Plane,
-            "firstAid" => Self::FirstAid,
-            "doctor" => Self::Doctor,
-            "notWorking" => Self::NotWorking,
-            "clock" => Self::Clock,
-            "juryDuty" => Self::JuryDuty,
-            "globe" => Self::Globe,
-            "cup" => Self::Cup,
-            "phone" => Self::Phone,
-            "weather" => Self::Weather,
-            "umbrella" => Self::Umbrella,
-            "piggyBank" => Self::PiggyBank,
-            "dog" => Self::Dog,
-            "cake" => Self::Cake,
-            "trafficCone" => Self::TrafficCone,
-            "pin" => Self::Pin,
-            "sunny" => Self::Sunny,
-            "unknownFutureValue" => Self::UnknownFutureValue,
+            "block" => Self::Block,
+            "unblock" => Self::Unblock,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::Car => "car",
-            Self::Calendar => "calendar",
-            Self::Running => "running",
-            Self::Plane => "plane",
-            Self::FirstAid => "firstAid",
-            Self::Doctor => "doctor",
-            Self::NotWorking => "notWorking",
-            Self::Clock => "clock",
-            Self::JuryDuty => "juryDuty",
-            Self::Globe => "globe",
-            Self::Cup => "cup",
-            Self::Phone => "phone",
-            Self::Weather => "weather",
-            Self::Umbrella => "umbrella",
-            Self::PiggyBank => "piggyBank",
-            Self::Dog => "dog",
-            Self::Cake => "cake",
-            Self::TrafficCone => "trafficCone",
-            Self::Pin => "pin",
-            Self::Sunny => "sunny",
-            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Block => "block",
+            Self::Unblock => "unblock",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TimeOffReasonIconType {
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for ThreatExpectedAssessment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TimeOffReasonIconType {
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for ThreatExpectedAssessment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5987,255 +5931,79 @@ impl<'de> serde::Deserialize<'de> for TimeOffReasonIconType {
     }
 }
 
-#[cfg(feature = "_teams")]
-impl std::fmt::Display for TimeOffReasonIconType {
+#[cfg(feature = "_information_protection")]
+impl std::fmt::Display for ThreatExpectedAssessment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teams")]
-impl From<&str> for TimeOffReasonIconType {
+#[cfg(feature = "_information_protection")]
+impl From<&str> for ThreatExpectedAssessment {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.usageRights`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct UsageRights(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_activity_metadata")]
-impl UsageRights {
-    /// `unknown` = 1
-    pub const UNKNOWN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
-    /// `docEdit` = 2
-    pub const DOC_EDIT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
-    /// `edit` = 4
-    pub const EDIT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
-    /// `comment` = 8
-    pub const COMMENT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
-    /// `export` = 16
-    pub const EXPORT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
-    /// `forward` = 32
-    pub const FORWARD: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(32));
-    /// `owner` = 64
-    pub const OWNER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(64));
-    /// `print` = 128
-    pub const PRINT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(128));
-    /// `reply` = 256
-    pub const REPLY: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(256));
-    /// `replyAll` = 512
-    pub const REPLY_ALL: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(512),
-    );
-    /// `view` = 1024
-    pub const VIEW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1024));
-    /// `extract` = 2048
-    pub const EXTRACT: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2048));
-    /// `viewRightsData` = 4096
-    pub const VIEW_RIGHTS_DATA: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4096),
-    );
-    /// `editRightsData` = 8192
-    pub const EDIT_RIGHTS_DATA: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8192),
-    );
-    /// `objModel` = 16384
-    pub const OBJ_MODEL: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(16384),
-    );
-    /// `accessDenied` = 32768
-    pub const ACCESS_DENIED: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(32768),
-    );
-    /// `userDefinedProtectionTypeNotSupportedException` = 65536
-    pub const USER_DEFINED_PROTECTION_TYPE_NOT_SUPPORTED_EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(65536),
-    );
-    /// `encryptedProtectionTypeNotSupportedException` = 131072
-    pub const ENCRYPTED_PROTECTION_TYPE_NOT_SUPPORTED_EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(131072),
-    );
-    /// `purviewClaimsChallengeNotSupportedException` = 262144
-    pub const PURVIEW_CLAIMS_CHALLENGE_NOT_SUPPORTED_EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(262144),
-    );
-    /// `exception` = 524288
-    pub const EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(524288),
-    );
-    /// `labelNotFoundException` = 1048576
-    pub const LABEL_NOT_FOUND_EXCEPTION: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1048576),
-    );
-    /// `unknownFutureValue` = 2097152
-    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2097152),
-    );
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::FlagsEnum for UsageRights {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 1),
-        ("docEdit", 2),
-        ("edit", 4),
-        ("comment", 8),
-        ("export", 16),
-        ("forward", 32),
-        ("owner", 64),
-        ("print", 128),
-        ("reply", 256),
-        ("replyAll", 512),
-        ("view", 1024),
-        ("extract", 2048),
-        ("viewRightsData", 4096),
-        ("editRightsData", 8192),
-        ("objModel", 16384),
-        ("accessDenied", 32768),
-        ("userDefinedProtectionTypeNotSupportedException", 65536),
-        ("encryptedProtectionTypeNotSupportedException", 131072),
-        ("purviewClaimsChallengeNotSupportedException", 262144),
-        ("exception", 524288),
-        ("labelNotFoundException", 1048576),
-        ("unknownFutureValue", 2097152),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Debug for UsageRights {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for UsageRights {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::str::FromStr for UsageRights {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::ops::BitOr for UsageRights {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::ops::BitOrAssign for UsageRights {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for UsageRights {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for UsageRights {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_reports")]
-/// CSDL enum type `microsoft.graph.userDefaultAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.userExperienceAnalyticsInsightSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UserDefaultAuthenticationMethod {
-    /// `push` = 0
-    Push,
-    /// `oath` = 1
-    Oath,
-    /// `voiceMobile` = 2
-    VoiceMobile,
-    /// `voiceAlternateMobile` = 3
-    VoiceAlternateMobile,
-    /// `voiceOffice` = 4
-    VoiceOffice,
-    /// `sms` = 5
-    Sms,
-    /// `none` = 6
+pub enum UserExperienceAnalyticsInsightSeverity {
+    /// `none` = 0
     None,
-    /// `unknownFutureValue` = 7
+    /// `informational` = 1
+    Informational,
+    /// `warning` = 2
+    Warning,
+    /// `error` = 3
+    Error,
+    /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_reports")]
-impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for UserExperienceAnalyticsInsightSeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("push", 0),
-        ("oath", 1),
-        ("voiceMobile", 2),
-        ("voiceAlternateMobile", 3),
-        ("voiceOffice", 4),
-        ("sms", 5),
-        ("none", 6),
-        ("unknownFutureValue", 7),
+        ("none", 0),
+        ("informational", 1),
+        ("warning", 2),
+        ("error", 3),
+        ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "push" => Self::Push,
-            "oath" => Self::Oath,
-            "voiceMobile" => Self::VoiceMobile,
-            "voiceAlternateMobile" => Self::VoiceAlternateMobile,
-            "voiceOffice" => Self::VoiceOffice,
-            "sms" => Self::Sms,
             "none" => Self::None,
+            "informational" => Self::Informational,
+            "warning" => Self::Warning,
+            "error" => Self::Error,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Push => "push",
-            Self::Oath => "oath",
-            Self::VoiceMobile => "voiceMobile",
-            Self::VoiceAlternateMobile => "voiceAlternateMobile",
-            Self::VoiceOffice => "voiceOffice",
-            Self::Sms => "sms",
             Self::None => "none",
+            Self::Informational => "informational",
+            Self::Warning => "warning",
+            Self::Error => "error",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_reports")]
-impl serde::Serialize for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for UserExperienceAnalyticsInsightSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_reports")]
-impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsightSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6243,15 +6011,15 @@ impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_reports")]
-impl std::fmt::Display for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for UserExperienceAnalyticsInsightSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_reports")]
-impl From<&str> for UserDefaultAuthenticationMethod {
+#[cfg(feature = "_device_management")]
+impl From<&str> for UserExperienceAnalyticsInsightSeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -6632,6 +6400,124 @@ impl std::fmt::Display for WellknownListName {
 
 #[cfg(feature = "_activities_container")]
 impl From<&str> for WellknownListName {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.windows10EditionType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Windows10EditionType {
+    /// `windows10Enterprise` = 0
+    Windows10Enterprise,
+    /// `windows10EnterpriseN` = 1
+    Windows10EnterpriseN,
+    /// `windows10Education` = 2
+    Windows10Education,
+    /// `windows10EducationN` = 3
+    Windows10EducationN,
+    /// `windows10MobileEnterprise` = 4
+    Windows10MobileEnterprise,
+    /// `windows10HolographicEnterprise` = 5
+    Windows10HolographicEnterprise,
+    /// `windows10Professional` = 6
+    Windows10Professional,
+    /// `windows10ProfessionalN` = 7
+    Windows10ProfessionalN,
+    /// `windows10ProfessionalEducation` = 8
+    Windows10ProfessionalEducation,
+    /// `windows10ProfessionalEducationN` = 9
+    Windows10ProfessionalEducationN,
+    /// `windows10ProfessionalWorkstation` = 10
+    Windows10ProfessionalWorkstation,
+    /// `windows10ProfessionalWorkstationN` = 11
+    Windows10ProfessionalWorkstationN,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for Windows10EditionType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("windows10Enterprise", 0),
+        ("windows10EnterpriseN", 1),
+        ("windows10Education", 2),
+        ("windows10EducationN", 3),
+        ("windows10MobileEnterprise", 4),
+        ("windows10HolographicEnterprise", 5),
+        ("windows10Professional", 6),
+        ("windows10ProfessionalN", 7),
+        ("windows10ProfessionalEducation", 8),
+        ("windows10ProfessionalEducationN", 9),
+        ("windows10ProfessionalWorkstation", 10),
+        ("windows10ProfessionalWorkstationN", 11),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "windows10Enterprise" => Self::Windows10Enterprise,
+            "windows10EnterpriseN" => Self::Windows10EnterpriseN,
+            "windows10Education" => Self::Windows10Education,
+            "windows10EducationN" => Self::Windows10EducationN,
+            "windows10MobileEnterprise" => Self::Windows10MobileEnterprise,
+            "windows10HolographicEnterprise" => Self::Windows10HolographicEnterprise,
+            "windows10Professional" => Self::Windows10Professional,
+            "windows10ProfessionalN" => Self::Windows10ProfessionalN,
+            "windows10ProfessionalEducation" => Self::Windows10ProfessionalEducation,
+            "windows10ProfessionalEducationN" => Self::Windows10ProfessionalEducationN,
+            "windows10ProfessionalWorkstation" => Self::Windows10ProfessionalWorkstation,
+            "windows10ProfessionalWorkstationN" => {
+                Self::Windows10ProfessionalWorkstationN
+            }
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Windows10Enterprise => "windows10Enterprise",
+            Self::Windows10EnterpriseN => "windows10EnterpriseN",
+            Self::Windows10Education => "windows10Education",
+            Self::Windows10EducationN => "windows10EducationN",
+            Self::Windows10MobileEnterprise => "windows10MobileEnterprise",
+            Self::Windows10HolographicEnterprise => "windows10HolographicEnterprise",
+            Self::Windows10Professional => "windows10Professional",
+            Self::Windows10ProfessionalN => "windows10ProfessionalN",
+            Self::Windows10ProfessionalEducation => "windows10ProfessionalEducation",
+            Self::Windows10ProfessionalEducationN => "windows10ProfessionalEducationN",
+            Self::Windows10ProfessionalWorkstation => "windows10ProfessionalWorkstation",
+            Self::Windows10ProfessionalWorkstationN => {
+                "windows10ProfessionalWorkstationN"
+            }
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for Windows10EditionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for Windows10EditionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for Windows10EditionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for Windows10EditionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

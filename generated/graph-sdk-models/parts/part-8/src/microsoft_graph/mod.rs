@@ -40,6 +40,11 @@ mod complex_types_3;
 #[allow(unused_imports)]
 pub use complex_types_3::*;
 
+mod complex_types_4;
+
+#[allow(unused_imports)]
+pub use complex_types_4::*;
+
 mod enum_types;
 
 #[allow(unused_imports)]

@@ -14,18 +14,3 @@ pub(crate) use graph_sdk_models_part_3::microsoft_graph_entra_recovery_services:
 
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_4::microsoft_graph_entra_recovery_services::*;
-
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;
-
-mod complex_types;
-
-#[allow(unused_imports)]
-pub use complex_types::*;
-
-mod enum_types;
-
-#[allow(unused_imports)]
-pub use enum_types::*;

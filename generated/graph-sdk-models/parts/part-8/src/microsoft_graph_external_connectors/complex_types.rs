@@ -11,35 +11,27 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_binary_operator")]
-/// CSDL complex type `microsoft.graph.externalConnectors.displayTemplate`.
+#[cfg(feature = "_connections")]
+/// CSDL complex type `microsoft.graph.externalConnectors.properties`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DisplayTemplate {
-    /// Property `id`: `Edm.String`, not nullable.
-    pub id: Option<String>,
-    /// Property `layout`: `Edm.Untyped`, not nullable.
-    pub layout: Option<edm::Untyped>,
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    pub priority: Option<i32>,
-    /// Property `rules`: `Collection(microsoft.graph.externalConnectors.propertyRule)`.
-    pub rules: Option<Vec<PropertyRule>>,
+pub struct Properties {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
-impl serde::Serialize for DisplayTemplate {
+#[cfg(feature = "_connections")]
+impl serde::Serialize for Properties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
-impl DisplayTemplate {
+#[cfg(feature = "_connections")]
+impl Properties {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.displayTemplate";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.properties";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -47,21 +39,17 @@ impl DisplayTemplate {
         serializer: S,
         odata_type: Option<&'static str>,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
             serializer,
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("id", &self.id);
-        object.property("layout", &self.layout);
-        object.property("priority", &self.priority);
-        object.property("rules", &self.rules);
         object.end()
     }
 }
 
-#[cfg(feature = "_binary_operator")]
-impl<'de> serde::Deserialize<'de> for DisplayTemplate {
+#[cfg(feature = "_connections")]
+impl<'de> serde::Deserialize<'de> for Properties {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -69,182 +57,18 @@ impl<'de> serde::Deserialize<'de> for DisplayTemplate {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
-impl graph_odata_runtime::model::ODataObject for DisplayTemplate {
+#[cfg(feature = "_connections")]
+impl graph_odata_runtime::model::ODataObject for Properties {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
-        map: &mut A,
+        _key: &str,
+        _map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "layout" => read_lenient(map, key, &mut self.layout, extra),
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "rules" => read_nullable(map, key, &mut self.rules, extra),
-            _ => Ok(false),
-        }
+        Ok(false)
     }
     fn additional_properties_mut(
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
     }
-}
-
-#[cfg(feature = "_binary_operator")]
-impl DisplayTemplate {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_binary_operator")]
-/// The properties of [`DisplayTemplate`] by wire name, each a [`Field<DisplayTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DisplayTemplate::set_null`].
-pub enum DisplayTemplateField {}
-
-#[cfg(feature = "_binary_operator")]
-#[allow(non_upper_case_globals)]
-impl DisplayTemplateField {
-    /// `id`
-    pub const Id: model::Field<DisplayTemplate> = model::Field::new("id");
-    /// `layout`
-    pub const Layout: model::Field<DisplayTemplate> = model::Field::new("layout");
-    /// `priority`
-    pub const Priority: model::Field<DisplayTemplate> = model::Field::new("priority");
-    /// `rules`
-    pub const Rules: model::Field<DisplayTemplate> = model::Field::new("rules");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DisplayTemplate>] = &[
-        Self::Id,
-        Self::Layout,
-        Self::Priority,
-        Self::Rules,
-    ];
-}
-
-#[cfg(feature = "_binary_operator")]
-/// CSDL complex type `microsoft.graph.externalConnectors.propertyRule`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PropertyRule {
-    /// Property `operation`: `microsoft.graph.externalConnectors.ruleOperation`, not nullable.
-    pub operation: Option<RuleOperation>,
-    /// Property `property`: `Edm.String`, not nullable.
-    pub property: Option<String>,
-    /// Property `values`: `Collection(Edm.String)`, not nullable.
-    pub values: Option<Vec<String>>,
-    /// Property `valuesJoinedBy`: `microsoft.graph.binaryOperator`, not nullable.
-    pub values_joined_by: Option<super::super::microsoft_graph::BinaryOperator>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_binary_operator")]
-impl serde::Serialize for PropertyRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_binary_operator")]
-impl PropertyRule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.propertyRule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("operation", &self.operation);
-        object.property("property", &self.property);
-        object.property("values", &self.values);
-        object.property("valuesJoinedBy", &self.values_joined_by);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_binary_operator")]
-impl<'de> serde::Deserialize<'de> for PropertyRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_binary_operator")]
-impl graph_odata_runtime::model::ODataObject for PropertyRule {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "operation" => read_nullable(map, key, &mut self.operation, extra),
-            "property" => read_lenient(map, key, &mut self.property, extra),
-            "values" => read_lenient(map, key, &mut self.values, extra),
-            "valuesJoinedBy" => {
-                read_nullable(map, key, &mut self.values_joined_by, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_binary_operator")]
-impl PropertyRule {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_binary_operator")]
-/// The properties of [`PropertyRule`] by wire name, each a [`Field<PropertyRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PropertyRule::set_null`].
-pub enum PropertyRuleField {}
-
-#[cfg(feature = "_binary_operator")]
-#[allow(non_upper_case_globals)]
-impl PropertyRuleField {
-    /// `operation`
-    pub const Operation: model::Field<PropertyRule> = model::Field::new("operation");
-    /// `property`
-    pub const Property: model::Field<PropertyRule> = model::Field::new("property");
-    /// `values`
-    pub const Values: model::Field<PropertyRule> = model::Field::new("values");
-    /// `valuesJoinedBy`
-    pub const ValuesJoinedBy: model::Field<PropertyRule> = model::Field::new(
-        "valuesJoinedBy",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PropertyRule>] = &[
-        Self::Operation,
-        Self::Property,
-        Self::Values,
-        Self::ValuesJoinedBy,
-    ];
 }

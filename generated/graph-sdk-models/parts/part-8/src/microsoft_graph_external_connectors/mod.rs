@@ -15,11 +15,6 @@ pub(crate) use graph_sdk_models_part_3::microsoft_graph_external_connectors::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_4::microsoft_graph_external_connectors::*;
 
-mod entity_types;
-
-#[allow(unused_imports)]
-pub use entity_types::*;
-
 mod complex_types;
 
 #[allow(unused_imports)]

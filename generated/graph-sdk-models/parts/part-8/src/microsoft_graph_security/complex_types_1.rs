@@ -12,6 +12,120 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.account`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Account {
+    /// Property `actions`: `Collection(microsoft.graph.security.action)`, not nullable.
+    pub actions: Option<Vec<Action>>,
+    /// Property `identifier`: `Edm.String`, not nullable.
+    pub identifier: Option<String>,
+    /// Property `identityProvider`: `microsoft.graph.security.identityProvider`, not nullable.
+    pub identity_provider: Option<IdentityProvider>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Account {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.account";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("actions", &self.actions);
+        object.property("identifier", &self.identifier);
+        object.property("identityProvider", &self.identity_provider);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for Account {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "actions" => read_nullable(map, key, &mut self.actions, extra),
+            "identifier" => read_lenient(map, key, &mut self.identifier, extra),
+            "identityProvider" => {
+                read_nullable(map, key, &mut self.identity_provider, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Account {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`Account`] by wire name, each a [`Field<Account>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Account::set_null`].
+pub enum AccountField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AccountField {
+    /// `actions`
+    pub const Actions: model::Field<Account> = model::Field::new("actions");
+    /// `identifier`
+    pub const Identifier: model::Field<Account> = model::Field::new("identifier");
+    /// `identityProvider`
+    pub const IdentityProvider: model::Field<Account> = model::Field::new(
+        "identityProvider",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Account>] = &[
+        Self::Actions,
+        Self::Identifier,
+        Self::IdentityProvider,
+    ];
+}
+
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.auditData` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuditData`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuditData {

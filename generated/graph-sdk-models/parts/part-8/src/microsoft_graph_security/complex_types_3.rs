@@ -4415,17 +4415,15 @@ impl<'de> serde::Deserialize<'de> for AnyAuditData {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.eventPropagationResult`.
+/// CSDL complex type `microsoft.graph.security.cvssSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EventPropagationResult {
-    /// Property `location`: `Edm.String`.
-    pub location: Option<String>,
-    /// Property `serviceName`: `Edm.String`.
-    pub service_name: Option<String>,
-    /// Property `status`: `microsoft.graph.security.eventPropagationStatus`.
-    pub status: Option<EventPropagationStatus>,
-    /// Property `statusInformation`: `Edm.String`.
-    pub status_information: Option<String>,
+pub struct CvssSummary {
+    /// Property `score`: `Edm.Double`, not nullable.
+    pub score: Option<f64>,
+    /// Property `severity`: `microsoft.graph.security.vulnerabilitySeverity`.
+    pub severity: Option<VulnerabilitySeverity>,
+    /// Property `vectorString`: `Edm.String`.
+    pub vector_string: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -4433,16 +4431,16 @@ pub struct EventPropagationResult {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for EventPropagationResult {
+impl serde::Serialize for CvssSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl EventPropagationResult {
+impl CvssSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.eventPropagationResult";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cvssSummary";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4455,16 +4453,15 @@ impl EventPropagationResult {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("location", &self.location);
-        object.property("serviceName", &self.service_name);
-        object.property("status", &self.status);
-        object.property("statusInformation", &self.status_information);
+        object.property("score", &self.score);
+        object.property("severity", &self.severity);
+        object.property("vectorString", &self.vector_string);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EventPropagationResult {
+impl<'de> serde::Deserialize<'de> for CvssSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4473,7 +4470,7 @@ impl<'de> serde::Deserialize<'de> for EventPropagationResult {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for EventPropagationResult {
+impl graph_odata_runtime::model::ODataObject for CvssSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4482,11 +4479,239 @@ impl graph_odata_runtime::model::ODataObject for EventPropagationResult {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "location" => read_lenient(map, key, &mut self.location, extra),
-            "serviceName" => read_lenient(map, key, &mut self.service_name, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "statusInformation" => {
-                read_lenient(map, key, &mut self.status_information, extra)
+            "score" => read_lenient(map, key, &mut self.score, extra),
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "vectorString" => read_lenient(map, key, &mut self.vector_string, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl CvssSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`CvssSummary`] by wire name, each a [`Field<CvssSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CvssSummary::set_null`].
+pub enum CvssSummaryField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl CvssSummaryField {
+    /// `score`
+    pub const Score: model::Field<CvssSummary> = model::Field::new("score");
+    /// `severity`
+    pub const Severity: model::Field<CvssSummary> = model::Field::new("severity");
+    /// `vectorString`
+    pub const VectorString: model::Field<CvssSummary> = model::Field::new(
+        "vectorString",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CvssSummary>] = &[
+        Self::Score,
+        Self::Severity,
+        Self::VectorString,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.formattedContent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FormattedContent {
+    /// Property `content`: `Edm.String`.
+    pub content: Option<String>,
+    /// Property `format`: `microsoft.graph.security.contentFormat`.
+    pub format: Option<ContentFormat>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for FormattedContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FormattedContent {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.formattedContent";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("content", &self.content);
+        object.property("format", &self.format);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for FormattedContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for FormattedContent {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl FormattedContent {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`FormattedContent`] by wire name, each a [`Field<FormattedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FormattedContent::set_null`].
+pub enum FormattedContentField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl FormattedContentField {
+    /// `content`
+    pub const Content: model::Field<FormattedContent> = model::Field::new("content");
+    /// `format`
+    pub const Format: model::Field<FormattedContent> = model::Field::new("format");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FormattedContent>] = &[
+        Self::Content,
+        Self::Format,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL complex type `microsoft.graph.security.sensorSettings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SensorSettings {
+    /// Property `description`: `Edm.String`, not nullable.
+    pub description: Option<String>,
+    /// Property `domainControllerDnsNames`: `Collection(Edm.String)`.
+    pub domain_controller_dns_names: Option<Vec<String>>,
+    /// Property `isDelayedDeploymentEnabled`: `Edm.Boolean`.
+    pub is_delayed_deployment_enabled: Option<bool>,
+    /// Navigation property `networkAdapters`: `Collection(microsoft.graph.security.networkAdapter)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_activities_container")]
+    pub network_adapters: Option<Vec<NetworkAdapter>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SensorSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl SensorSettings {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensorSettings";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("description", &self.description);
+        object.property("domainControllerDnsNames", &self.domain_controller_dns_names);
+        object
+            .property("isDelayedDeploymentEnabled", &self.is_delayed_deployment_enabled);
+        #[cfg(feature = "_activities_container")]
+        object.property("networkAdapters", &self.network_adapters);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SensorSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+impl graph_odata_runtime::model::ODataObject for SensorSettings {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "domainControllerDnsNames" => {
+                read_lenient(map, key, &mut self.domain_controller_dns_names, extra)
+            }
+            "isDelayedDeploymentEnabled" => {
+                read_lenient(map, key, &mut self.is_delayed_deployment_enabled, extra)
+            }
+            #[cfg(feature = "_activities_container")]
+            "networkAdapters" => {
+                read_nullable(map, key, &mut self.network_adapters, extra)
             }
             _ => Ok(false),
         }
@@ -4499,7 +4724,7 @@ impl graph_odata_runtime::model::ODataObject for EventPropagationResult {
 }
 
 #[cfg(feature = "_security")]
-impl EventPropagationResult {
+impl SensorSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4510,139 +4735,33 @@ impl EventPropagationResult {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`EventPropagationResult`] by wire name, each a [`Field<EventPropagationResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventPropagationResult::set_null`].
-pub enum EventPropagationResultField {}
+/// The properties of [`SensorSettings`] by wire name, each a [`Field<SensorSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorSettings::set_null`].
+pub enum SensorSettingsField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl EventPropagationResultField {
-    /// `location`
-    pub const Location: model::Field<EventPropagationResult> = model::Field::new(
-        "location",
+impl SensorSettingsField {
+    /// `description`
+    pub const Description: model::Field<SensorSettings> = model::Field::new(
+        "description",
     );
-    /// `serviceName`
-    pub const ServiceName: model::Field<EventPropagationResult> = model::Field::new(
-        "serviceName",
+    /// `domainControllerDnsNames`
+    pub const DomainControllerDnsNames: model::Field<SensorSettings> = model::Field::new(
+        "domainControllerDnsNames",
     );
-    /// `status`
-    pub const Status: model::Field<EventPropagationResult> = model::Field::new("status");
-    /// `statusInformation`
-    pub const StatusInformation: model::Field<EventPropagationResult> = model::Field::new(
-        "statusInformation",
+    /// `isDelayedDeploymentEnabled`
+    pub const IsDelayedDeploymentEnabled: model::Field<SensorSettings> = model::Field::new(
+        "isDelayedDeploymentEnabled",
     );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EventPropagationResult>] = &[
-        Self::Location,
-        Self::ServiceName,
-        Self::Status,
-        Self::StatusInformation,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.intelligenceProfileCountryOrRegionOfOrigin`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IntelligenceProfileCountryOrRegionOfOrigin {
-    /// Property `code`: `Edm.String`, not nullable.
-    pub code: Option<String>,
-    /// Property `label`: `Edm.String`, not nullable.
-    pub label: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for IntelligenceProfileCountryOrRegionOfOrigin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl IntelligenceProfileCountryOrRegionOfOrigin {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.intelligenceProfileCountryOrRegionOfOrigin";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("label", &self.label);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for IntelligenceProfileCountryOrRegionOfOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject
-for IntelligenceProfileCountryOrRegionOfOrigin {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl IntelligenceProfileCountryOrRegionOfOrigin {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`IntelligenceProfileCountryOrRegionOfOrigin`] by wire name, each a [`Field<IntelligenceProfileCountryOrRegionOfOrigin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntelligenceProfileCountryOrRegionOfOrigin::set_null`].
-pub enum IntelligenceProfileCountryOrRegionOfOriginField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl IntelligenceProfileCountryOrRegionOfOriginField {
-    /// `code`
-    pub const Code: model::Field<IntelligenceProfileCountryOrRegionOfOrigin> = model::Field::new(
-        "code",
-    );
-    /// `label`
-    pub const Label: model::Field<IntelligenceProfileCountryOrRegionOfOrigin> = model::Field::new(
-        "label",
+    /// `networkAdapters`
+    pub const NetworkAdapters: model::Field<SensorSettings> = model::Field::new(
+        "networkAdapters",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IntelligenceProfileCountryOrRegionOfOrigin>] = &[
-        Self::Code,
-        Self::Label,
+    pub const ALL: &'static [model::Field<SensorSettings>] = &[
+        Self::Description,
+        Self::DomainControllerDnsNames,
+        Self::IsDelayedDeploymentEnabled,
+        Self::NetworkAdapters,
     ];
 }

@@ -12,6 +12,287 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.article`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Article {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `body`: `microsoft.graph.security.formattedContent`, not nullable.
+    pub body: Option<FormattedContent>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `imageUrl`: `Edm.String`.
+    pub image_url: Option<String>,
+    /// Property `isFeatured`: `Edm.Boolean`, not nullable.
+    pub is_featured: Option<bool>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `summary`: `microsoft.graph.security.formattedContent`, not nullable.
+    pub summary: Option<FormattedContent>,
+    /// Property `tags`: `Collection(Edm.String)`.
+    pub tags: Option<Vec<String>>,
+    /// Property `title`: `Edm.String`, not nullable.
+    pub title: Option<String>,
+    /// Navigation property `indicators`: `Collection(microsoft.graph.security.articleIndicator)`; present when expanded (`$expand`).
+    pub indicators: Option<Vec<ArticleIndicator>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for Article {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Article {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.article";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("body", &self.body);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("imageUrl", &self.image_url);
+        object.property("isFeatured", &self.is_featured);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("summary", &self.summary);
+        object.property("tags", &self.tags);
+        object.property("title", &self.title);
+        object.property("indicators", &self.indicators);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for Article {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for Article {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "body" => read_nullable(map, key, &mut self.body, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "imageUrl" => read_lenient(map, key, &mut self.image_url, extra),
+            "isFeatured" => read_lenient(map, key, &mut self.is_featured, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "summary" => read_nullable(map, key, &mut self.summary, extra),
+            "tags" => read_lenient(map, key, &mut self.tags, extra),
+            "title" => read_lenient(map, key, &mut self.title, extra),
+            "indicators" => read_nullable(map, key, &mut self.indicators, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl Article {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`Article`] by wire name, each a [`Field<Article>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Article::set_null`].
+pub enum ArticleField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ArticleField {
+    /// `id`
+    pub const Id: model::Field<Article> = model::Field::new("id");
+    /// `body`
+    pub const Body: model::Field<Article> = model::Field::new("body");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Article> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `imageUrl`
+    pub const ImageUrl: model::Field<Article> = model::Field::new("imageUrl");
+    /// `isFeatured`
+    pub const IsFeatured: model::Field<Article> = model::Field::new("isFeatured");
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<Article> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `summary`
+    pub const Summary: model::Field<Article> = model::Field::new("summary");
+    /// `tags`
+    pub const Tags: model::Field<Article> = model::Field::new("tags");
+    /// `title`
+    pub const Title: model::Field<Article> = model::Field::new("title");
+    /// `indicators`
+    pub const Indicators: model::Field<Article> = model::Field::new("indicators");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Article>] = &[
+        Self::Id,
+        Self::Body,
+        Self::CreatedDateTime,
+        Self::ImageUrl,
+        Self::IsFeatured,
+        Self::LastUpdatedDateTime,
+        Self::Summary,
+        Self::Tags,
+        Self::Title,
+        Self::Indicators,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.articleIndicator`; base type `microsoft.graph.security.indicator`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArticleIndicator {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `source`: `microsoft.graph.security.indicatorSource`, not nullable.
+    /// Inherited from `microsoft.graph.security.indicator`.
+    pub source: Option<IndicatorSource>,
+    /// Navigation property `artifact`: `microsoft.graph.security.artifact`; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.security.indicator`.
+    pub artifact: Option<AnyArtifact>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for ArticleIndicator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ArticleIndicator {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.articleIndicator";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("source", &self.source);
+        object.property("artifact", &self.artifact);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for ArticleIndicator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for ArticleIndicator {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "source" => read_nullable(map, key, &mut self.source, extra),
+            "artifact" => read_nullable(map, key, &mut self.artifact, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl ArticleIndicator {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`ArticleIndicator`] by wire name, each a [`Field<ArticleIndicator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ArticleIndicator::set_null`].
+pub enum ArticleIndicatorField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl ArticleIndicatorField {
+    /// `id`
+    pub const Id: model::Field<ArticleIndicator> = model::Field::new("id");
+    /// `source`
+    pub const Source: model::Field<ArticleIndicator> = model::Field::new("source");
+    /// `artifact`
+    pub const Artifact: model::Field<ArticleIndicator> = model::Field::new("artifact");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ArticleIndicator>] = &[
+        Self::Id,
+        Self::Source,
+        Self::Artifact,
+    ];
+}
+
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.auditLogRecord`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditLogRecord {
@@ -207,5 +488,550 @@ impl AuditLogRecordField {
         Self::UserId,
         Self::UserPrincipalName,
         Self::UserType,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.autoAuditingConfiguration`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AutoAuditingConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isAutomatic`: `Edm.Boolean`, not nullable.
+    pub is_automatic: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AutoAuditingConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AutoAuditingConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.autoAuditingConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isAutomatic", &self.is_automatic);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AutoAuditingConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for AutoAuditingConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isAutomatic" => read_lenient(map, key, &mut self.is_automatic, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl AutoAuditingConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`AutoAuditingConfiguration`] by wire name, each a [`Field<AutoAuditingConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutoAuditingConfiguration::set_null`].
+pub enum AutoAuditingConfigurationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl AutoAuditingConfigurationField {
+    /// `id`
+    pub const Id: model::Field<AutoAuditingConfiguration> = model::Field::new("id");
+    /// `isAutomatic`
+    pub const IsAutomatic: model::Field<AutoAuditingConfiguration> = model::Field::new(
+        "isAutomatic",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AutoAuditingConfiguration>] = &[
+        Self::Id,
+        Self::IsAutomatic,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.identityAccounts`; base type `microsoft.graph.entity`; abstract; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityAccounts {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `accounts`: `Collection(microsoft.graph.security.account)`.
+    pub accounts: Option<Vec<Account>>,
+    /// Property `cloudSecurityIdentifier`: `Edm.String`.
+    pub cloud_security_identifier: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `domain`: `Edm.String`.
+    pub domain: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `onPremisesSecurityIdentifier`: `Edm.String`.
+    pub on_premises_security_identifier: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for IdentityAccounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IdentityAccounts {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.identityAccounts";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("accounts", &self.accounts);
+        object.property("cloudSecurityIdentifier", &self.cloud_security_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("domain", &self.domain);
+        object.property("isEnabled", &self.is_enabled);
+        object
+            .property(
+                "onPremisesSecurityIdentifier",
+                &self.on_premises_security_identifier,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for IdentityAccounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for IdentityAccounts {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "accounts" => read_nullable(map, key, &mut self.accounts, extra),
+            "cloudSecurityIdentifier" => {
+                read_lenient(map, key, &mut self.cloud_security_identifier, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "domain" => read_lenient(map, key, &mut self.domain, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "onPremisesSecurityIdentifier" => {
+                read_lenient(map, key, &mut self.on_premises_security_identifier, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl IdentityAccounts {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`IdentityAccounts`] by wire name, each a [`Field<IdentityAccounts>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityAccounts::set_null`].
+pub enum IdentityAccountsField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl IdentityAccountsField {
+    /// `id`
+    pub const Id: model::Field<IdentityAccounts> = model::Field::new("id");
+    /// `accounts`
+    pub const Accounts: model::Field<IdentityAccounts> = model::Field::new("accounts");
+    /// `cloudSecurityIdentifier`
+    pub const CloudSecurityIdentifier: model::Field<IdentityAccounts> = model::Field::new(
+        "cloudSecurityIdentifier",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<IdentityAccounts> = model::Field::new(
+        "displayName",
+    );
+    /// `domain`
+    pub const Domain: model::Field<IdentityAccounts> = model::Field::new("domain");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<IdentityAccounts> = model::Field::new("isEnabled");
+    /// `onPremisesSecurityIdentifier`
+    pub const OnPremisesSecurityIdentifier: model::Field<IdentityAccounts> = model::Field::new(
+        "onPremisesSecurityIdentifier",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<IdentityAccounts>] = &[
+        Self::Id,
+        Self::Accounts,
+        Self::CloudSecurityIdentifier,
+        Self::DisplayName,
+        Self::Domain,
+        Self::IsEnabled,
+        Self::OnPremisesSecurityIdentifier,
+    ];
+}
+
+#[cfg(feature = "_activities_container")]
+/// CSDL entity type `microsoft.graph.security.networkAdapter`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkAdapter {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    pub is_enabled: Option<bool>,
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for NetworkAdapter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl NetworkAdapter {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.networkAdapter";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("name", &self.name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for NetworkAdapter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for NetworkAdapter {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+impl NetworkAdapter {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_activities_container")]
+/// The properties of [`NetworkAdapter`] by wire name, each a [`Field<NetworkAdapter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NetworkAdapter::set_null`].
+pub enum NetworkAdapterField {}
+
+#[cfg(feature = "_activities_container")]
+#[allow(non_upper_case_globals)]
+impl NetworkAdapterField {
+    /// `id`
+    pub const Id: model::Field<NetworkAdapter> = model::Field::new("id");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<NetworkAdapter> = model::Field::new("isEnabled");
+    /// `name`
+    pub const Name: model::Field<NetworkAdapter> = model::Field::new("name");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<NetworkAdapter>] = &[
+        Self::Id,
+        Self::IsEnabled,
+        Self::Name,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.user`; base type `microsoft.graph.security.identityAccounts`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct User {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `accounts`: `Collection(microsoft.graph.security.account)`.
+    /// Inherited from `microsoft.graph.security.identityAccounts`.
+    pub accounts: Option<Vec<Account>>,
+    /// Property `cloudSecurityIdentifier`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.identityAccounts`.
+    pub cloud_security_identifier: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.identityAccounts`.
+    pub display_name: Option<String>,
+    /// Property `domain`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.identityAccounts`.
+    pub domain: Option<String>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.security.identityAccounts`.
+    pub is_enabled: Option<bool>,
+    /// Property `onPremisesSecurityIdentifier`: `Edm.String`.
+    /// Inherited from `microsoft.graph.security.identityAccounts`.
+    pub on_premises_security_identifier: Option<String>,
+    /// Property `emailAddress`: `Edm.String`.
+    pub email_address: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl User {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.user";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("accounts", &self.accounts);
+        object.property("cloudSecurityIdentifier", &self.cloud_security_identifier);
+        object.property("displayName", &self.display_name);
+        object.property("domain", &self.domain);
+        object.property("isEnabled", &self.is_enabled);
+        object
+            .property(
+                "onPremisesSecurityIdentifier",
+                &self.on_premises_security_identifier,
+            );
+        object.property("emailAddress", &self.email_address);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for User {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "accounts" => read_nullable(map, key, &mut self.accounts, extra),
+            "cloudSecurityIdentifier" => {
+                read_lenient(map, key, &mut self.cloud_security_identifier, extra)
+            }
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "domain" => read_lenient(map, key, &mut self.domain, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "onPremisesSecurityIdentifier" => {
+                read_lenient(map, key, &mut self.on_premises_security_identifier, extra)
+            }
+            "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl User {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`User`] by wire name, each a [`Field<User>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`User::set_null`].
+pub enum UserField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl UserField {
+    /// `id`
+    pub const Id: model::Field<User> = model::Field::new("id");
+    /// `accounts`
+    pub const Accounts: model::Field<User> = model::Field::new("accounts");
+    /// `cloudSecurityIdentifier`
+    pub const CloudSecurityIdentifier: model::Field<User> = model::Field::new(
+        "cloudSecurityIdentifier",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<User> = model::Field::new("displayName");
+    /// `domain`
+    pub const Domain: model::Field<User> = model::Field::new("domain");
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<User> = model::Field::new("isEnabled");
+    /// `onPremisesSecurityIdentifier`
+    pub const OnPremisesSecurityIdentifier: model::Field<User> = model::Field::new(
+        "onPremisesSecurityIdentifier",
+    );
+    /// `emailAddress`
+    pub const EmailAddress: model::Field<User> = model::Field::new("emailAddress");
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<User> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<User>] = &[
+        Self::Id,
+        Self::Accounts,
+        Self::CloudSecurityIdentifier,
+        Self::DisplayName,
+        Self::Domain,
+        Self::IsEnabled,
+        Self::OnPremisesSecurityIdentifier,
+        Self::EmailAddress,
+        Self::UserPrincipalName,
     ];
 }

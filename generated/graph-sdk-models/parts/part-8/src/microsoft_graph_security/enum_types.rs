@@ -170,6 +170,140 @@ impl From<&str> for AlertClassification {
 }
 
 #[cfg(feature = "_security")]
+/// CSDL enum type `microsoft.graph.security.alertDetermination`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AlertDetermination {
+    /// `unknown` = 0
+    Unknown,
+    /// `apt` = 10
+    Apt,
+    /// `malware` = 20
+    Malware,
+    /// `securityPersonnel` = 30
+    SecurityPersonnel,
+    /// `securityTesting` = 40
+    SecurityTesting,
+    /// `unwantedSoftware` = 50
+    UnwantedSoftware,
+    /// `other` = 60
+    Other,
+    /// `multiStagedAttack` = 70
+    MultiStagedAttack,
+    /// `compromisedAccount` = 80
+    CompromisedAccount,
+    /// `phishing` = 90
+    Phishing,
+    /// `maliciousUserActivity` = 100
+    MaliciousUserActivity,
+    /// `notMalicious` = 110
+    NotMalicious,
+    /// `notEnoughDataToValidate` = 120
+    NotEnoughDataToValidate,
+    /// `confirmedActivity` = 130
+    ConfirmedActivity,
+    /// `lineOfBusinessApplication` = 140
+    LineOfBusinessApplication,
+    /// `unknownFutureValue` = 149
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::enums::EvolvableEnum for AlertDetermination {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("apt", 10),
+        ("malware", 20),
+        ("securityPersonnel", 30),
+        ("securityTesting", 40),
+        ("unwantedSoftware", 50),
+        ("other", 60),
+        ("multiStagedAttack", 70),
+        ("compromisedAccount", 80),
+        ("phishing", 90),
+        ("maliciousUserActivity", 100),
+        ("notMalicious", 110),
+        ("notEnoughDataToValidate", 120),
+        ("confirmedActivity", 130),
+        ("lineOfBusinessApplication", 140),
+        ("unknownFutureValue", 149),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "apt" => Self::Apt,
+            "malware" => Self::Malware,
+            "securityPersonnel" => Self::SecurityPersonnel,
+            "securityTesting" => Self::SecurityTesting,
+            "unwantedSoftware" => Self::UnwantedSoftware,
+            "other" => Self::Other,
+            "multiStagedAttack" => Self::MultiStagedAttack,
+            "compromisedAccount" => Self::CompromisedAccount,
+            "phishing" => Self::Phishing,
+            "maliciousUserActivity" => Self::MaliciousUserActivity,
+            "notMalicious" => Self::NotMalicious,
+            "notEnoughDataToValidate" => Self::NotEnoughDataToValidate,
+            "confirmedActivity" => Self::ConfirmedActivity,
+            "lineOfBusinessApplication" => Self::LineOfBusinessApplication,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Apt => "apt",
+            Self::Malware => "malware",
+            Self::SecurityPersonnel => "securityPersonnel",
+            Self::SecurityTesting => "securityTesting",
+            Self::UnwantedSoftware => "unwantedSoftware",
+            Self::Other => "other",
+            Self::MultiStagedAttack => "multiStagedAttack",
+            Self::CompromisedAccount => "compromisedAccount",
+            Self::Phishing => "phishing",
+            Self::MaliciousUserActivity => "maliciousUserActivity",
+            Self::NotMalicious => "notMalicious",
+            Self::NotEnoughDataToValidate => "notEnoughDataToValidate",
+            Self::ConfirmedActivity => "confirmedActivity",
+            Self::LineOfBusinessApplication => "lineOfBusinessApplication",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for AlertDetermination {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for AlertDetermination {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for AlertDetermination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl From<&str> for AlertDetermination {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.auditLogRecordType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditLogRecordType {
@@ -2997,48 +3131,73 @@ impl From<&str> for DeliveryAction {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.eventPropagationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.deliveryLocation`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EventPropagationStatus {
-    /// `none` = 0
-    None,
-    /// `inProcessing` = 1
-    InProcessing,
-    /// `failed` = 2
+pub enum DeliveryLocation {
+    /// `unknown` = 0
+    Unknown,
+    /// `inbox_folder` = 1
+    InboxFolder,
+    /// `junkFolder` = 2
+    JunkFolder,
+    /// `deletedFolder` = 3
+    DeletedFolder,
+    /// `quarantine` = 4
+    Quarantine,
+    /// `onprem_external` = 5
+    OnpremExternal,
+    /// `failed` = 6
     Failed,
-    /// `success` = 3
-    Success,
-    /// `unknownFutureValue` = 4
+    /// `dropped` = 7
+    Dropped,
+    /// `others` = 10
+    Others,
+    /// `unknownFutureValue` = 127
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for EventPropagationStatus {
+impl graph_odata_runtime::enums::EvolvableEnum for DeliveryLocation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("inProcessing", 1),
-        ("failed", 2),
-        ("success", 3),
-        ("unknownFutureValue", 4),
+        ("unknown", 0),
+        ("inbox_folder", 1),
+        ("junkFolder", 2),
+        ("deletedFolder", 3),
+        ("quarantine", 4),
+        ("onprem_external", 5),
+        ("failed", 6),
+        ("dropped", 7),
+        ("others", 10),
+        ("unknownFutureValue", 127),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "none" => Self::None,
-            "inProcessing" => Self::InProcessing,
+            "unknown" => Self::Unknown,
+            "inbox_folder" => Self::InboxFolder,
+            "junkFolder" => Self::JunkFolder,
+            "deletedFolder" => Self::DeletedFolder,
+            "quarantine" => Self::Quarantine,
+            "onprem_external" => Self::OnpremExternal,
             "failed" => Self::Failed,
-            "success" => Self::Success,
+            "dropped" => Self::Dropped,
+            "others" => Self::Others,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::None => "none",
-            Self::InProcessing => "inProcessing",
+            Self::Unknown => "unknown",
+            Self::InboxFolder => "inbox_folder",
+            Self::JunkFolder => "junkFolder",
+            Self::DeletedFolder => "deletedFolder",
+            Self::Quarantine => "quarantine",
+            Self::OnpremExternal => "onprem_external",
             Self::Failed => "failed",
-            Self::Success => "success",
+            Self::Dropped => "dropped",
+            Self::Others => "others",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -3046,14 +3205,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EventPropagationStatus {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for EventPropagationStatus {
+impl serde::Serialize for DeliveryLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for EventPropagationStatus {
+impl<'de> serde::Deserialize<'de> for DeliveryLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3062,14 +3221,14 @@ impl<'de> serde::Deserialize<'de> for EventPropagationStatus {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for EventPropagationStatus {
+impl std::fmt::Display for DeliveryLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for EventPropagationStatus {
+impl From<&str> for DeliveryLocation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -3160,113 +3319,68 @@ impl From<&str> for SensorType {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.serviceSource`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.security.vulnerabilitySeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceSource {
-    /// `unknown` = 0
-    Unknown,
-    /// `microsoftDefenderForEndpoint` = 1
-    MicrosoftDefenderForEndpoint,
-    /// `microsoftDefenderForIdentity` = 2
-    MicrosoftDefenderForIdentity,
-    /// `microsoftDefenderForCloudApps` = 4
-    MicrosoftDefenderForCloudApps,
-    /// `microsoftDefenderForOffice365` = 8
-    MicrosoftDefenderForOffice365,
-    /// `microsoft365Defender` = 16
-    Microsoft365Defender,
-    /// `azureAdIdentityProtection` = 32
-    AzureAdIdentityProtection,
-    /// `microsoftAppGovernance` = 64
-    MicrosoftAppGovernance,
-    /// `dataLossPrevention` = 128
-    DataLossPrevention,
-    /// `unknownFutureValue` = 255
+pub enum VulnerabilitySeverity {
+    /// `none` = 0
+    None,
+    /// `low` = 1
+    Low,
+    /// `medium` = 2
+    Medium,
+    /// `high` = 3
+    High,
+    /// `critical` = 4
+    Critical,
+    /// `unknownFutureValue` = 5
     UnknownFutureValue,
-    /// `microsoftDefenderForCloud` = 256
-    MicrosoftDefenderForCloud,
-    /// `microsoftSentinel` = 512
-    MicrosoftSentinel,
-    /// `microsoftInsiderRiskManagement` = 1024
-    MicrosoftInsiderRiskManagement,
-    /// `microsoftThreatIntelligence` = 2048
-    MicrosoftThreatIntelligence,
-    /// `microsoftSecurityForAI` = 4096
-    MicrosoftSecurityForAi,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for ServiceSource {
+impl graph_odata_runtime::enums::EvolvableEnum for VulnerabilitySeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("microsoftDefenderForEndpoint", 1),
-        ("microsoftDefenderForIdentity", 2),
-        ("microsoftDefenderForCloudApps", 4),
-        ("microsoftDefenderForOffice365", 8),
-        ("microsoft365Defender", 16),
-        ("azureAdIdentityProtection", 32),
-        ("microsoftAppGovernance", 64),
-        ("dataLossPrevention", 128),
-        ("unknownFutureValue", 255),
-        ("microsoftDefenderForCloud", 256),
-        ("microsoftSentinel", 512),
-        ("microsoftInsiderRiskManagement", 1024),
-        ("microsoftThreatIntelligence", 2048),
-        ("microsoftSecurityForAI", 4096),
+        ("none", 0),
+        ("low", 1),
+        ("medium", 2),
+        ("high", 3),
+        ("critical", 4),
+        ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown,
-            "microsoftDefenderForEndpoint" => Self::MicrosoftDefenderForEndpoint,
-            "microsoftDefenderForIdentity" => Self::MicrosoftDefenderForIdentity,
-            "microsoftDefenderForCloudApps" => Self::MicrosoftDefenderForCloudApps,
-            "microsoftDefenderForOffice365" => Self::MicrosoftDefenderForOffice365,
-            "microsoft365Defender" => Self::Microsoft365Defender,
-            "azureAdIdentityProtection" => Self::AzureAdIdentityProtection,
-            "microsoftAppGovernance" => Self::MicrosoftAppGovernance,
-            "dataLossPrevention" => Self::DataLossPrevention,
+            "none" => Self::None,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "critical" => Self::Critical,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            "microsoftDefenderForCloud" => Self::MicrosoftDefenderForCloud,
-            "microsoftSentinel" => Self::MicrosoftSentinel,
-            "microsoftInsiderRiskManagement" => Self::MicrosoftInsiderRiskManagement,
-            "microsoftThreatIntelligence" => Self::MicrosoftThreatIntelligence,
-            "microsoftSecurityForAI" => Self::MicrosoftSecurityForAi,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Unknown => "unknown",
-            Self::MicrosoftDefenderForEndpoint => "microsoftDefenderForEndpoint",
-            Self::MicrosoftDefenderForIdentity => "microsoftDefenderForIdentity",
-            Self::MicrosoftDefenderForCloudApps => "microsoftDefenderForCloudApps",
-            Self::MicrosoftDefenderForOffice365 => "microsoftDefenderForOffice365",
-            Self::Microsoft365Defender => "microsoft365Defender",
-            Self::AzureAdIdentityProtection => "azureAdIdentityProtection",
-            Self::MicrosoftAppGovernance => "microsoftAppGovernance",
-            Self::DataLossPrevention => "dataLossPrevention",
+            Self::None => "none",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::MicrosoftDefenderForCloud => "microsoftDefenderForCloud",
-            Self::MicrosoftSentinel => "microsoftSentinel",
-            Self::MicrosoftInsiderRiskManagement => "microsoftInsiderRiskManagement",
-            Self::MicrosoftThreatIntelligence => "microsoftThreatIntelligence",
-            Self::MicrosoftSecurityForAi => "microsoftSecurityForAI",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for ServiceSource {
+impl serde::Serialize for VulnerabilitySeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ServiceSource {
+impl<'de> serde::Deserialize<'de> for VulnerabilitySeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3275,14 +3389,14 @@ impl<'de> serde::Deserialize<'de> for ServiceSource {
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for ServiceSource {
+impl std::fmt::Display for VulnerabilitySeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for ServiceSource {
+impl From<&str> for VulnerabilitySeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }

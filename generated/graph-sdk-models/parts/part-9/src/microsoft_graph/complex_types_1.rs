@@ -121,122 +121,225 @@ impl AccessPackageAnswerField {
 }
 
 #[cfg(feature = "_identity_governance")]
-/// A `microsoft.graph.accessReviewRecommendationInsightSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewRecommendationInsightSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewRecommendationInsightSetting {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewRecommendationInsightSetting(
-        Box<AccessReviewRecommendationInsightSetting>,
-    ),
-    /// `microsoft.graph.groupPeerOutlierRecommendationInsightSettings`
-    GroupPeerOutlierRecommendationInsightSettings(
-        Box<GroupPeerOutlierRecommendationInsightSettings>,
-    ),
-    /// `microsoft.graph.userLastSignInRecommendationInsightSetting`
-    UserLastSignInRecommendationInsightSetting(
-        Box<UserLastSignInRecommendationInsightSetting>,
-    ),
+/// CSDL complex type `microsoft.graph.accessPackageAnswerString`; base type `microsoft.graph.accessPackageAnswer`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPackageAnswerString {
+    /// Property `displayValue`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessPackageAnswer`.
+    pub display_value: Option<String>,
+    /// Property `value`: `Edm.String`.
+    pub value: Option<String>,
+    /// Navigation property `answeredQuestion`: `microsoft.graph.accessPackageQuestion`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.accessPackageAnswer`.
+    pub answered_question: Option<AnyAccessPackageQuestion>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "_identity_governance")]
-impl AnyAccessReviewRecommendationInsightSetting {
+impl serde::Serialize for AccessPackageAnswerString {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AccessPackageAnswerString {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAnswerString";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayValue", &self.display_value);
+        object.property("value", &self.value);
+        object.property("answeredQuestion", &self.answered_question);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AccessPackageAnswerString {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerString {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayValue" => read_lenient(map, key, &mut self.display_value, extra),
+            "value" => read_lenient(map, key, &mut self.value, extra),
+            "answeredQuestion" => {
+                read_nullable(map, key, &mut self.answered_question, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AccessPackageAnswerString {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`AccessPackageAnswerString`] by wire name, each a [`Field<AccessPackageAnswerString>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAnswerString::set_null`].
+pub enum AccessPackageAnswerStringField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl AccessPackageAnswerStringField {
+    /// `displayValue`
+    pub const DisplayValue: model::Field<AccessPackageAnswerString> = model::Field::new(
+        "displayValue",
+    );
+    /// `value`
+    pub const Value: model::Field<AccessPackageAnswerString> = model::Field::new(
+        "value",
+    );
+    /// `answeredQuestion`
+    pub const AnsweredQuestion: model::Field<AccessPackageAnswerString> = model::Field::new(
+        "answeredQuestion",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AccessPackageAnswerString>] = &[
+        Self::DisplayValue,
+        Self::Value,
+        Self::AnsweredQuestion,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// A `microsoft.graph.accessReviewApplyAction` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewApplyAction`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAccessReviewApplyAction {
+    /// The base type itself, or a derived type unknown to this crate.
+    AccessReviewApplyAction(Box<AccessReviewApplyAction>),
+    /// `microsoft.graph.disableAndDeleteUserApplyAction`
+    DisableAndDeleteUserApplyAction(Box<DisableAndDeleteUserApplyAction>),
+    /// `microsoft.graph.removeAccessApplyAction`
+    RemoveAccessApplyAction(Box<RemoveAccessApplyAction>),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AnyAccessReviewApplyAction {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::AccessReviewRecommendationInsightSetting(_) => {
-                AccessReviewRecommendationInsightSetting::ODATA_TYPE
+            Self::AccessReviewApplyAction(_) => AccessReviewApplyAction::ODATA_TYPE,
+            Self::DisableAndDeleteUserApplyAction(_) => {
+                DisableAndDeleteUserApplyAction::ODATA_TYPE
             }
-            Self::GroupPeerOutlierRecommendationInsightSettings(_) => {
-                GroupPeerOutlierRecommendationInsightSettings::ODATA_TYPE
-            }
-            Self::UserLastSignInRecommendationInsightSetting(_) => {
-                UserLastSignInRecommendationInsightSetting::ODATA_TYPE
-            }
+            Self::RemoveAccessApplyAction(_) => RemoveAccessApplyAction::ODATA_TYPE,
         }
     }
-    /// The value if it is a plain [`AccessReviewRecommendationInsightSetting`] (or of an unknown derived type).
-    pub fn as_access_review_recommendation_insight_setting(
-        &self,
-    ) -> Option<&AccessReviewRecommendationInsightSetting> {
+    /// The value if it is a plain [`AccessReviewApplyAction`] (or of an unknown derived type).
+    pub fn as_access_review_apply_action(&self) -> Option<&AccessReviewApplyAction> {
         match self {
-            Self::AccessReviewRecommendationInsightSetting(value) => Some(value),
+            Self::AccessReviewApplyAction(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl Default for AnyAccessReviewRecommendationInsightSetting {
+impl Default for AnyAccessReviewApplyAction {
     fn default() -> Self {
-        Self::AccessReviewRecommendationInsightSetting(Box::default())
+        Self::AccessReviewApplyAction(Box::default())
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<AccessReviewRecommendationInsightSetting>
-for AnyAccessReviewRecommendationInsightSetting {
-    fn from(value: AccessReviewRecommendationInsightSetting) -> Self {
-        Self::AccessReviewRecommendationInsightSetting(Box::new(value))
+impl From<AccessReviewApplyAction> for AnyAccessReviewApplyAction {
+    fn from(value: AccessReviewApplyAction) -> Self {
+        Self::AccessReviewApplyAction(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl AnyAccessReviewRecommendationInsightSetting {
-    /// The value if it is a [`AnyAccessReviewRecommendationInsightSetting::GroupPeerOutlierRecommendationInsightSettings`] variant.
-    pub fn as_group_peer_outlier_recommendation_insight_settings(
+impl AnyAccessReviewApplyAction {
+    /// The value if it is a [`AnyAccessReviewApplyAction::DisableAndDeleteUserApplyAction`] variant.
+    pub fn as_disable_and_delete_user_apply_action(
         &self,
-    ) -> Option<&GroupPeerOutlierRecommendationInsightSettings> {
+    ) -> Option<&DisableAndDeleteUserApplyAction> {
         match self {
-            Self::GroupPeerOutlierRecommendationInsightSettings(value) => Some(value),
+            Self::DisableAndDeleteUserApplyAction(value) => Some(value),
             _ => None,
         }
     }
-    /// The value if it is a [`AnyAccessReviewRecommendationInsightSetting::UserLastSignInRecommendationInsightSetting`] variant.
-    pub fn as_user_last_sign_in_recommendation_insight_setting(
-        &self,
-    ) -> Option<&UserLastSignInRecommendationInsightSetting> {
+    /// The value if it is a [`AnyAccessReviewApplyAction::RemoveAccessApplyAction`] variant.
+    pub fn as_remove_access_apply_action(&self) -> Option<&RemoveAccessApplyAction> {
         match self {
-            Self::UserLastSignInRecommendationInsightSetting(value) => Some(value),
+            Self::RemoveAccessApplyAction(value) => Some(value),
             _ => None,
         }
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<GroupPeerOutlierRecommendationInsightSettings>
-for AnyAccessReviewRecommendationInsightSetting {
-    fn from(value: GroupPeerOutlierRecommendationInsightSettings) -> Self {
-        Self::GroupPeerOutlierRecommendationInsightSettings(Box::new(value))
+impl From<DisableAndDeleteUserApplyAction> for AnyAccessReviewApplyAction {
+    fn from(value: DisableAndDeleteUserApplyAction) -> Self {
+        Self::DisableAndDeleteUserApplyAction(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl From<UserLastSignInRecommendationInsightSetting>
-for AnyAccessReviewRecommendationInsightSetting {
-    fn from(value: UserLastSignInRecommendationInsightSetting) -> Self {
-        Self::UserLastSignInRecommendationInsightSetting(Box::new(value))
+impl From<RemoveAccessApplyAction> for AnyAccessReviewApplyAction {
+    fn from(value: RemoveAccessApplyAction) -> Self {
+        Self::RemoveAccessApplyAction(Box::new(value))
     }
 }
 
 #[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AnyAccessReviewRecommendationInsightSetting {
+impl serde::Serialize for AnyAccessReviewApplyAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AccessReviewRecommendationInsightSetting(value) => {
+            Self::AccessReviewApplyAction(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::GroupPeerOutlierRecommendationInsightSettings(value) => {
+            Self::DisableAndDeleteUserApplyAction(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(GroupPeerOutlierRecommendationInsightSettings::ODATA_TYPE),
+                        Some(DisableAndDeleteUserApplyAction::ODATA_TYPE),
                     )
             }
-            Self::UserLastSignInRecommendationInsightSetting(value) => {
+            Self::RemoveAccessApplyAction(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(UserLastSignInRecommendationInsightSetting::ODATA_TYPE),
+                        Some(RemoveAccessApplyAction::ODATA_TYPE),
                     )
             }
         }
@@ -244,7 +347,7 @@ impl serde::Serialize for AnyAccessReviewRecommendationInsightSetting {
 }
 
 #[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewRecommendationInsightSetting {
+impl<'de> serde::Deserialize<'de> for AnyAccessReviewApplyAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -253,19 +356,255 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewRecommendationInsightSettin
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.groupPeerOutlierRecommendationInsightSettings"
-            | "graph.groupPeerOutlierRecommendationInsightSettings" => {
-                serde_json::from_value(value)
-                    .map(Self::GroupPeerOutlierRecommendationInsightSettings)
+            "microsoft.graph.disableAndDeleteUserApplyAction"
+            | "graph.disableAndDeleteUserApplyAction" => {
+                serde_json::from_value(value).map(Self::DisableAndDeleteUserApplyAction)
             }
-            "microsoft.graph.userLastSignInRecommendationInsightSetting"
-            | "graph.userLastSignInRecommendationInsightSetting" => {
+            "microsoft.graph.removeAccessApplyAction"
+            | "graph.removeAccessApplyAction" => {
+                serde_json::from_value(value).map(Self::RemoveAccessApplyAction)
+            }
+            _ => serde_json::from_value(value).map(Self::AccessReviewApplyAction),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessReviewInstanceDecisionItemServicePrincipalResource {
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub display_name: Option<String>,
+    /// Property `id`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub id: Option<String>,
+    /// Property `type`: `Edm.String`.
+    /// Inherited from `microsoft.graph.accessReviewInstanceDecisionItemResource`.
+    pub r#type: Option<String>,
+    /// Property `appId`: `Edm.String`.
+    pub app_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AccessReviewInstanceDecisionItemServicePrincipalResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewInstanceDecisionItemServicePrincipalResource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("id", &self.id);
+        object.property("type", &self.r#type);
+        object.property("appId", &self.app_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de>
+for AccessReviewInstanceDecisionItemServicePrincipalResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject
+for AccessReviewInstanceDecisionItemServicePrincipalResource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AccessReviewInstanceDecisionItemServicePrincipalResource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`AccessReviewInstanceDecisionItemServicePrincipalResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemServicePrincipalResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemServicePrincipalResource::set_null`].
+pub enum AccessReviewInstanceDecisionItemServicePrincipalResourceField {}
+
+#[cfg(feature = "_identity_governance")]
+#[allow(non_upper_case_globals)]
+impl AccessReviewInstanceDecisionItemServicePrincipalResourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    > = model::Field::new("displayName");
+    /// `id`
+    pub const Id: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    > = model::Field::new("id");
+    /// `type`
+    pub const Type: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    > = model::Field::new("type");
+    /// `appId`
+    pub const AppId: model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    > = model::Field::new("appId");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        AccessReviewInstanceDecisionItemServicePrincipalResource,
+    >] = &[Self::DisplayName, Self::Id, Self::Type, Self::AppId];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// A `microsoft.graph.accessReviewNotificationRecipientScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewNotificationRecipientScope`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyAccessReviewNotificationRecipientScope {
+    /// The base type itself, or a derived type unknown to this crate.
+    AccessReviewNotificationRecipientScope(Box<AccessReviewNotificationRecipientScope>),
+    /// `microsoft.graph.accessReviewNotificationRecipientQueryScope`
+    AccessReviewNotificationRecipientQueryScope(
+        Box<AccessReviewNotificationRecipientQueryScope>,
+    ),
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AnyAccessReviewNotificationRecipientScope {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::AccessReviewNotificationRecipientScope(_) => {
+                AccessReviewNotificationRecipientScope::ODATA_TYPE
+            }
+            Self::AccessReviewNotificationRecipientQueryScope(_) => {
+                AccessReviewNotificationRecipientQueryScope::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`AccessReviewNotificationRecipientScope`] (or of an unknown derived type).
+    pub fn as_access_review_notification_recipient_scope(
+        &self,
+    ) -> Option<&AccessReviewNotificationRecipientScope> {
+        match self {
+            Self::AccessReviewNotificationRecipientScope(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl Default for AnyAccessReviewNotificationRecipientScope {
+    fn default() -> Self {
+        Self::AccessReviewNotificationRecipientScope(Box::default())
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<AccessReviewNotificationRecipientScope>
+for AnyAccessReviewNotificationRecipientScope {
+    fn from(value: AccessReviewNotificationRecipientScope) -> Self {
+        Self::AccessReviewNotificationRecipientScope(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl AnyAccessReviewNotificationRecipientScope {
+    /// The value if it is a [`AnyAccessReviewNotificationRecipientScope::AccessReviewNotificationRecipientQueryScope`] variant.
+    pub fn as_access_review_notification_recipient_query_scope(
+        &self,
+    ) -> Option<&AccessReviewNotificationRecipientQueryScope> {
+        match self {
+            Self::AccessReviewNotificationRecipientQueryScope(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl From<AccessReviewNotificationRecipientQueryScope>
+for AnyAccessReviewNotificationRecipientScope {
+    fn from(value: AccessReviewNotificationRecipientQueryScope) -> Self {
+        Self::AccessReviewNotificationRecipientQueryScope(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AccessReviewNotificationRecipientScope(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::AccessReviewNotificationRecipientQueryScope(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(AccessReviewNotificationRecipientQueryScope::ODATA_TYPE),
+                    )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for AnyAccessReviewNotificationRecipientScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.accessReviewNotificationRecipientQueryScope"
+            | "graph.accessReviewNotificationRecipientQueryScope" => {
                 serde_json::from_value(value)
-                    .map(Self::UserLastSignInRecommendationInsightSetting)
+                    .map(Self::AccessReviewNotificationRecipientQueryScope)
             }
             _ => {
                 serde_json::from_value(value)
-                    .map(Self::AccessReviewRecommendationInsightSetting)
+                    .map(Self::AccessReviewNotificationRecipientScope)
             }
         };
         read.map_err(D::Error::custom)
@@ -386,301 +725,6 @@ impl AccessReviewReviewerScopeField {
         Self::QueryRoot,
         Self::QueryType,
     ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// A `microsoft.graph.accessReviewScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewScope`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccessReviewScope {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccessReviewScope(Box<AccessReviewScope>),
-    /// `microsoft.graph.accessReviewInactiveUsersQueryScope`
-    AccessReviewInactiveUsersQueryScope(Box<AccessReviewInactiveUsersQueryScope>),
-    /// `microsoft.graph.accessReviewQueryScope`
-    AccessReviewQueryScope(Box<AccessReviewQueryScope>),
-    /// `microsoft.graph.principalResourceMembershipsScope`
-    PrincipalResourceMembershipsScope(Box<PrincipalResourceMembershipsScope>),
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AnyAccessReviewScope {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccessReviewScope(_) => AccessReviewScope::ODATA_TYPE,
-            Self::AccessReviewInactiveUsersQueryScope(_) => {
-                AccessReviewInactiveUsersQueryScope::ODATA_TYPE
-            }
-            Self::AccessReviewQueryScope(_) => AccessReviewQueryScope::ODATA_TYPE,
-            Self::PrincipalResourceMembershipsScope(_) => {
-                PrincipalResourceMembershipsScope::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccessReviewScope`] (or of an unknown derived type).
-    pub fn as_access_review_scope(&self) -> Option<&AccessReviewScope> {
-        match self {
-            Self::AccessReviewScope(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl Default for AnyAccessReviewScope {
-    fn default() -> Self {
-        Self::AccessReviewScope(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<AccessReviewScope> for AnyAccessReviewScope {
-    fn from(value: AccessReviewScope) -> Self {
-        Self::AccessReviewScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl AnyAccessReviewScope {
-    /// The value if it is a [`AnyAccessReviewScope::AccessReviewInactiveUsersQueryScope`] variant.
-    pub fn as_access_review_inactive_users_query_scope(
-        &self,
-    ) -> Option<&AccessReviewInactiveUsersQueryScope> {
-        match self {
-            Self::AccessReviewInactiveUsersQueryScope(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewScope::AccessReviewQueryScope`] variant.
-    pub fn as_access_review_query_scope(&self) -> Option<&AccessReviewQueryScope> {
-        match self {
-            Self::AccessReviewQueryScope(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccessReviewScope::PrincipalResourceMembershipsScope`] variant.
-    pub fn as_principal_resource_memberships_scope(
-        &self,
-    ) -> Option<&PrincipalResourceMembershipsScope> {
-        match self {
-            Self::PrincipalResourceMembershipsScope(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<AccessReviewInactiveUsersQueryScope> for AnyAccessReviewScope {
-    fn from(value: AccessReviewInactiveUsersQueryScope) -> Self {
-        Self::AccessReviewInactiveUsersQueryScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<AccessReviewQueryScope> for AnyAccessReviewScope {
-    fn from(value: AccessReviewQueryScope) -> Self {
-        Self::AccessReviewQueryScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl From<PrincipalResourceMembershipsScope> for AnyAccessReviewScope {
-    fn from(value: PrincipalResourceMembershipsScope) -> Self {
-        Self::PrincipalResourceMembershipsScope(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for AnyAccessReviewScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccessReviewScope(value) => value.serialize_with_type(serializer, None),
-            Self::AccessReviewInactiveUsersQueryScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessReviewInactiveUsersQueryScope::ODATA_TYPE),
-                    )
-            }
-            Self::AccessReviewQueryScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AccessReviewQueryScope::ODATA_TYPE),
-                    )
-            }
-            Self::PrincipalResourceMembershipsScope(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(PrincipalResourceMembershipsScope::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for AnyAccessReviewScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.accessReviewInactiveUsersQueryScope"
-            | "graph.accessReviewInactiveUsersQueryScope" => {
-                serde_json::from_value(value)
-                    .map(Self::AccessReviewInactiveUsersQueryScope)
-            }
-            "microsoft.graph.accessReviewQueryScope" | "graph.accessReviewQueryScope" => {
-                serde_json::from_value(value).map(Self::AccessReviewQueryScope)
-            }
-            "microsoft.graph.principalResourceMembershipsScope"
-            | "graph.principalResourceMembershipsScope" => {
-                serde_json::from_value(value)
-                    .map(Self::PrincipalResourceMembershipsScope)
-            }
-            _ => serde_json::from_value(value).map(Self::AccessReviewScope),
-        };
-        read.map_err(D::Error::custom)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// A `microsoft.graph.accountTargetContent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccountTargetContent`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAccountTargetContent {
-    /// The base type itself, or a derived type unknown to this crate.
-    AccountTargetContent(Box<AccountTargetContent>),
-    /// `microsoft.graph.addressBookAccountTargetContent`
-    AddressBookAccountTargetContent(Box<AddressBookAccountTargetContent>),
-    /// `microsoft.graph.includeAllAccountTargetContent`
-    IncludeAllAccountTargetContent(Box<IncludeAllAccountTargetContent>),
-}
-
-#[cfg(feature = "_security")]
-impl AnyAccountTargetContent {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::AccountTargetContent(_) => AccountTargetContent::ODATA_TYPE,
-            Self::AddressBookAccountTargetContent(_) => {
-                AddressBookAccountTargetContent::ODATA_TYPE
-            }
-            Self::IncludeAllAccountTargetContent(_) => {
-                IncludeAllAccountTargetContent::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`AccountTargetContent`] (or of an unknown derived type).
-    pub fn as_account_target_content(&self) -> Option<&AccountTargetContent> {
-        match self {
-            Self::AccountTargetContent(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl Default for AnyAccountTargetContent {
-    fn default() -> Self {
-        Self::AccountTargetContent(Box::default())
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<AccountTargetContent> for AnyAccountTargetContent {
-    fn from(value: AccountTargetContent) -> Self {
-        Self::AccountTargetContent(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnyAccountTargetContent {
-    /// The value if it is a [`AnyAccountTargetContent::AddressBookAccountTargetContent`] variant.
-    pub fn as_address_book_account_target_content(
-        &self,
-    ) -> Option<&AddressBookAccountTargetContent> {
-        match self {
-            Self::AddressBookAccountTargetContent(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyAccountTargetContent::IncludeAllAccountTargetContent`] variant.
-    pub fn as_include_all_account_target_content(
-        &self,
-    ) -> Option<&IncludeAllAccountTargetContent> {
-        match self {
-            Self::IncludeAllAccountTargetContent(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<AddressBookAccountTargetContent> for AnyAccountTargetContent {
-    fn from(value: AddressBookAccountTargetContent) -> Self {
-        Self::AddressBookAccountTargetContent(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<IncludeAllAccountTargetContent> for AnyAccountTargetContent {
-    fn from(value: IncludeAllAccountTargetContent) -> Self {
-        Self::IncludeAllAccountTargetContent(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnyAccountTargetContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AccountTargetContent(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::AddressBookAccountTargetContent(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(AddressBookAccountTargetContent::ODATA_TYPE),
-                    )
-            }
-            Self::IncludeAllAccountTargetContent(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(IncludeAllAccountTargetContent::ODATA_TYPE),
-                    )
-            }
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnyAccountTargetContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.addressBookAccountTargetContent"
-            | "graph.addressBookAccountTargetContent" => {
-                serde_json::from_value(value).map(Self::AddressBookAccountTargetContent)
-            }
-            "microsoft.graph.includeAllAccountTargetContent"
-            | "graph.includeAllAccountTargetContent" => {
-                serde_json::from_value(value).map(Self::IncludeAllAccountTargetContent)
-            }
-            _ => serde_json::from_value(value).map(Self::AccountTargetContent),
-        };
-        read.map_err(D::Error::custom)
-    }
 }
 
 #[cfg(feature = "_copilot")]
@@ -931,35 +975,35 @@ impl AiInteractionMentionField {
     ];
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-/// CSDL complex type `microsoft.graph.attributeMappingParameterSchema`.
+#[cfg(feature = "_application_templates")]
+/// CSDL complex type `microsoft.graph.applicationRiskFactors`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttributeMappingParameterSchema {
-    /// Property `allowMultipleOccurrences`: `Edm.Boolean`, not nullable.
-    pub allow_multiple_occurrences: Option<bool>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `required`: `Edm.Boolean`, not nullable.
-    pub required: Option<bool>,
-    /// Property `type`: `microsoft.graph.attributeType`, not nullable.
-    pub r#type: Option<AttributeType>,
+pub struct ApplicationRiskFactors {
+    /// Property `compliance`: `microsoft.graph.applicationSecurityCompliance`.
+    pub compliance: Option<ApplicationSecurityCompliance>,
+    /// Property `general`: `microsoft.graph.applicationRiskFactorGeneralInfo`.
+    pub general: Option<ApplicationRiskFactorGeneralInfo>,
+    /// Property `legal`: `microsoft.graph.applicationRiskFactorLegalInfo`.
+    pub legal: Option<ApplicationRiskFactorLegalInfo>,
+    /// Property `security`: `microsoft.graph.applicationRiskFactorSecurityInfo`.
+    pub security: Option<ApplicationRiskFactorSecurityInfo>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl serde::Serialize for AttributeMappingParameterSchema {
+#[cfg(feature = "_application_templates")]
+impl serde::Serialize for ApplicationRiskFactors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl AttributeMappingParameterSchema {
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactors {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMappingParameterSchema";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactors";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -972,16 +1016,16 @@ impl AttributeMappingParameterSchema {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("allowMultipleOccurrences", &self.allow_multiple_occurrences);
-        object.property("name", &self.name);
-        object.property("required", &self.required);
-        object.property("type", &self.r#type);
+        object.property("compliance", &self.compliance);
+        object.property("general", &self.general);
+        object.property("legal", &self.legal);
+        object.property("security", &self.security);
         object.end()
     }
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl<'de> serde::Deserialize<'de> for AttributeMappingParameterSchema {
+#[cfg(feature = "_application_templates")]
+impl<'de> serde::Deserialize<'de> for ApplicationRiskFactors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -989,129 +1033,8 @@ impl<'de> serde::Deserialize<'de> for AttributeMappingParameterSchema {
     }
 }
 
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl graph_odata_runtime::model::ODataObject for AttributeMappingParameterSchema {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "allowMultipleOccurrences" => {
-                read_lenient(map, key, &mut self.allow_multiple_occurrences, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "required" => read_lenient(map, key, &mut self.required, extra),
-            "type" => read_nullable(map, key, &mut self.r#type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-impl AttributeMappingParameterSchema {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-/// The properties of [`AttributeMappingParameterSchema`] by wire name, each a [`Field<AttributeMappingParameterSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingParameterSchema::set_null`].
-pub enum AttributeMappingParameterSchemaField {}
-
-#[cfg(feature = "_attribute_mapping_function_schema")]
-#[allow(non_upper_case_globals)]
-impl AttributeMappingParameterSchemaField {
-    /// `allowMultipleOccurrences`
-    pub const AllowMultipleOccurrences: model::Field<AttributeMappingParameterSchema> = model::Field::new(
-        "allowMultipleOccurrences",
-    );
-    /// `name`
-    pub const Name: model::Field<AttributeMappingParameterSchema> = model::Field::new(
-        "name",
-    );
-    /// `required`
-    pub const Required: model::Field<AttributeMappingParameterSchema> = model::Field::new(
-        "required",
-    );
-    /// `type`
-    pub const Type: model::Field<AttributeMappingParameterSchema> = model::Field::new(
-        "type",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AttributeMappingParameterSchema>] = &[
-        Self::AllowMultipleOccurrences,
-        Self::Name,
-        Self::Required,
-        Self::Type,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.auditActivityInitiator`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuditActivityInitiator {
-    /// Property `app`: `microsoft.graph.appIdentity`.
-    pub app: Option<AppIdentity>,
-    /// Property `user`: `microsoft.graph.userIdentity`.
-    pub user: Option<UserIdentity>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for AuditActivityInitiator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl AuditActivityInitiator {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditActivityInitiator";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("app", &self.app);
-        object.property("user", &self.user);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for AuditActivityInitiator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
+#[cfg(feature = "_application_templates")]
+impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactors {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1120,8 +1043,10 @@ impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            "app" => read_nullable(map, key, &mut self.app, extra),
-            "user" => read_nullable(map, key, &mut self.user, extra),
+            "compliance" => read_nullable(map, key, &mut self.compliance, extra),
+            "general" => read_nullable(map, key, &mut self.general, extra),
+            "legal" => read_nullable(map, key, &mut self.legal, extra),
+            "security" => read_nullable(map, key, &mut self.security, extra),
             _ => Ok(false),
         }
     }
@@ -1132,8 +1057,8 @@ impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl AuditActivityInitiator {
+#[cfg(feature = "_application_templates")]
+impl ApplicationRiskFactors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1143,21 +1068,160 @@ impl AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`AuditActivityInitiator`] by wire name, each a [`Field<AuditActivityInitiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditActivityInitiator::set_null`].
-pub enum AuditActivityInitiatorField {}
+#[cfg(feature = "_application_templates")]
+/// The properties of [`ApplicationRiskFactors`] by wire name, each a [`Field<ApplicationRiskFactors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactors::set_null`].
+pub enum ApplicationRiskFactorsField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
-impl AuditActivityInitiatorField {
-    /// `app`
-    pub const App: model::Field<AuditActivityInitiator> = model::Field::new("app");
-    /// `user`
-    pub const User: model::Field<AuditActivityInitiator> = model::Field::new("user");
+impl ApplicationRiskFactorsField {
+    /// `compliance`
+    pub const Compliance: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "compliance",
+    );
+    /// `general`
+    pub const General: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "general",
+    );
+    /// `legal`
+    pub const Legal: model::Field<ApplicationRiskFactors> = model::Field::new("legal");
+    /// `security`
+    pub const Security: model::Field<ApplicationRiskFactors> = model::Field::new(
+        "security",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AuditActivityInitiator>] = &[
-        Self::App,
-        Self::User,
+    pub const ALL: &'static [model::Field<ApplicationRiskFactors>] = &[
+        Self::Compliance,
+        Self::General,
+        Self::Legal,
+        Self::Security,
+    ];
+}
+
+#[cfg(feature = "_assigned_plan")]
+/// CSDL complex type `microsoft.graph.assignedPlan`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AssignedPlan {
+    /// Property `assignedDateTime`: `Edm.DateTimeOffset`.
+    pub assigned_date_time: Option<edm::DateTimeOffset>,
+    /// Property `capabilityStatus`: `Edm.String`.
+    pub capability_status: Option<String>,
+    /// Property `service`: `Edm.String`.
+    pub service: Option<String>,
+    /// Property `servicePlanId`: `Edm.Guid`.
+    pub service_plan_id: Option<edm::Guid>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl serde::Serialize for AssignedPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl AssignedPlan {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedPlan";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("assignedDateTime", &self.assigned_date_time);
+        object.property("capabilityStatus", &self.capability_status);
+        object.property("service", &self.service);
+        object.property("servicePlanId", &self.service_plan_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl<'de> serde::Deserialize<'de> for AssignedPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl graph_odata_runtime::model::ODataObject for AssignedPlan {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "assignedDateTime" => {
+                read_lenient(map, key, &mut self.assigned_date_time, extra)
+            }
+            "capabilityStatus" => {
+                read_lenient(map, key, &mut self.capability_status, extra)
+            }
+            "service" => read_lenient(map, key, &mut self.service, extra),
+            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+impl AssignedPlan {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_assigned_plan")]
+/// The properties of [`AssignedPlan`] by wire name, each a [`Field<AssignedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedPlan::set_null`].
+pub enum AssignedPlanField {}
+
+#[cfg(feature = "_assigned_plan")]
+#[allow(non_upper_case_globals)]
+impl AssignedPlanField {
+    /// `assignedDateTime`
+    pub const AssignedDateTime: model::Field<AssignedPlan> = model::Field::new(
+        "assignedDateTime",
+    );
+    /// `capabilityStatus`
+    pub const CapabilityStatus: model::Field<AssignedPlan> = model::Field::new(
+        "capabilityStatus",
+    );
+    /// `service`
+    pub const Service: model::Field<AssignedPlan> = model::Field::new("service");
+    /// `servicePlanId`
+    pub const ServicePlanId: model::Field<AssignedPlan> = model::Field::new(
+        "servicePlanId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<AssignedPlan>] = &[
+        Self::AssignedDateTime,
+        Self::CapabilityStatus,
+        Self::Service,
+        Self::ServicePlanId,
     ];
 }
 
@@ -1554,4 +1618,1339 @@ impl BookingPageSettingsField {
         Self::PrivacyPolicyWebUrl,
         Self::TermsAndConditionsWebUrl,
     ];
+}
+
+#[cfg(feature = "_search")]
+/// CSDL complex type `microsoft.graph.bucketAggregationDefinition`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BucketAggregationDefinition {
+    /// Property `isDescending`: `Edm.Boolean`.
+    pub is_descending: Option<bool>,
+    /// Property `minimumCount`: `Edm.Int32`.
+    pub minimum_count: Option<i32>,
+    /// Property `prefixFilter`: `Edm.String`.
+    pub prefix_filter: Option<String>,
+    /// Property `ranges`: `Collection(microsoft.graph.bucketAggregationRange)`.
+    pub ranges: Option<Vec<BucketAggregationRange>>,
+    /// Property `sortBy`: `microsoft.graph.bucketAggregationSortProperty`, not nullable.
+    pub sort_by: Option<BucketAggregationSortProperty>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_search")]
+impl serde::Serialize for BucketAggregationDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl BucketAggregationDefinition {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bucketAggregationDefinition";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("isDescending", &self.is_descending);
+        object.property("minimumCount", &self.minimum_count);
+        object.property("prefixFilter", &self.prefix_filter);
+        object.property("ranges", &self.ranges);
+        object.property("sortBy", &self.sort_by);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_search")]
+impl<'de> serde::Deserialize<'de> for BucketAggregationDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl graph_odata_runtime::model::ODataObject for BucketAggregationDefinition {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "isDescending" => read_lenient(map, key, &mut self.is_descending, extra),
+            "minimumCount" => read_lenient(map, key, &mut self.minimum_count, extra),
+            "prefixFilter" => read_lenient(map, key, &mut self.prefix_filter, extra),
+            "ranges" => read_nullable(map, key, &mut self.ranges, extra),
+            "sortBy" => read_nullable(map, key, &mut self.sort_by, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_search")]
+impl BucketAggregationDefinition {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_search")]
+/// The properties of [`BucketAggregationDefinition`] by wire name, each a [`Field<BucketAggregationDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BucketAggregationDefinition::set_null`].
+pub enum BucketAggregationDefinitionField {}
+
+#[cfg(feature = "_search")]
+#[allow(non_upper_case_globals)]
+impl BucketAggregationDefinitionField {
+    /// `isDescending`
+    pub const IsDescending: model::Field<BucketAggregationDefinition> = model::Field::new(
+        "isDescending",
+    );
+    /// `minimumCount`
+    pub const MinimumCount: model::Field<BucketAggregationDefinition> = model::Field::new(
+        "minimumCount",
+    );
+    /// `prefixFilter`
+    pub const PrefixFilter: model::Field<BucketAggregationDefinition> = model::Field::new(
+        "prefixFilter",
+    );
+    /// `ranges`
+    pub const Ranges: model::Field<BucketAggregationDefinition> = model::Field::new(
+        "ranges",
+    );
+    /// `sortBy`
+    pub const SortBy: model::Field<BucketAggregationDefinition> = model::Field::new(
+        "sortBy",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<BucketAggregationDefinition>] = &[
+        Self::IsDescending,
+        Self::MinimumCount,
+        Self::PrefixFilter,
+        Self::Ranges,
+        Self::SortBy,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.cloudPcOnPremisesConnectionStatusDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudPcOnPremisesConnectionStatusDetail {
+    /// Property `endDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub end_date_time: Option<edm::DateTimeOffset>,
+    /// Property `healthChecks`: `Collection(microsoft.graph.cloudPcOnPremisesConnectionHealthCheck)`.
+    pub health_checks: Option<Vec<CloudPcOnPremisesConnectionHealthCheck>>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcOnPremisesConnectionStatusDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcOnPremisesConnectionStatusDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnectionStatusDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("endDateTime", &self.end_date_time);
+        object.property("healthChecks", &self.health_checks);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionStatusDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject
+for CloudPcOnPremisesConnectionStatusDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
+            "healthChecks" => read_nullable(map, key, &mut self.health_checks, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcOnPremisesConnectionStatusDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`CloudPcOnPremisesConnectionStatusDetail`] by wire name, each a [`Field<CloudPcOnPremisesConnectionStatusDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnectionStatusDetail::set_null`].
+pub enum CloudPcOnPremisesConnectionStatusDetailField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl CloudPcOnPremisesConnectionStatusDetailField {
+    /// `endDateTime`
+    pub const EndDateTime: model::Field<CloudPcOnPremisesConnectionStatusDetail> = model::Field::new(
+        "endDateTime",
+    );
+    /// `healthChecks`
+    pub const HealthChecks: model::Field<CloudPcOnPremisesConnectionStatusDetail> = model::Field::new(
+        "healthChecks",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<CloudPcOnPremisesConnectionStatusDetail> = model::Field::new(
+        "startDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudPcOnPremisesConnectionStatusDetail>] = &[
+        Self::EndDateTime,
+        Self::HealthChecks,
+        Self::StartDateTime,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.cloudPcRestorePointSetting`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudPcRestorePointSetting {
+    /// Property `frequencyType`: `microsoft.graph.cloudPcRestorePointFrequencyType`.
+    pub frequency_type: Option<CloudPcRestorePointFrequencyType>,
+    /// Property `userRestoreEnabled`: `Edm.Boolean`.
+    pub user_restore_enabled: Option<bool>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcRestorePointSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcRestorePointSetting {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcRestorePointSetting";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("frequencyType", &self.frequency_type);
+        object.property("userRestoreEnabled", &self.user_restore_enabled);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcRestorePointSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for CloudPcRestorePointSetting {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "frequencyType" => read_nullable(map, key, &mut self.frequency_type, extra),
+            "userRestoreEnabled" => {
+                read_lenient(map, key, &mut self.user_restore_enabled, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl CloudPcRestorePointSetting {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`CloudPcRestorePointSetting`] by wire name, each a [`Field<CloudPcRestorePointSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcRestorePointSetting::set_null`].
+pub enum CloudPcRestorePointSettingField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl CloudPcRestorePointSettingField {
+    /// `frequencyType`
+    pub const FrequencyType: model::Field<CloudPcRestorePointSetting> = model::Field::new(
+        "frequencyType",
+    );
+    /// `userRestoreEnabled`
+    pub const UserRestoreEnabled: model::Field<CloudPcRestorePointSetting> = model::Field::new(
+        "userRestoreEnabled",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CloudPcRestorePointSetting>] = &[
+        Self::FrequencyType,
+        Self::UserRestoreEnabled,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.complianceManagementPartnerAssignment`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComplianceManagementPartnerAssignment {
+    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
+    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for ComplianceManagementPartnerAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ComplianceManagementPartnerAssignment {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.complianceManagementPartnerAssignment";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("target", &self.target);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for ComplianceManagementPartnerAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for ComplianceManagementPartnerAssignment {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "target" => read_nullable(map, key, &mut self.target, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl ComplianceManagementPartnerAssignment {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`ComplianceManagementPartnerAssignment`] by wire name, each a [`Field<ComplianceManagementPartnerAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceManagementPartnerAssignment::set_null`].
+pub enum ComplianceManagementPartnerAssignmentField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl ComplianceManagementPartnerAssignmentField {
+    /// `target`
+    pub const Target: model::Field<ComplianceManagementPartnerAssignment> = model::Field::new(
+        "target",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ComplianceManagementPartnerAssignment>] = &[
+        Self::Target,
+    ];
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL complex type `microsoft.graph.connectionItem`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectionItem {
+    /// Property `connectionId`: `Edm.String`, not nullable.
+    pub connection_id: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for ConnectionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl ConnectionItem {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectionItem";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("connectionId", &self.connection_id);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for ConnectionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::model::ODataObject for ConnectionItem {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "connectionId" => read_lenient(map, key, &mut self.connection_id, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_copilot")]
+impl ConnectionItem {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// The properties of [`ConnectionItem`] by wire name, each a [`Field<ConnectionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectionItem::set_null`].
+pub enum ConnectionItemField {}
+
+#[cfg(feature = "_copilot")]
+#[allow(non_upper_case_globals)]
+impl ConnectionItemField {
+    /// `connectionId`
+    pub const ConnectionId: model::Field<ConnectionItem> = model::Field::new(
+        "connectionId",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ConnectionItem>] = &[Self::ConnectionId];
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.deviceActionResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceActionResult {
+    /// Property `actionName`: `Edm.String`.
+    pub action_name: Option<String>,
+    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
+    pub action_state: Option<ActionState>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceActionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl DeviceActionResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceActionResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("actionName", &self.action_name);
+        object.property("actionState", &self.action_state);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for DeviceActionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for DeviceActionResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
+            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl DeviceActionResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`DeviceActionResult`] by wire name, each a [`Field<DeviceActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceActionResult::set_null`].
+pub enum DeviceActionResultField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl DeviceActionResultField {
+    /// `actionName`
+    pub const ActionName: model::Field<DeviceActionResult> = model::Field::new(
+        "actionName",
+    );
+    /// `actionState`
+    pub const ActionState: model::Field<DeviceActionResult> = model::Field::new(
+        "actionState",
+    );
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<DeviceActionResult> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<DeviceActionResult> = model::Field::new(
+        "startDateTime",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceActionResult>] = &[
+        Self::ActionName,
+        Self::ActionState,
+        Self::LastUpdatedDateTime,
+        Self::StartDateTime,
+    ];
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.deviceCompliancePolicySettingState`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceCompliancePolicySettingState {
+    /// Property `currentValue`: `Edm.String`.
+    pub current_value: Option<String>,
+    /// Property `errorCode`: `Edm.Int64`, not nullable.
+    pub error_code: Option<i64>,
+    /// Property `errorDescription`: `Edm.String`.
+    pub error_description: Option<String>,
+    /// Property `instanceDisplayName`: `Edm.String`.
+    pub instance_display_name: Option<String>,
+    /// Property `setting`: `Edm.String`.
+    pub setting: Option<String>,
+    /// Property `settingName`: `Edm.String`.
+    pub setting_name: Option<String>,
+    /// Property `sources`: `Collection(microsoft.graph.settingSource)`.
+    pub sources: Option<Vec<SettingSource>>,
+    /// Property `state`: `microsoft.graph.complianceStatus`, not nullable.
+    pub state: Option<ComplianceStatus>,
+    /// Property `userEmail`: `Edm.String`.
+    pub user_email: Option<String>,
+    /// Property `userId`: `Edm.String`.
+    pub user_id: Option<String>,
+    /// Property `userName`: `Edm.String`.
+    pub user_name: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceCompliancePolicySettingState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl DeviceCompliancePolicySettingState {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicySettingState";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("currentValue", &self.current_value);
+        object.property("errorCode", &self.error_code);
+        object.property("errorDescription", &self.error_description);
+        object.property("instanceDisplayName", &self.instance_display_name);
+        object.property("setting", &self.setting);
+        object.property("settingName", &self.setting_name);
+        object.property("sources", &self.sources);
+        object.property("state", &self.state);
+        object.property("userEmail", &self.user_email);
+        object.property("userId", &self.user_id);
+        object.property("userName", &self.user_name);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicySettingState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicySettingState {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "currentValue" => read_lenient(map, key, &mut self.current_value, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "errorDescription" => {
+                read_lenient(map, key, &mut self.error_description, extra)
+            }
+            "instanceDisplayName" => {
+                read_lenient(map, key, &mut self.instance_display_name, extra)
+            }
+            "setting" => read_lenient(map, key, &mut self.setting, extra),
+            "settingName" => read_lenient(map, key, &mut self.setting_name, extra),
+            "sources" => read_nullable(map, key, &mut self.sources, extra),
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "userEmail" => read_lenient(map, key, &mut self.user_email, extra),
+            "userId" => read_lenient(map, key, &mut self.user_id, extra),
+            "userName" => read_lenient(map, key, &mut self.user_name, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl DeviceCompliancePolicySettingState {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`DeviceCompliancePolicySettingState`] by wire name, each a [`Field<DeviceCompliancePolicySettingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicySettingState::set_null`].
+pub enum DeviceCompliancePolicySettingStateField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl DeviceCompliancePolicySettingStateField {
+    /// `currentValue`
+    pub const CurrentValue: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "currentValue",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "errorCode",
+    );
+    /// `errorDescription`
+    pub const ErrorDescription: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "errorDescription",
+    );
+    /// `instanceDisplayName`
+    pub const InstanceDisplayName: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "instanceDisplayName",
+    );
+    /// `setting`
+    pub const Setting: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "setting",
+    );
+    /// `settingName`
+    pub const SettingName: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "settingName",
+    );
+    /// `sources`
+    pub const Sources: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "sources",
+    );
+    /// `state`
+    pub const State: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "state",
+    );
+    /// `userEmail`
+    pub const UserEmail: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "userEmail",
+    );
+    /// `userId`
+    pub const UserId: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "userId",
+    );
+    /// `userName`
+    pub const UserName: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "userName",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<DeviceCompliancePolicySettingState> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceCompliancePolicySettingState>] = &[
+        Self::CurrentValue,
+        Self::ErrorCode,
+        Self::ErrorDescription,
+        Self::InstanceDisplayName,
+        Self::Setting,
+        Self::SettingName,
+        Self::Sources,
+        Self::State,
+        Self::UserEmail,
+        Self::UserId,
+        Self::UserName,
+        Self::UserPrincipalName,
+    ];
+}
+
+#[cfg(feature = "_audit_logs")]
+/// CSDL complex type `microsoft.graph.deviceDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceDetail {
+    /// Property `browser`: `Edm.String`.
+    pub browser: Option<String>,
+    /// Property `deviceId`: `Edm.String`.
+    pub device_id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `isCompliant`: `Edm.Boolean`.
+    pub is_compliant: Option<bool>,
+    /// Property `isManaged`: `Edm.Boolean`.
+    pub is_managed: Option<bool>,
+    /// Property `operatingSystem`: `Edm.String`.
+    pub operating_system: Option<String>,
+    /// Property `trustType`: `Edm.String`.
+    pub trust_type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for DeviceDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl DeviceDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("browser", &self.browser);
+        object.property("deviceId", &self.device_id);
+        object.property("displayName", &self.display_name);
+        object.property("isCompliant", &self.is_compliant);
+        object.property("isManaged", &self.is_managed);
+        object.property("operatingSystem", &self.operating_system);
+        object.property("trustType", &self.trust_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for DeviceDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::model::ODataObject for DeviceDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "browser" => read_lenient(map, key, &mut self.browser, extra),
+            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isCompliant" => read_lenient(map, key, &mut self.is_compliant, extra),
+            "isManaged" => read_lenient(map, key, &mut self.is_managed, extra),
+            "operatingSystem" => {
+                read_lenient(map, key, &mut self.operating_system, extra)
+            }
+            "trustType" => read_lenient(map, key, &mut self.trust_type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl DeviceDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+/// The properties of [`DeviceDetail`] by wire name, each a [`Field<DeviceDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceDetail::set_null`].
+pub enum DeviceDetailField {}
+
+#[cfg(feature = "_audit_logs")]
+#[allow(non_upper_case_globals)]
+impl DeviceDetailField {
+    /// `browser`
+    pub const Browser: model::Field<DeviceDetail> = model::Field::new("browser");
+    /// `deviceId`
+    pub const DeviceId: model::Field<DeviceDetail> = model::Field::new("deviceId");
+    /// `displayName`
+    pub const DisplayName: model::Field<DeviceDetail> = model::Field::new("displayName");
+    /// `isCompliant`
+    pub const IsCompliant: model::Field<DeviceDetail> = model::Field::new("isCompliant");
+    /// `isManaged`
+    pub const IsManaged: model::Field<DeviceDetail> = model::Field::new("isManaged");
+    /// `operatingSystem`
+    pub const OperatingSystem: model::Field<DeviceDetail> = model::Field::new(
+        "operatingSystem",
+    );
+    /// `trustType`
+    pub const TrustType: model::Field<DeviceDetail> = model::Field::new("trustType");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceDetail>] = &[
+        Self::Browser,
+        Self::DeviceId,
+        Self::DisplayName,
+        Self::IsCompliant,
+        Self::IsManaged,
+        Self::OperatingSystem,
+        Self::TrustType,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.deviceOperatingSystemSummary`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceOperatingSystemSummary {
+    /// Property `androidCorporateWorkProfileCount`: `Edm.Int32`, not nullable.
+    pub android_corporate_work_profile_count: Option<i32>,
+    /// Property `androidCount`: `Edm.Int32`, not nullable.
+    pub android_count: Option<i32>,
+    /// Property `androidDedicatedCount`: `Edm.Int32`, not nullable.
+    pub android_dedicated_count: Option<i32>,
+    /// Property `androidDeviceAdminCount`: `Edm.Int32`, not nullable.
+    pub android_device_admin_count: Option<i32>,
+    /// Property `androidFullyManagedCount`: `Edm.Int32`, not nullable.
+    pub android_fully_managed_count: Option<i32>,
+    /// Property `androidWorkProfileCount`: `Edm.Int32`, not nullable.
+    pub android_work_profile_count: Option<i32>,
+    /// Property `configMgrDeviceCount`: `Edm.Int32`, not nullable.
+    pub config_mgr_device_count: Option<i32>,
+    /// Property `iosCount`: `Edm.Int32`, not nullable.
+    pub ios_count: Option<i32>,
+    /// Property `macOSCount`: `Edm.Int32`, not nullable.
+    pub mac_os_count: Option<i32>,
+    /// Property `unknownCount`: `Edm.Int32`, not nullable.
+    pub unknown_count: Option<i32>,
+    /// Property `windowsCount`: `Edm.Int32`, not nullable.
+    pub windows_count: Option<i32>,
+    /// Property `windowsMobileCount`: `Edm.Int32`, not nullable.
+    pub windows_mobile_count: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceOperatingSystemSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceOperatingSystemSummary {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceOperatingSystemSummary";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "androidCorporateWorkProfileCount",
+                &self.android_corporate_work_profile_count,
+            );
+        object.property("androidCount", &self.android_count);
+        object.property("androidDedicatedCount", &self.android_dedicated_count);
+        object.property("androidDeviceAdminCount", &self.android_device_admin_count);
+        object.property("androidFullyManagedCount", &self.android_fully_managed_count);
+        object.property("androidWorkProfileCount", &self.android_work_profile_count);
+        object.property("configMgrDeviceCount", &self.config_mgr_device_count);
+        object.property("iosCount", &self.ios_count);
+        object.property("macOSCount", &self.mac_os_count);
+        object.property("unknownCount", &self.unknown_count);
+        object.property("windowsCount", &self.windows_count);
+        object.property("windowsMobileCount", &self.windows_mobile_count);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceOperatingSystemSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceOperatingSystemSummary {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "androidCorporateWorkProfileCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.android_corporate_work_profile_count,
+                    extra,
+                )
+            }
+            "androidCount" => read_lenient(map, key, &mut self.android_count, extra),
+            "androidDedicatedCount" => {
+                read_lenient(map, key, &mut self.android_dedicated_count, extra)
+            }
+            "androidDeviceAdminCount" => {
+                read_lenient(map, key, &mut self.android_device_admin_count, extra)
+            }
+            "androidFullyManagedCount" => {
+                read_lenient(map, key, &mut self.android_fully_managed_count, extra)
+            }
+            "androidWorkProfileCount" => {
+                read_lenient(map, key, &mut self.android_work_profile_count, extra)
+            }
+            "configMgrDeviceCount" => {
+                read_lenient(map, key, &mut self.config_mgr_device_count, extra)
+            }
+            "iosCount" => read_lenient(map, key, &mut self.ios_count, extra),
+            "macOSCount" => read_lenient(map, key, &mut self.mac_os_count, extra),
+            "unknownCount" => read_lenient(map, key, &mut self.unknown_count, extra),
+            "windowsCount" => read_lenient(map, key, &mut self.windows_count, extra),
+            "windowsMobileCount" => {
+                read_lenient(map, key, &mut self.windows_mobile_count, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl DeviceOperatingSystemSummary {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceOperatingSystemSummary`] by wire name, each a [`Field<DeviceOperatingSystemSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceOperatingSystemSummary::set_null`].
+pub enum DeviceOperatingSystemSummaryField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl DeviceOperatingSystemSummaryField {
+    /// `androidCorporateWorkProfileCount`
+    pub const AndroidCorporateWorkProfileCount: model::Field<
+        DeviceOperatingSystemSummary,
+    > = model::Field::new("androidCorporateWorkProfileCount");
+    /// `androidCount`
+    pub const AndroidCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "androidCount",
+    );
+    /// `androidDedicatedCount`
+    pub const AndroidDedicatedCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "androidDedicatedCount",
+    );
+    /// `androidDeviceAdminCount`
+    pub const AndroidDeviceAdminCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "androidDeviceAdminCount",
+    );
+    /// `androidFullyManagedCount`
+    pub const AndroidFullyManagedCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "androidFullyManagedCount",
+    );
+    /// `androidWorkProfileCount`
+    pub const AndroidWorkProfileCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "androidWorkProfileCount",
+    );
+    /// `configMgrDeviceCount`
+    pub const ConfigMgrDeviceCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "configMgrDeviceCount",
+    );
+    /// `iosCount`
+    pub const IosCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "iosCount",
+    );
+    /// `macOSCount`
+    pub const MacOsCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "macOSCount",
+    );
+    /// `unknownCount`
+    pub const UnknownCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "unknownCount",
+    );
+    /// `windowsCount`
+    pub const WindowsCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "windowsCount",
+    );
+    /// `windowsMobileCount`
+    pub const WindowsMobileCount: model::Field<DeviceOperatingSystemSummary> = model::Field::new(
+        "windowsMobileCount",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DeviceOperatingSystemSummary>] = &[
+        Self::AndroidCorporateWorkProfileCount,
+        Self::AndroidCount,
+        Self::AndroidDedicatedCount,
+        Self::AndroidDeviceAdminCount,
+        Self::AndroidFullyManagedCount,
+        Self::AndroidWorkProfileCount,
+        Self::ConfigMgrDeviceCount,
+        Self::IosCount,
+        Self::MacOsCount,
+        Self::UnknownCount,
+        Self::WindowsCount,
+        Self::WindowsMobileCount,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// A `microsoft.graph.educationAssignmentRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationAssignmentRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyEducationAssignmentRecipient {
+    /// The base type itself, or a derived type unknown to this crate.
+    EducationAssignmentRecipient(Box<EducationAssignmentRecipient>),
+    /// `microsoft.graph.educationAssignmentClassRecipient`
+    EducationAssignmentClassRecipient(Box<EducationAssignmentClassRecipient>),
+    /// `microsoft.graph.educationAssignmentGroupRecipient`
+    EducationAssignmentGroupRecipient(Box<EducationAssignmentGroupRecipient>),
+    /// `microsoft.graph.educationAssignmentIndividualRecipient`
+    EducationAssignmentIndividualRecipient(Box<EducationAssignmentIndividualRecipient>),
+}
+
+#[cfg(feature = "_education")]
+impl AnyEducationAssignmentRecipient {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::EducationAssignmentRecipient(_) => {
+                EducationAssignmentRecipient::ODATA_TYPE
+            }
+            Self::EducationAssignmentClassRecipient(_) => {
+                EducationAssignmentClassRecipient::ODATA_TYPE
+            }
+            Self::EducationAssignmentGroupRecipient(_) => {
+                EducationAssignmentGroupRecipient::ODATA_TYPE
+            }
+            Self::EducationAssignmentIndividualRecipient(_) => {
+                EducationAssignmentIndividualRecipient::ODATA_TYPE
+            }
+        }
+    }
+    /// The value if it is a plain [`EducationAssignmentRecipient`] (or of an unknown derived type).
+    pub fn as_education_assignment_recipient(
+        &self,
+    ) -> Option<&EducationAssignmentRecipient> {
+        match self {
+            Self::EducationAssignmentRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl Default for AnyEducationAssignmentRecipient {
+    fn default() -> Self {
+        Self::EducationAssignmentRecipient(Box::default())
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<EducationAssignmentRecipient> for AnyEducationAssignmentRecipient {
+    fn from(value: EducationAssignmentRecipient) -> Self {
+        Self::EducationAssignmentRecipient(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl AnyEducationAssignmentRecipient {
+    /// The value if it is a [`AnyEducationAssignmentRecipient::EducationAssignmentClassRecipient`] variant.
+    pub fn as_education_assignment_class_recipient(
+        &self,
+    ) -> Option<&EducationAssignmentClassRecipient> {
+        match self {
+            Self::EducationAssignmentClassRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEducationAssignmentRecipient::EducationAssignmentGroupRecipient`] variant.
+    pub fn as_education_assignment_group_recipient(
+        &self,
+    ) -> Option<&EducationAssignmentGroupRecipient> {
+        match self {
+            Self::EducationAssignmentGroupRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyEducationAssignmentRecipient::EducationAssignmentIndividualRecipient`] variant.
+    pub fn as_education_assignment_individual_recipient(
+        &self,
+    ) -> Option<&EducationAssignmentIndividualRecipient> {
+        match self {
+            Self::EducationAssignmentIndividualRecipient(value) => Some(value),
+            _ => None,
+        }
+    }
 }

@@ -11,936 +11,6 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.cloudPcOnPremisesConnectionStatusDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudPcOnPremisesConnectionStatusDetail {
-    /// Property `endDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `healthChecks`: `Collection(microsoft.graph.cloudPcOnPremisesConnectionHealthCheck)`.
-    pub health_checks: Option<Vec<CloudPcOnPremisesConnectionHealthCheck>>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcOnPremisesConnectionStatusDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcOnPremisesConnectionStatusDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnectionStatusDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("endDateTime", &self.end_date_time);
-        object.property("healthChecks", &self.health_checks);
-        object.property("startDateTime", &self.start_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionStatusDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject
-for CloudPcOnPremisesConnectionStatusDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "healthChecks" => read_nullable(map, key, &mut self.health_checks, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl CloudPcOnPremisesConnectionStatusDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`CloudPcOnPremisesConnectionStatusDetail`] by wire name, each a [`Field<CloudPcOnPremisesConnectionStatusDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnectionStatusDetail::set_null`].
-pub enum CloudPcOnPremisesConnectionStatusDetailField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl CloudPcOnPremisesConnectionStatusDetailField {
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<CloudPcOnPremisesConnectionStatusDetail> = model::Field::new(
-        "endDateTime",
-    );
-    /// `healthChecks`
-    pub const HealthChecks: model::Field<CloudPcOnPremisesConnectionStatusDetail> = model::Field::new(
-        "healthChecks",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<CloudPcOnPremisesConnectionStatusDetail> = model::Field::new(
-        "startDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CloudPcOnPremisesConnectionStatusDetail>] = &[
-        Self::EndDateTime,
-        Self::HealthChecks,
-        Self::StartDateTime,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.complianceInformation`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ComplianceInformation {
-    /// Property `certificationControls`: `Collection(microsoft.graph.certificationControl)`.
-    pub certification_controls: Option<Vec<CertificationControl>>,
-    /// Property `certificationName`: `Edm.String`.
-    pub certification_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ComplianceInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ComplianceInformation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.complianceInformation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("certificationControls", &self.certification_controls);
-        object.property("certificationName", &self.certification_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ComplianceInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for ComplianceInformation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "certificationControls" => {
-                read_nullable(map, key, &mut self.certification_controls, extra)
-            }
-            "certificationName" => {
-                read_lenient(map, key, &mut self.certification_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ComplianceInformation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`ComplianceInformation`] by wire name, each a [`Field<ComplianceInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceInformation::set_null`].
-pub enum ComplianceInformationField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ComplianceInformationField {
-    /// `certificationControls`
-    pub const CertificationControls: model::Field<ComplianceInformation> = model::Field::new(
-        "certificationControls",
-    );
-    /// `certificationName`
-    pub const CertificationName: model::Field<ComplianceInformation> = model::Field::new(
-        "certificationName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ComplianceInformation>] = &[
-        Self::CertificationControls,
-        Self::CertificationName,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.controlScore`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ControlScore {
-    /// Property `controlCategory`: `Edm.String`.
-    pub control_category: Option<String>,
-    /// Property `controlName`: `Edm.String`.
-    pub control_name: Option<String>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `score`: `Edm.Double`.
-    pub score: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for ControlScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ControlScore {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.controlScore";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("controlCategory", &self.control_category);
-        object.property("controlName", &self.control_name);
-        object.property("description", &self.description);
-        object.property("score", &self.score);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for ControlScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for ControlScore {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "controlCategory" => {
-                read_lenient(map, key, &mut self.control_category, extra)
-            }
-            "controlName" => read_lenient(map, key, &mut self.control_name, extra),
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "score" => read_lenient(map, key, &mut self.score, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl ControlScore {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`ControlScore`] by wire name, each a [`Field<ControlScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ControlScore::set_null`].
-pub enum ControlScoreField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl ControlScoreField {
-    /// `controlCategory`
-    pub const ControlCategory: model::Field<ControlScore> = model::Field::new(
-        "controlCategory",
-    );
-    /// `controlName`
-    pub const ControlName: model::Field<ControlScore> = model::Field::new("controlName");
-    /// `description`
-    pub const Description: model::Field<ControlScore> = model::Field::new("description");
-    /// `score`
-    pub const Score: model::Field<ControlScore> = model::Field::new("score");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ControlScore>] = &[
-        Self::ControlCategory,
-        Self::ControlName,
-        Self::Description,
-        Self::Score,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.deleteUserFromSharedAppleDeviceActionResult`; base type `microsoft.graph.deviceActionResult`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteUserFromSharedAppleDeviceActionResult {
-    /// Property `actionName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub action_name: Option<String>,
-    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub action_state: Option<ActionState>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for DeleteUserFromSharedAppleDeviceActionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl DeleteUserFromSharedAppleDeviceActionResult {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleteUserFromSharedAppleDeviceActionResult";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("actionName", &self.action_name);
-        object.property("actionState", &self.action_state);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for DeleteUserFromSharedAppleDeviceActionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject
-for DeleteUserFromSharedAppleDeviceActionResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
-            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl DeleteUserFromSharedAppleDeviceActionResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`DeleteUserFromSharedAppleDeviceActionResult`] by wire name, each a [`Field<DeleteUserFromSharedAppleDeviceActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeleteUserFromSharedAppleDeviceActionResult::set_null`].
-pub enum DeleteUserFromSharedAppleDeviceActionResultField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl DeleteUserFromSharedAppleDeviceActionResultField {
-    /// `actionName`
-    pub const ActionName: model::Field<DeleteUserFromSharedAppleDeviceActionResult> = model::Field::new(
-        "actionName",
-    );
-    /// `actionState`
-    pub const ActionState: model::Field<DeleteUserFromSharedAppleDeviceActionResult> = model::Field::new(
-        "actionState",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<
-        DeleteUserFromSharedAppleDeviceActionResult,
-    > = model::Field::new("lastUpdatedDateTime");
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<DeleteUserFromSharedAppleDeviceActionResult> = model::Field::new(
-        "startDateTime",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<
-        DeleteUserFromSharedAppleDeviceActionResult,
-    > = model::Field::new("userPrincipalName");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        DeleteUserFromSharedAppleDeviceActionResult,
-    >] = &[
-        Self::ActionName,
-        Self::ActionState,
-        Self::LastUpdatedDateTime,
-        Self::StartDateTime,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.deviceDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceDetail {
-    /// Property `browser`: `Edm.String`.
-    pub browser: Option<String>,
-    /// Property `deviceId`: `Edm.String`.
-    pub device_id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isCompliant`: `Edm.Boolean`.
-    pub is_compliant: Option<bool>,
-    /// Property `isManaged`: `Edm.Boolean`.
-    pub is_managed: Option<bool>,
-    /// Property `operatingSystem`: `Edm.String`.
-    pub operating_system: Option<String>,
-    /// Property `trustType`: `Edm.String`.
-    pub trust_type: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for DeviceDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl DeviceDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("browser", &self.browser);
-        object.property("deviceId", &self.device_id);
-        object.property("displayName", &self.display_name);
-        object.property("isCompliant", &self.is_compliant);
-        object.property("isManaged", &self.is_managed);
-        object.property("operatingSystem", &self.operating_system);
-        object.property("trustType", &self.trust_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for DeviceDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for DeviceDetail {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "browser" => read_lenient(map, key, &mut self.browser, extra),
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isCompliant" => read_lenient(map, key, &mut self.is_compliant, extra),
-            "isManaged" => read_lenient(map, key, &mut self.is_managed, extra),
-            "operatingSystem" => {
-                read_lenient(map, key, &mut self.operating_system, extra)
-            }
-            "trustType" => read_lenient(map, key, &mut self.trust_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl DeviceDetail {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`DeviceDetail`] by wire name, each a [`Field<DeviceDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceDetail::set_null`].
-pub enum DeviceDetailField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl DeviceDetailField {
-    /// `browser`
-    pub const Browser: model::Field<DeviceDetail> = model::Field::new("browser");
-    /// `deviceId`
-    pub const DeviceId: model::Field<DeviceDetail> = model::Field::new("deviceId");
-    /// `displayName`
-    pub const DisplayName: model::Field<DeviceDetail> = model::Field::new("displayName");
-    /// `isCompliant`
-    pub const IsCompliant: model::Field<DeviceDetail> = model::Field::new("isCompliant");
-    /// `isManaged`
-    pub const IsManaged: model::Field<DeviceDetail> = model::Field::new("isManaged");
-    /// `operatingSystem`
-    pub const OperatingSystem: model::Field<DeviceDetail> = model::Field::new(
-        "operatingSystem",
-    );
-    /// `trustType`
-    pub const TrustType: model::Field<DeviceDetail> = model::Field::new("trustType");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceDetail>] = &[
-        Self::Browser,
-        Self::DeviceId,
-        Self::DisplayName,
-        Self::IsCompliant,
-        Self::IsManaged,
-        Self::OperatingSystem,
-        Self::TrustType,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.deviceManagementPartnerAssignment`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceManagementPartnerAssignment {
-    /// Property `target`: `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
-    pub target: Option<AnyDeviceAndAppManagementAssignmentTarget>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementPartnerAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceManagementPartnerAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementPartnerAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("target", &self.target);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceManagementPartnerAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "target" => read_nullable(map, key, &mut self.target, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceManagementPartnerAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceManagementPartnerAssignment`] by wire name, each a [`Field<DeviceManagementPartnerAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementPartnerAssignment::set_null`].
-pub enum DeviceManagementPartnerAssignmentField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl DeviceManagementPartnerAssignmentField {
-    /// `target`
-    pub const Target: model::Field<DeviceManagementPartnerAssignment> = model::Field::new(
-        "target",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceManagementPartnerAssignment>] = &[
-        Self::Target,
-    ];
-}
-
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.domainIdentitySource`; base type `microsoft.graph.identitySource`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainIdentitySource {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `domainName`: `Edm.String`.
-    pub domain_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for DomainIdentitySource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl DomainIdentitySource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainIdentitySource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("displayName", &self.display_name);
-        object.property("domainName", &self.domain_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for DomainIdentitySource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for DomainIdentitySource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl DomainIdentitySource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`DomainIdentitySource`] by wire name, each a [`Field<DomainIdentitySource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainIdentitySource::set_null`].
-pub enum DomainIdentitySourceField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl DomainIdentitySourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<DomainIdentitySource> = model::Field::new(
-        "displayName",
-    );
-    /// `domainName`
-    pub const DomainName: model::Field<DomainIdentitySource> = model::Field::new(
-        "domainName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainIdentitySource>] = &[
-        Self::DisplayName,
-        Self::DomainName,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// A `microsoft.graph.educationAssignmentRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationAssignmentRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyEducationAssignmentRecipient {
-    /// The base type itself, or a derived type unknown to this crate.
-    EducationAssignmentRecipient(Box<EducationAssignmentRecipient>),
-    /// `microsoft.graph.educationAssignmentClassRecipient`
-    EducationAssignmentClassRecipient(Box<EducationAssignmentClassRecipient>),
-    /// `microsoft.graph.educationAssignmentGroupRecipient`
-    EducationAssignmentGroupRecipient(Box<EducationAssignmentGroupRecipient>),
-    /// `microsoft.graph.educationAssignmentIndividualRecipient`
-    EducationAssignmentIndividualRecipient(Box<EducationAssignmentIndividualRecipient>),
-}
-
-#[cfg(feature = "_education")]
-impl AnyEducationAssignmentRecipient {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::EducationAssignmentRecipient(_) => {
-                EducationAssignmentRecipient::ODATA_TYPE
-            }
-            Self::EducationAssignmentClassRecipient(_) => {
-                EducationAssignmentClassRecipient::ODATA_TYPE
-            }
-            Self::EducationAssignmentGroupRecipient(_) => {
-                EducationAssignmentGroupRecipient::ODATA_TYPE
-            }
-            Self::EducationAssignmentIndividualRecipient(_) => {
-                EducationAssignmentIndividualRecipient::ODATA_TYPE
-            }
-        }
-    }
-    /// The value if it is a plain [`EducationAssignmentRecipient`] (or of an unknown derived type).
-    pub fn as_education_assignment_recipient(
-        &self,
-    ) -> Option<&EducationAssignmentRecipient> {
-        match self {
-            Self::EducationAssignmentRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_education")]
-impl Default for AnyEducationAssignmentRecipient {
-    fn default() -> Self {
-        Self::EducationAssignmentRecipient(Box::default())
-    }
-}
-
-#[cfg(feature = "_education")]
-impl From<EducationAssignmentRecipient> for AnyEducationAssignmentRecipient {
-    fn from(value: EducationAssignmentRecipient) -> Self {
-        Self::EducationAssignmentRecipient(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_education")]
-impl AnyEducationAssignmentRecipient {
-    /// The value if it is a [`AnyEducationAssignmentRecipient::EducationAssignmentClassRecipient`] variant.
-    pub fn as_education_assignment_class_recipient(
-        &self,
-    ) -> Option<&EducationAssignmentClassRecipient> {
-        match self {
-            Self::EducationAssignmentClassRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEducationAssignmentRecipient::EducationAssignmentGroupRecipient`] variant.
-    pub fn as_education_assignment_group_recipient(
-        &self,
-    ) -> Option<&EducationAssignmentGroupRecipient> {
-        match self {
-            Self::EducationAssignmentGroupRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-    /// The value if it is a [`AnyEducationAssignmentRecipient::EducationAssignmentIndividualRecipient`] variant.
-    pub fn as_education_assignment_individual_recipient(
-        &self,
-    ) -> Option<&EducationAssignmentIndividualRecipient> {
-        match self {
-            Self::EducationAssignmentIndividualRecipient(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(feature = "_education")]
 impl From<EducationAssignmentClassRecipient> for AnyEducationAssignmentRecipient {
     fn from(value: EducationAssignmentClassRecipient) -> Self {
@@ -1139,33 +209,31 @@ impl EmailDetailsField {
     ];
 }
 
-#[cfg(feature = "_album")]
-/// CSDL complex type `microsoft.graph.file`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.emailSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct File {
-    /// Property `hashes`: `microsoft.graph.hashes`.
-    pub hashes: Option<Hashes>,
-    /// Property `mimeType`: `Edm.String`.
-    pub mime_type: Option<String>,
-    /// Property `processingMetadata`: `Edm.Boolean`.
-    pub processing_metadata: Option<bool>,
+pub struct EmailSettings {
+    /// Property `senderDomain`: `Edm.String`, not nullable.
+    pub sender_domain: Option<String>,
+    /// Property `useCompanyBranding`: `Edm.Boolean`, not nullable.
+    pub use_company_branding: Option<bool>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_album")]
-impl serde::Serialize for File {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for EmailSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_album")]
-impl File {
+#[cfg(feature = "_identity_governance")]
+impl EmailSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.file";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1178,15 +246,14 @@ impl File {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("hashes", &self.hashes);
-        object.property("mimeType", &self.mime_type);
-        object.property("processingMetadata", &self.processing_metadata);
+        object.property("senderDomain", &self.sender_domain);
+        object.property("useCompanyBranding", &self.use_company_branding);
         object.end()
     }
 }
 
-#[cfg(feature = "_album")]
-impl<'de> serde::Deserialize<'de> for File {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for EmailSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1194,20 +261,19 @@ impl<'de> serde::Deserialize<'de> for File {
     }
 }
 
-#[cfg(feature = "_album")]
-impl graph_odata_runtime::model::ODataObject for File {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for EmailSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "hashes" => read_nullable(map, key, &mut self.hashes, extra),
-            "mimeType" => read_lenient(map, key, &mut self.mime_type, extra),
-            "processingMetadata" => {
-                read_lenient(map, key, &mut self.processing_metadata, extra)
+            "senderDomain" => read_lenient(map, key, &mut self.sender_domain, extra),
+            "useCompanyBranding" => {
+                read_lenient(map, key, &mut self.use_company_branding, extra)
             }
             _ => Ok(false),
         }
@@ -1219,8 +285,8 @@ impl graph_odata_runtime::model::ODataObject for File {
     }
 }
 
-#[cfg(feature = "_album")]
-impl File {
+#[cfg(feature = "_identity_governance")]
+impl EmailSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1230,63 +296,59 @@ impl File {
     }
 }
 
-#[cfg(feature = "_album")]
-/// The properties of [`File`] by wire name, each a [`Field<File>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`File::set_null`].
-pub enum FileField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`EmailSettings`] by wire name, each a [`Field<EmailSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailSettings::set_null`].
+pub enum EmailSettingsField {}
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl FileField {
-    /// `hashes`
-    pub const Hashes: model::Field<File> = model::Field::new("hashes");
-    /// `mimeType`
-    pub const MimeType: model::Field<File> = model::Field::new("mimeType");
-    /// `processingMetadata`
-    pub const ProcessingMetadata: model::Field<File> = model::Field::new(
-        "processingMetadata",
+impl EmailSettingsField {
+    /// `senderDomain`
+    pub const SenderDomain: model::Field<EmailSettings> = model::Field::new(
+        "senderDomain",
+    );
+    /// `useCompanyBranding`
+    pub const UseCompanyBranding: model::Field<EmailSettings> = model::Field::new(
+        "useCompanyBranding",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<File>] = &[
-        Self::Hashes,
-        Self::MimeType,
-        Self::ProcessingMetadata,
+    pub const ALL: &'static [model::Field<EmailSettings>] = &[
+        Self::SenderDomain,
+        Self::UseCompanyBranding,
     ];
 }
 
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL complex type `microsoft.graph.fileSecurityState`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
+#[cfg(feature = "_activities_container")]
+/// CSDL complex type `microsoft.graph.emergencyCallerInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileSecurityState {
-    /// Property `fileHash`: `microsoft.graph.fileHash`.
-    pub file_hash: Option<FileHash>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `path`: `Edm.String`.
-    pub path: Option<String>,
-    /// Property `riskScore`: `Edm.String`.
-    pub risk_score: Option<String>,
+pub struct EmergencyCallerInfo {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `location`: `microsoft.graph.location`.
+    pub location: Option<AnyLocation>,
+    /// Property `phoneNumber`: `Edm.String`.
+    pub phone_number: Option<String>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Property `upn`: `Edm.String`.
+    pub upn: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for FileSecurityState {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for EmergencyCallerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl FileSecurityState {
+#[cfg(feature = "_activities_container")]
+impl EmergencyCallerInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileSecurityState";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emergencyCallerInfo";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1299,16 +361,17 @@ impl FileSecurityState {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("fileHash", &self.file_hash);
-        object.property("name", &self.name);
-        object.property("path", &self.path);
-        object.property("riskScore", &self.risk_score);
+        object.property("displayName", &self.display_name);
+        object.property("location", &self.location);
+        object.property("phoneNumber", &self.phone_number);
+        object.property("tenantId", &self.tenant_id);
+        object.property("upn", &self.upn);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for FileSecurityState {
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for EmergencyCallerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1316,8 +379,8 @@ impl<'de> serde::Deserialize<'de> for FileSecurityState {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for FileSecurityState {
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::model::ODataObject for EmergencyCallerInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1326,10 +389,11 @@ impl graph_odata_runtime::model::ODataObject for FileSecurityState {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "fileHash" => read_nullable(map, key, &mut self.file_hash, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "path" => read_lenient(map, key, &mut self.path, extra),
-            "riskScore" => read_lenient(map, key, &mut self.risk_score, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "location" => read_nullable(map, key, &mut self.location, extra),
+            "phoneNumber" => read_lenient(map, key, &mut self.phone_number, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "upn" => read_lenient(map, key, &mut self.upn, extra),
             _ => Ok(false),
         }
     }
@@ -1340,8 +404,8 @@ impl graph_odata_runtime::model::ODataObject for FileSecurityState {
     }
 }
 
-#[cfg(feature = "_security")]
-impl FileSecurityState {
+#[cfg(feature = "_activities_container")]
+impl EmergencyCallerInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1351,29 +415,141 @@ impl FileSecurityState {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`FileSecurityState`] by wire name, each a [`Field<FileSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileSecurityState::set_null`].
-pub enum FileSecurityStateField {}
+#[cfg(feature = "_activities_container")]
+/// The properties of [`EmergencyCallerInfo`] by wire name, each a [`Field<EmergencyCallerInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmergencyCallerInfo::set_null`].
+pub enum EmergencyCallerInfoField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
-impl FileSecurityStateField {
-    /// `fileHash`
-    pub const FileHash: model::Field<FileSecurityState> = model::Field::new("fileHash");
-    /// `name`
-    pub const Name: model::Field<FileSecurityState> = model::Field::new("name");
-    /// `path`
-    pub const Path: model::Field<FileSecurityState> = model::Field::new("path");
-    /// `riskScore`
-    pub const RiskScore: model::Field<FileSecurityState> = model::Field::new(
-        "riskScore",
+impl EmergencyCallerInfoField {
+    /// `displayName`
+    pub const DisplayName: model::Field<EmergencyCallerInfo> = model::Field::new(
+        "displayName",
     );
+    /// `location`
+    pub const Location: model::Field<EmergencyCallerInfo> = model::Field::new(
+        "location",
+    );
+    /// `phoneNumber`
+    pub const PhoneNumber: model::Field<EmergencyCallerInfo> = model::Field::new(
+        "phoneNumber",
+    );
+    /// `tenantId`
+    pub const TenantId: model::Field<EmergencyCallerInfo> = model::Field::new(
+        "tenantId",
+    );
+    /// `upn`
+    pub const Upn: model::Field<EmergencyCallerInfo> = model::Field::new("upn");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileSecurityState>] = &[
-        Self::FileHash,
+    pub const ALL: &'static [model::Field<EmergencyCallerInfo>] = &[
+        Self::DisplayName,
+        Self::Location,
+        Self::PhoneNumber,
+        Self::TenantId,
+        Self::Upn,
+    ];
+}
+
+#[cfg(feature = "_schema_extensions")]
+/// CSDL complex type `microsoft.graph.extensionSchemaProperty`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExtensionSchemaProperty {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_schema_extensions")]
+impl serde::Serialize for ExtensionSchemaProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_schema_extensions")]
+impl ExtensionSchemaProperty {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.extensionSchemaProperty";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("name", &self.name);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_schema_extensions")]
+impl<'de> serde::Deserialize<'de> for ExtensionSchemaProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_schema_extensions")]
+impl graph_odata_runtime::model::ODataObject for ExtensionSchemaProperty {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_schema_extensions")]
+impl ExtensionSchemaProperty {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_schema_extensions")]
+/// The properties of [`ExtensionSchemaProperty`] by wire name, each a [`Field<ExtensionSchemaProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExtensionSchemaProperty::set_null`].
+pub enum ExtensionSchemaPropertyField {}
+
+#[cfg(feature = "_schema_extensions")]
+#[allow(non_upper_case_globals)]
+impl ExtensionSchemaPropertyField {
+    /// `name`
+    pub const Name: model::Field<ExtensionSchemaProperty> = model::Field::new("name");
+    /// `type`
+    pub const Type: model::Field<ExtensionSchemaProperty> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ExtensionSchemaProperty>] = &[
         Self::Name,
-        Self::Path,
-        Self::RiskScore,
+        Self::Type,
     ];
 }
 
@@ -1564,45 +740,50 @@ impl FileStorageContainerTypeRegistrationSettingsField {
     ];
 }
 
-#[cfg(feature = "_storage")]
-/// CSDL complex type `microsoft.graph.fileStorageContainerTypeSettings`.
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL complex type `microsoft.graph.hostSecurityState`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerTypeSettings {
-    /// Property `consumingTenantOverridables`: `microsoft.graph.fileStorageContainerTypeSettingsOverride`.
-    pub consuming_tenant_overridables: Option<FileStorageContainerTypeSettingsOverride>,
-    /// Property `isDiscoverabilityEnabled`: `Edm.Boolean`.
-    pub is_discoverability_enabled: Option<bool>,
-    /// Property `isItemVersioningEnabled`: `Edm.Boolean`.
-    pub is_item_versioning_enabled: Option<bool>,
-    /// Property `isSearchEnabled`: `Edm.Boolean`.
-    pub is_search_enabled: Option<bool>,
-    /// Property `isSharingRestricted`: `Edm.Boolean`.
-    pub is_sharing_restricted: Option<bool>,
-    /// Property `itemMajorVersionLimit`: `Edm.Int64`.
-    pub item_major_version_limit: Option<i64>,
-    /// Property `maxStoragePerContainerInBytes`: `Edm.Int64`.
-    pub max_storage_per_container_in_bytes: Option<i64>,
-    /// Property `sharingCapability`: `microsoft.graph.sharingCapabilities`.
-    pub sharing_capability: Option<SharingCapabilities>,
-    /// Property `urlTemplate`: `Edm.String`.
-    pub url_template: Option<String>,
+pub struct HostSecurityState {
+    /// Property `fqdn`: `Edm.String`.
+    pub fqdn: Option<String>,
+    /// Property `isAzureAdJoined`: `Edm.Boolean`.
+    pub is_azure_ad_joined: Option<bool>,
+    /// Property `isAzureAdRegistered`: `Edm.Boolean`.
+    pub is_azure_ad_registered: Option<bool>,
+    /// Property `isHybridAzureDomainJoined`: `Edm.Boolean`.
+    pub is_hybrid_azure_domain_joined: Option<bool>,
+    /// Property `netBiosName`: `Edm.String`.
+    pub net_bios_name: Option<String>,
+    /// Property `os`: `Edm.String`.
+    pub os: Option<String>,
+    /// Property `privateIpAddress`: `Edm.String`.
+    pub private_ip_address: Option<String>,
+    /// Property `publicIpAddress`: `Edm.String`.
+    pub public_ip_address: Option<String>,
+    /// Property `riskScore`: `Edm.String`.
+    pub risk_score: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeSettings {
+#[cfg(feature = "_security")]
+impl serde::Serialize for HostSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeSettings {
+#[cfg(feature = "_security")]
+impl HostSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeSettings";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.hostSecurityState";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1615,29 +796,22 @@ impl FileStorageContainerTypeSettings {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("fqdn", &self.fqdn);
+        object.property("isAzureAdJoined", &self.is_azure_ad_joined);
+        object.property("isAzureAdRegistered", &self.is_azure_ad_registered);
         object
-            .property(
-                "consumingTenantOverridables",
-                &self.consuming_tenant_overridables,
-            );
-        object.property("isDiscoverabilityEnabled", &self.is_discoverability_enabled);
-        object.property("isItemVersioningEnabled", &self.is_item_versioning_enabled);
-        object.property("isSearchEnabled", &self.is_search_enabled);
-        object.property("isSharingRestricted", &self.is_sharing_restricted);
-        object.property("itemMajorVersionLimit", &self.item_major_version_limit);
-        object
-            .property(
-                "maxStoragePerContainerInBytes",
-                &self.max_storage_per_container_in_bytes,
-            );
-        object.property("sharingCapability", &self.sharing_capability);
-        object.property("urlTemplate", &self.url_template);
+            .property("isHybridAzureDomainJoined", &self.is_hybrid_azure_domain_joined);
+        object.property("netBiosName", &self.net_bios_name);
+        object.property("os", &self.os);
+        object.property("privateIpAddress", &self.private_ip_address);
+        object.property("publicIpAddress", &self.public_ip_address);
+        object.property("riskScore", &self.risk_score);
         object.end()
     }
 }
 
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettings {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for HostSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1645,46 +819,35 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettings {
     }
 }
 
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeSettings {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for HostSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "consumingTenantOverridables" => {
-                read_nullable(map, key, &mut self.consuming_tenant_overridables, extra)
+            "fqdn" => read_lenient(map, key, &mut self.fqdn, extra),
+            "isAzureAdJoined" => {
+                read_lenient(map, key, &mut self.is_azure_ad_joined, extra)
             }
-            "isDiscoverabilityEnabled" => {
-                read_lenient(map, key, &mut self.is_discoverability_enabled, extra)
+            "isAzureAdRegistered" => {
+                read_lenient(map, key, &mut self.is_azure_ad_registered, extra)
             }
-            "isItemVersioningEnabled" => {
-                read_lenient(map, key, &mut self.is_item_versioning_enabled, extra)
+            "isHybridAzureDomainJoined" => {
+                read_lenient(map, key, &mut self.is_hybrid_azure_domain_joined, extra)
             }
-            "isSearchEnabled" => {
-                read_lenient(map, key, &mut self.is_search_enabled, extra)
+            "netBiosName" => read_lenient(map, key, &mut self.net_bios_name, extra),
+            "os" => read_lenient(map, key, &mut self.os, extra),
+            "privateIpAddress" => {
+                read_lenient(map, key, &mut self.private_ip_address, extra)
             }
-            "isSharingRestricted" => {
-                read_lenient(map, key, &mut self.is_sharing_restricted, extra)
+            "publicIpAddress" => {
+                read_lenient(map, key, &mut self.public_ip_address, extra)
             }
-            "itemMajorVersionLimit" => {
-                read_lenient(map, key, &mut self.item_major_version_limit, extra)
-            }
-            "maxStoragePerContainerInBytes" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.max_storage_per_container_in_bytes,
-                    extra,
-                )
-            }
-            "sharingCapability" => {
-                read_nullable(map, key, &mut self.sharing_capability, extra)
-            }
-            "urlTemplate" => read_lenient(map, key, &mut self.url_template, extra),
+            "riskScore" => read_lenient(map, key, &mut self.risk_score, extra),
             _ => Ok(false),
         }
     }
@@ -1695,8 +858,8 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeSetting
     }
 }
 
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeSettings {
+#[cfg(feature = "_security")]
+impl HostSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1706,60 +869,56 @@ impl FileStorageContainerTypeSettings {
     }
 }
 
-#[cfg(feature = "_storage")]
-/// The properties of [`FileStorageContainerTypeSettings`] by wire name, each a [`Field<FileStorageContainerTypeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeSettings::set_null`].
-pub enum FileStorageContainerTypeSettingsField {}
+#[cfg(feature = "_security")]
+/// The properties of [`HostSecurityState`] by wire name, each a [`Field<HostSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostSecurityState::set_null`].
+pub enum HostSecurityStateField {}
 
-#[cfg(feature = "_storage")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl FileStorageContainerTypeSettingsField {
-    /// `consumingTenantOverridables`
-    pub const ConsumingTenantOverridables: model::Field<
-        FileStorageContainerTypeSettings,
-    > = model::Field::new("consumingTenantOverridables");
-    /// `isDiscoverabilityEnabled`
-    pub const IsDiscoverabilityEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "isDiscoverabilityEnabled",
+impl HostSecurityStateField {
+    /// `fqdn`
+    pub const Fqdn: model::Field<HostSecurityState> = model::Field::new("fqdn");
+    /// `isAzureAdJoined`
+    pub const IsAzureAdJoined: model::Field<HostSecurityState> = model::Field::new(
+        "isAzureAdJoined",
     );
-    /// `isItemVersioningEnabled`
-    pub const IsItemVersioningEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "isItemVersioningEnabled",
+    /// `isAzureAdRegistered`
+    pub const IsAzureAdRegistered: model::Field<HostSecurityState> = model::Field::new(
+        "isAzureAdRegistered",
     );
-    /// `isSearchEnabled`
-    pub const IsSearchEnabled: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "isSearchEnabled",
+    /// `isHybridAzureDomainJoined`
+    pub const IsHybridAzureDomainJoined: model::Field<HostSecurityState> = model::Field::new(
+        "isHybridAzureDomainJoined",
     );
-    /// `isSharingRestricted`
-    pub const IsSharingRestricted: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "isSharingRestricted",
+    /// `netBiosName`
+    pub const NetBiosName: model::Field<HostSecurityState> = model::Field::new(
+        "netBiosName",
     );
-    /// `itemMajorVersionLimit`
-    pub const ItemMajorVersionLimit: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "itemMajorVersionLimit",
+    /// `os`
+    pub const Os: model::Field<HostSecurityState> = model::Field::new("os");
+    /// `privateIpAddress`
+    pub const PrivateIpAddress: model::Field<HostSecurityState> = model::Field::new(
+        "privateIpAddress",
     );
-    /// `maxStoragePerContainerInBytes`
-    pub const MaxStoragePerContainerInBytes: model::Field<
-        FileStorageContainerTypeSettings,
-    > = model::Field::new("maxStoragePerContainerInBytes");
-    /// `sharingCapability`
-    pub const SharingCapability: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "sharingCapability",
+    /// `publicIpAddress`
+    pub const PublicIpAddress: model::Field<HostSecurityState> = model::Field::new(
+        "publicIpAddress",
     );
-    /// `urlTemplate`
-    pub const UrlTemplate: model::Field<FileStorageContainerTypeSettings> = model::Field::new(
-        "urlTemplate",
+    /// `riskScore`
+    pub const RiskScore: model::Field<HostSecurityState> = model::Field::new(
+        "riskScore",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorageContainerTypeSettings>] = &[
-        Self::ConsumingTenantOverridables,
-        Self::IsDiscoverabilityEnabled,
-        Self::IsItemVersioningEnabled,
-        Self::IsSearchEnabled,
-        Self::IsSharingRestricted,
-        Self::ItemMajorVersionLimit,
-        Self::MaxStoragePerContainerInBytes,
-        Self::SharingCapability,
-        Self::UrlTemplate,
+    pub const ALL: &'static [model::Field<HostSecurityState>] = &[
+        Self::Fqdn,
+        Self::IsAzureAdJoined,
+        Self::IsAzureAdRegistered,
+        Self::IsHybridAzureDomainJoined,
+        Self::NetBiosName,
+        Self::Os,
+        Self::PrivateIpAddress,
+        Self::PublicIpAddress,
+        Self::RiskScore,
     ];
 }
 
@@ -1875,31 +1034,36 @@ impl InsightIdentityField {
     ];
 }
 
-#[cfg(feature = "_authorization_info")]
-/// CSDL complex type `microsoft.graph.localeInfo`.
+#[cfg(feature = "_security")]
+/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
+///
+/// CSDL complex type `microsoft.graph.investigationSecurityState`.
+#[deprecated(
+    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LocaleInfo {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `locale`: `Edm.String`.
-    pub locale: Option<String>,
+pub struct InvestigationSecurityState {
+    /// Property `name`: `Edm.String`.
+    pub name: Option<String>,
+    /// Property `status`: `Edm.String`.
+    pub status: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for LocaleInfo {
+#[cfg(feature = "_security")]
+impl serde::Serialize for InvestigationSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl LocaleInfo {
+#[cfg(feature = "_security")]
+impl InvestigationSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.localeInfo";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.investigationSecurityState";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1912,14 +1076,14 @@ impl LocaleInfo {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("locale", &self.locale);
+        object.property("name", &self.name);
+        object.property("status", &self.status);
         object.end()
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for LocaleInfo {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for InvestigationSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1927,8 +1091,8 @@ impl<'de> serde::Deserialize<'de> for LocaleInfo {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::model::ODataObject for LocaleInfo {
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for InvestigationSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1937,8 +1101,8 @@ impl graph_odata_runtime::model::ODataObject for LocaleInfo {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "locale" => read_lenient(map, key, &mut self.locale, extra),
+            "name" => read_lenient(map, key, &mut self.name, extra),
+            "status" => read_lenient(map, key, &mut self.status, extra),
             _ => Ok(false),
         }
     }
@@ -1949,8 +1113,8 @@ impl graph_odata_runtime::model::ODataObject for LocaleInfo {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-impl LocaleInfo {
+#[cfg(feature = "_security")]
+impl InvestigationSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1960,230 +1124,484 @@ impl LocaleInfo {
     }
 }
 
-#[cfg(feature = "_authorization_info")]
-/// The properties of [`LocaleInfo`] by wire name, each a [`Field<LocaleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocaleInfo::set_null`].
-pub enum LocaleInfoField {}
+#[cfg(feature = "_security")]
+/// The properties of [`InvestigationSecurityState`] by wire name, each a [`Field<InvestigationSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvestigationSecurityState::set_null`].
+pub enum InvestigationSecurityStateField {}
 
-#[cfg(feature = "_authorization_info")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl LocaleInfoField {
-    /// `displayName`
-    pub const DisplayName: model::Field<LocaleInfo> = model::Field::new("displayName");
-    /// `locale`
-    pub const Locale: model::Field<LocaleInfo> = model::Field::new("locale");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LocaleInfo>] = &[
-        Self::DisplayName,
-        Self::Locale,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL complex type `microsoft.graph.operationError`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperationError {
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for OperationError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OperationError {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.operationError";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("code", &self.code);
-        object.property("message", &self.message);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for OperationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for OperationError {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl OperationError {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`OperationError`] by wire name, each a [`Field<OperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OperationError::set_null`].
-pub enum OperationErrorField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl OperationErrorField {
-    /// `code`
-    pub const Code: model::Field<OperationError> = model::Field::new("code");
-    /// `message`
-    pub const Message: model::Field<OperationError> = model::Field::new("message");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OperationError>] = &[
-        Self::Code,
-        Self::Message,
-    ];
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// CSDL complex type `microsoft.graph.outOfOfficeSettings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutOfOfficeSettings {
-    /// Property `isOutOfOffice`: `Edm.Boolean`.
-    pub is_out_of_office: Option<bool>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl serde::Serialize for OutOfOfficeSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl OutOfOfficeSettings {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.outOfOfficeSettings";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isOutOfOffice", &self.is_out_of_office);
-        object.property("message", &self.message);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl<'de> serde::Deserialize<'de> for OutOfOfficeSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl graph_odata_runtime::model::ODataObject for OutOfOfficeSettings {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isOutOfOffice" => read_lenient(map, key, &mut self.is_out_of_office, extra),
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-impl OutOfOfficeSettings {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_adhoc_call")]
-/// The properties of [`OutOfOfficeSettings`] by wire name, each a [`Field<OutOfOfficeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutOfOfficeSettings::set_null`].
-pub enum OutOfOfficeSettingsField {}
-
-#[cfg(feature = "_adhoc_call")]
-#[allow(non_upper_case_globals)]
-impl OutOfOfficeSettingsField {
-    /// `isOutOfOffice`
-    pub const IsOutOfOffice: model::Field<OutOfOfficeSettings> = model::Field::new(
-        "isOutOfOffice",
+impl InvestigationSecurityStateField {
+    /// `name`
+    pub const Name: model::Field<InvestigationSecurityState> = model::Field::new("name");
+    /// `status`
+    pub const Status: model::Field<InvestigationSecurityState> = model::Field::new(
+        "status",
     );
-    /// `message`
-    pub const Message: model::Field<OutOfOfficeSettings> = model::Field::new("message");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<OutOfOfficeSettings>] = &[
-        Self::IsOutOfOffice,
-        Self::Message,
+    pub const ALL: &'static [model::Field<InvestigationSecurityState>] = &[
+        Self::Name,
+        Self::Status,
     ];
+}
+
+#[cfg(feature = "_subscribed_skus")]
+/// CSDL complex type `microsoft.graph.licenseUnitsDetail`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LicenseUnitsDetail {
+    /// Property `enabled`: `Edm.Int32`.
+    pub enabled: Option<i32>,
+    /// Property `lockedOut`: `Edm.Int32`.
+    pub locked_out: Option<i32>,
+    /// Property `suspended`: `Edm.Int32`.
+    pub suspended: Option<i32>,
+    /// Property `warning`: `Edm.Int32`.
+    pub warning: Option<i32>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl serde::Serialize for LicenseUnitsDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl LicenseUnitsDetail {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseUnitsDetail";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("enabled", &self.enabled);
+        object.property("lockedOut", &self.locked_out);
+        object.property("suspended", &self.suspended);
+        object.property("warning", &self.warning);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl<'de> serde::Deserialize<'de> for LicenseUnitsDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl graph_odata_runtime::model::ODataObject for LicenseUnitsDetail {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
+            "lockedOut" => read_lenient(map, key, &mut self.locked_out, extra),
+            "suspended" => read_lenient(map, key, &mut self.suspended, extra),
+            "warning" => read_lenient(map, key, &mut self.warning, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+impl LicenseUnitsDetail {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_subscribed_skus")]
+/// The properties of [`LicenseUnitsDetail`] by wire name, each a [`Field<LicenseUnitsDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseUnitsDetail::set_null`].
+pub enum LicenseUnitsDetailField {}
+
+#[cfg(feature = "_subscribed_skus")]
+#[allow(non_upper_case_globals)]
+impl LicenseUnitsDetailField {
+    /// `enabled`
+    pub const Enabled: model::Field<LicenseUnitsDetail> = model::Field::new("enabled");
+    /// `lockedOut`
+    pub const LockedOut: model::Field<LicenseUnitsDetail> = model::Field::new(
+        "lockedOut",
+    );
+    /// `suspended`
+    pub const Suspended: model::Field<LicenseUnitsDetail> = model::Field::new(
+        "suspended",
+    );
+    /// `warning`
+    pub const Warning: model::Field<LicenseUnitsDetail> = model::Field::new("warning");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LicenseUnitsDetail>] = &[
+        Self::Enabled,
+        Self::LockedOut,
+        Self::Suspended,
+        Self::Warning,
+    ];
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.locateDeviceActionResult`; base type `microsoft.graph.deviceActionResult`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LocateDeviceActionResult {
+    /// Property `actionName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub action_name: Option<String>,
+    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub action_state: Option<ActionState>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `deviceLocation`: `microsoft.graph.deviceGeoLocation`.
+    pub device_location: Option<DeviceGeoLocation>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for LocateDeviceActionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl LocateDeviceActionResult {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.locateDeviceActionResult";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("actionName", &self.action_name);
+        object.property("actionState", &self.action_state);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("deviceLocation", &self.device_location);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for LocateDeviceActionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for LocateDeviceActionResult {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
+            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
+            }
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "deviceLocation" => read_nullable(map, key, &mut self.device_location, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl LocateDeviceActionResult {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`LocateDeviceActionResult`] by wire name, each a [`Field<LocateDeviceActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocateDeviceActionResult::set_null`].
+pub enum LocateDeviceActionResultField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl LocateDeviceActionResultField {
+    /// `actionName`
+    pub const ActionName: model::Field<LocateDeviceActionResult> = model::Field::new(
+        "actionName",
+    );
+    /// `actionState`
+    pub const ActionState: model::Field<LocateDeviceActionResult> = model::Field::new(
+        "actionState",
+    );
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<LocateDeviceActionResult> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<LocateDeviceActionResult> = model::Field::new(
+        "startDateTime",
+    );
+    /// `deviceLocation`
+    pub const DeviceLocation: model::Field<LocateDeviceActionResult> = model::Field::new(
+        "deviceLocation",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<LocateDeviceActionResult>] = &[
+        Self::ActionName,
+        Self::ActionState,
+        Self::LastUpdatedDateTime,
+        Self::StartDateTime,
+        Self::DeviceLocation,
+    ];
+}
+
+#[cfg(feature = "_directory")]
+/// CSDL complex type `microsoft.graph.onPremisesDirectorySynchronizationConfiguration`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnPremisesDirectorySynchronizationConfiguration {
+    /// Property `accidentalDeletionPrevention`: `microsoft.graph.onPremisesAccidentalDeletionPrevention`.
+    pub accidental_deletion_prevention: Option<OnPremisesAccidentalDeletionPrevention>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for OnPremisesDirectorySynchronizationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesDirectorySynchronizationConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronizationConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "accidentalDeletionPrevention",
+                &self.accidental_deletion_prevention,
+            );
+        object.end()
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl graph_odata_runtime::model::ODataObject
+for OnPremisesDirectorySynchronizationConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_nullable;
+        let extra = &mut self.additional_properties;
+        match key {
+            "accidentalDeletionPrevention" => {
+                read_nullable(map, key, &mut self.accidental_deletion_prevention, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl OnPremisesDirectorySynchronizationConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_directory")]
+/// The properties of [`OnPremisesDirectorySynchronizationConfiguration`] by wire name, each a [`Field<OnPremisesDirectorySynchronizationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronizationConfiguration::set_null`].
+pub enum OnPremisesDirectorySynchronizationConfigurationField {}
+
+#[cfg(feature = "_directory")]
+#[allow(non_upper_case_globals)]
+impl OnPremisesDirectorySynchronizationConfigurationField {
+    /// `accidentalDeletionPrevention`
+    pub const AccidentalDeletionPrevention: model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    > = model::Field::new("accidentalDeletionPrevention");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<
+        OnPremisesDirectorySynchronizationConfiguration,
+    >] = &[Self::AccidentalDeletionPrevention];
+}
+
+#[cfg(feature = "_album")]
+/// CSDL complex type `microsoft.graph.package`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Package {
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_album")]
+impl serde::Serialize for Package {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl Package {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.package";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_album")]
+impl<'de> serde::Deserialize<'de> for Package {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_album")]
+impl graph_odata_runtime::model::ODataObject for Package {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_album")]
+impl Package {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_album")]
+/// The properties of [`Package`] by wire name, each a [`Field<Package>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Package::set_null`].
+pub enum PackageField {}
+
+#[cfg(feature = "_album")]
+#[allow(non_upper_case_globals)]
+impl PackageField {
+    /// `type`
+    pub const Type: model::Field<Package> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Package>] = &[Self::Type];
 }
 
 #[cfg(feature = "_add_in")]
@@ -2354,31 +1772,29 @@ impl PermissionScopeField {
     ];
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
+#[cfg(feature = "_places")]
+/// CSDL complex type `microsoft.graph.placeServicePlanInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PreAuthorizedApplication {
-    /// Property `appId`: `Edm.String`.
-    pub app_id: Option<String>,
-    /// Property `delegatedPermissionIds`: `Collection(Edm.String)`, not nullable.
-    pub delegated_permission_ids: Option<Vec<String>>,
+pub struct PlaceServicePlanInfo {
+    /// Property `servicePlanId`: `Edm.String`.
+    pub service_plan_id: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl serde::Serialize for PreAuthorizedApplication {
+#[cfg(feature = "_places")]
+impl serde::Serialize for PlaceServicePlanInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl PreAuthorizedApplication {
+#[cfg(feature = "_places")]
+impl PlaceServicePlanInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.preAuthorizedApplication";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.placeServicePlanInfo";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2391,14 +1807,13 @@ impl PreAuthorizedApplication {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("appId", &self.app_id);
-        object.property("delegatedPermissionIds", &self.delegated_permission_ids);
+        object.property("servicePlanId", &self.service_plan_id);
         object.end()
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
+#[cfg(feature = "_places")]
+impl<'de> serde::Deserialize<'de> for PlaceServicePlanInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2406,8 +1821,8 @@ impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
+#[cfg(feature = "_places")]
+impl graph_odata_runtime::model::ODataObject for PlaceServicePlanInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2416,10 +1831,7 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "delegatedPermissionIds" => {
-                read_lenient(map, key, &mut self.delegated_permission_ids, extra)
-            }
+            "servicePlanId" => read_lenient(map, key, &mut self.service_plan_id, extra),
             _ => Ok(false),
         }
     }
@@ -2430,8 +1842,8 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-impl PreAuthorizedApplication {
+#[cfg(feature = "_places")]
+impl PlaceServicePlanInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2441,51 +1853,82 @@ impl PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_agent_identity_blueprint")]
-/// The properties of [`PreAuthorizedApplication`] by wire name, each a [`Field<PreAuthorizedApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
-pub enum PreAuthorizedApplicationField {}
+#[cfg(feature = "_places")]
+/// The properties of [`PlaceServicePlanInfo`] by wire name, each a [`Field<PlaceServicePlanInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlaceServicePlanInfo::set_null`].
+pub enum PlaceServicePlanInfoField {}
 
-#[cfg(feature = "_agent_identity_blueprint")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
-impl PreAuthorizedApplicationField {
-    /// `appId`
-    pub const AppId: model::Field<PreAuthorizedApplication> = model::Field::new("appId");
-    /// `delegatedPermissionIds`
-    pub const DelegatedPermissionIds: model::Field<PreAuthorizedApplication> = model::Field::new(
-        "delegatedPermissionIds",
+impl PlaceServicePlanInfoField {
+    /// `servicePlanId`
+    pub const ServicePlanId: model::Field<PlaceServicePlanInfo> = model::Field::new(
+        "servicePlanId",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PreAuthorizedApplication>] = &[
-        Self::AppId,
-        Self::DelegatedPermissionIds,
+    pub const ALL: &'static [model::Field<PlaceServicePlanInfo>] = &[
+        Self::ServicePlanId,
     ];
 }
 
-#[cfg(feature = "_identity_governance")]
-/// CSDL complex type `microsoft.graph.principalResourceMembershipsScope`; base type `microsoft.graph.accessReviewScope`.
+#[cfg(feature = "_print")]
+/// CSDL complex type `microsoft.graph.printJobConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrincipalResourceMembershipsScope {
-    /// Property `principalScopes`: `Collection(microsoft.graph.accessReviewScope)`.
-    pub principal_scopes: Option<Vec<AnyAccessReviewScope>>,
-    /// Property `resourceScopes`: `Collection(microsoft.graph.accessReviewScope)`.
-    pub resource_scopes: Option<Vec<AnyAccessReviewScope>>,
+pub struct PrintJobConfiguration {
+    /// Property `collate`: `Edm.Boolean`.
+    pub collate: Option<bool>,
+    /// Property `colorMode`: `microsoft.graph.printColorMode`.
+    pub color_mode: Option<PrintColorMode>,
+    /// Property `copies`: `Edm.Int32`.
+    pub copies: Option<i32>,
+    /// Property `dpi`: `Edm.Int32`.
+    pub dpi: Option<i32>,
+    /// Property `duplexMode`: `microsoft.graph.printDuplexMode`.
+    pub duplex_mode: Option<PrintDuplexMode>,
+    /// Property `feedOrientation`: `microsoft.graph.printerFeedOrientation`.
+    pub feed_orientation: Option<PrinterFeedOrientation>,
+    /// Property `finishings`: `Collection(microsoft.graph.printFinishing)`.
+    pub finishings: Option<Vec<PrintFinishing>>,
+    /// Property `fitPdfToPage`: `Edm.Boolean`.
+    pub fit_pdf_to_page: Option<bool>,
+    /// Property `inputBin`: `Edm.String`.
+    pub input_bin: Option<String>,
+    /// Property `margin`: `microsoft.graph.printMargin`.
+    pub margin: Option<PrintMargin>,
+    /// Property `mediaSize`: `Edm.String`.
+    pub media_size: Option<String>,
+    /// Property `mediaType`: `Edm.String`.
+    pub media_type: Option<String>,
+    /// Property `multipageLayout`: `microsoft.graph.printMultipageLayout`.
+    pub multipage_layout: Option<PrintMultipageLayout>,
+    /// Property `orientation`: `microsoft.graph.printOrientation`.
+    pub orientation: Option<PrintOrientation>,
+    /// Property `outputBin`: `Edm.String`.
+    pub output_bin: Option<String>,
+    /// Property `pageRanges`: `Collection(microsoft.graph.integerRange)`.
+    pub page_ranges: Option<Vec<IntegerRange>>,
+    /// Property `pagesPerSheet`: `Edm.Int32`.
+    pub pages_per_sheet: Option<i32>,
+    /// Property `quality`: `microsoft.graph.printQuality`.
+    pub quality: Option<PrintQuality>,
+    /// Property `scaling`: `microsoft.graph.printScaling`.
+    pub scaling: Option<PrintScaling>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
-impl serde::Serialize for PrincipalResourceMembershipsScope {
+#[cfg(feature = "_print")]
+impl serde::Serialize for PrintJobConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-impl PrincipalResourceMembershipsScope {
+#[cfg(feature = "_print")]
+impl PrintJobConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.principalResourceMembershipsScope";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printJobConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2498,129 +1941,31 @@ impl PrincipalResourceMembershipsScope {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("principalScopes", &self.principal_scopes);
-        object.property("resourceScopes", &self.resource_scopes);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl<'de> serde::Deserialize<'de> for PrincipalResourceMembershipsScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl graph_odata_runtime::model::ODataObject for PrincipalResourceMembershipsScope {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_nullable;
-        let extra = &mut self.additional_properties;
-        match key {
-            "principalScopes" => {
-                read_nullable(map, key, &mut self.principal_scopes, extra)
-            }
-            "resourceScopes" => read_nullable(map, key, &mut self.resource_scopes, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-impl PrincipalResourceMembershipsScope {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_governance")]
-/// The properties of [`PrincipalResourceMembershipsScope`] by wire name, each a [`Field<PrincipalResourceMembershipsScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrincipalResourceMembershipsScope::set_null`].
-pub enum PrincipalResourceMembershipsScopeField {}
-
-#[cfg(feature = "_identity_governance")]
-#[allow(non_upper_case_globals)]
-impl PrincipalResourceMembershipsScopeField {
-    /// `principalScopes`
-    pub const PrincipalScopes: model::Field<PrincipalResourceMembershipsScope> = model::Field::new(
-        "principalScopes",
-    );
-    /// `resourceScopes`
-    pub const ResourceScopes: model::Field<PrincipalResourceMembershipsScope> = model::Field::new(
-        "resourceScopes",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrincipalResourceMembershipsScope>] = &[
-        Self::PrincipalScopes,
-        Self::ResourceScopes,
-    ];
-}
-
-#[cfg(feature = "_print")]
-/// CSDL complex type `microsoft.graph.printJobStatus`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintJobStatus {
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `details`: `Collection(microsoft.graph.printJobStateDetail)`, not nullable.
-    pub details: Option<Vec<PrintJobStateDetail>>,
-    /// Property `isAcquiredByPrinter`: `Edm.Boolean`, not nullable.
-    pub is_acquired_by_printer: Option<bool>,
-    /// Property `state`: `microsoft.graph.printJobProcessingState`, not nullable.
-    pub state: Option<PrintJobProcessingState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintJobStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintJobStatus {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printJobStatus";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("description", &self.description);
-        object.property("details", &self.details);
-        object.property("isAcquiredByPrinter", &self.is_acquired_by_printer);
-        object.property("state", &self.state);
+        object.property("collate", &self.collate);
+        object.property("colorMode", &self.color_mode);
+        object.property("copies", &self.copies);
+        object.property("dpi", &self.dpi);
+        object.property("duplexMode", &self.duplex_mode);
+        object.property("feedOrientation", &self.feed_orientation);
+        object.property("finishings", &self.finishings);
+        object.property("fitPdfToPage", &self.fit_pdf_to_page);
+        object.property("inputBin", &self.input_bin);
+        object.property("margin", &self.margin);
+        object.property("mediaSize", &self.media_size);
+        object.property("mediaType", &self.media_type);
+        object.property("multipageLayout", &self.multipage_layout);
+        object.property("orientation", &self.orientation);
+        object.property("outputBin", &self.output_bin);
+        object.property("pageRanges", &self.page_ranges);
+        object.property("pagesPerSheet", &self.pages_per_sheet);
+        object.property("quality", &self.quality);
+        object.property("scaling", &self.scaling);
         object.end()
     }
 }
 
 #[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintJobStatus {
+impl<'de> serde::Deserialize<'de> for PrintJobConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2629,7 +1974,7 @@ impl<'de> serde::Deserialize<'de> for PrintJobStatus {
 }
 
 #[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintJobStatus {
+impl graph_odata_runtime::model::ODataObject for PrintJobConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2638,12 +1983,29 @@ impl graph_odata_runtime::model::ODataObject for PrintJobStatus {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "isAcquiredByPrinter" => {
-                read_lenient(map, key, &mut self.is_acquired_by_printer, extra)
+            "collate" => read_lenient(map, key, &mut self.collate, extra),
+            "colorMode" => read_nullable(map, key, &mut self.color_mode, extra),
+            "copies" => read_lenient(map, key, &mut self.copies, extra),
+            "dpi" => read_lenient(map, key, &mut self.dpi, extra),
+            "duplexMode" => read_nullable(map, key, &mut self.duplex_mode, extra),
+            "feedOrientation" => {
+                read_nullable(map, key, &mut self.feed_orientation, extra)
             }
-            "state" => read_nullable(map, key, &mut self.state, extra),
+            "finishings" => read_nullable(map, key, &mut self.finishings, extra),
+            "fitPdfToPage" => read_lenient(map, key, &mut self.fit_pdf_to_page, extra),
+            "inputBin" => read_lenient(map, key, &mut self.input_bin, extra),
+            "margin" => read_nullable(map, key, &mut self.margin, extra),
+            "mediaSize" => read_lenient(map, key, &mut self.media_size, extra),
+            "mediaType" => read_lenient(map, key, &mut self.media_type, extra),
+            "multipageLayout" => {
+                read_nullable(map, key, &mut self.multipage_layout, extra)
+            }
+            "orientation" => read_nullable(map, key, &mut self.orientation, extra),
+            "outputBin" => read_lenient(map, key, &mut self.output_bin, extra),
+            "pageRanges" => read_nullable(map, key, &mut self.page_ranges, extra),
+            "pagesPerSheet" => read_lenient(map, key, &mut self.pages_per_sheet, extra),
+            "quality" => read_nullable(map, key, &mut self.quality, extra),
+            "scaling" => read_nullable(map, key, &mut self.scaling, extra),
             _ => Ok(false),
         }
     }
@@ -2655,7 +2017,7 @@ impl graph_odata_runtime::model::ODataObject for PrintJobStatus {
 }
 
 #[cfg(feature = "_print")]
-impl PrintJobStatus {
+impl PrintJobConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2666,137 +2028,103 @@ impl PrintJobStatus {
 }
 
 #[cfg(feature = "_print")]
-/// The properties of [`PrintJobStatus`] by wire name, each a [`Field<PrintJobStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintJobStatus::set_null`].
-pub enum PrintJobStatusField {}
+/// The properties of [`PrintJobConfiguration`] by wire name, each a [`Field<PrintJobConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintJobConfiguration::set_null`].
+pub enum PrintJobConfigurationField {}
 
 #[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
-impl PrintJobStatusField {
-    /// `description`
-    pub const Description: model::Field<PrintJobStatus> = model::Field::new(
-        "description",
+impl PrintJobConfigurationField {
+    /// `collate`
+    pub const Collate: model::Field<PrintJobConfiguration> = model::Field::new(
+        "collate",
     );
-    /// `details`
-    pub const Details: model::Field<PrintJobStatus> = model::Field::new("details");
-    /// `isAcquiredByPrinter`
-    pub const IsAcquiredByPrinter: model::Field<PrintJobStatus> = model::Field::new(
-        "isAcquiredByPrinter",
+    /// `colorMode`
+    pub const ColorMode: model::Field<PrintJobConfiguration> = model::Field::new(
+        "colorMode",
     );
-    /// `state`
-    pub const State: model::Field<PrintJobStatus> = model::Field::new("state");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintJobStatus>] = &[
-        Self::Description,
-        Self::Details,
-        Self::IsAcquiredByPrinter,
-        Self::State,
-    ];
-}
-
-#[cfg(feature = "_organization")]
-/// CSDL complex type `microsoft.graph.privacyProfile`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrivacyProfile {
-    /// Property `contactEmail`: `Edm.String`.
-    pub contact_email: Option<String>,
-    /// Property `statementUrl`: `Edm.String`.
-    pub statement_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_organization")]
-impl serde::Serialize for PrivacyProfile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl PrivacyProfile {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.privacyProfile";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("contactEmail", &self.contact_email);
-        object.property("statementUrl", &self.statement_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl<'de> serde::Deserialize<'de> for PrivacyProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl graph_odata_runtime::model::ODataObject for PrivacyProfile {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "contactEmail" => read_lenient(map, key, &mut self.contact_email, extra),
-            "statementUrl" => read_lenient(map, key, &mut self.statement_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_organization")]
-impl PrivacyProfile {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_organization")]
-/// The properties of [`PrivacyProfile`] by wire name, each a [`Field<PrivacyProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyProfile::set_null`].
-pub enum PrivacyProfileField {}
-
-#[cfg(feature = "_organization")]
-#[allow(non_upper_case_globals)]
-impl PrivacyProfileField {
-    /// `contactEmail`
-    pub const ContactEmail: model::Field<PrivacyProfile> = model::Field::new(
-        "contactEmail",
+    /// `copies`
+    pub const Copies: model::Field<PrintJobConfiguration> = model::Field::new("copies");
+    /// `dpi`
+    pub const Dpi: model::Field<PrintJobConfiguration> = model::Field::new("dpi");
+    /// `duplexMode`
+    pub const DuplexMode: model::Field<PrintJobConfiguration> = model::Field::new(
+        "duplexMode",
     );
-    /// `statementUrl`
-    pub const StatementUrl: model::Field<PrivacyProfile> = model::Field::new(
-        "statementUrl",
+    /// `feedOrientation`
+    pub const FeedOrientation: model::Field<PrintJobConfiguration> = model::Field::new(
+        "feedOrientation",
+    );
+    /// `finishings`
+    pub const Finishings: model::Field<PrintJobConfiguration> = model::Field::new(
+        "finishings",
+    );
+    /// `fitPdfToPage`
+    pub const FitPdfToPage: model::Field<PrintJobConfiguration> = model::Field::new(
+        "fitPdfToPage",
+    );
+    /// `inputBin`
+    pub const InputBin: model::Field<PrintJobConfiguration> = model::Field::new(
+        "inputBin",
+    );
+    /// `margin`
+    pub const Margin: model::Field<PrintJobConfiguration> = model::Field::new("margin");
+    /// `mediaSize`
+    pub const MediaSize: model::Field<PrintJobConfiguration> = model::Field::new(
+        "mediaSize",
+    );
+    /// `mediaType`
+    pub const MediaType: model::Field<PrintJobConfiguration> = model::Field::new(
+        "mediaType",
+    );
+    /// `multipageLayout`
+    pub const MultipageLayout: model::Field<PrintJobConfiguration> = model::Field::new(
+        "multipageLayout",
+    );
+    /// `orientation`
+    pub const Orientation: model::Field<PrintJobConfiguration> = model::Field::new(
+        "orientation",
+    );
+    /// `outputBin`
+    pub const OutputBin: model::Field<PrintJobConfiguration> = model::Field::new(
+        "outputBin",
+    );
+    /// `pageRanges`
+    pub const PageRanges: model::Field<PrintJobConfiguration> = model::Field::new(
+        "pageRanges",
+    );
+    /// `pagesPerSheet`
+    pub const PagesPerSheet: model::Field<PrintJobConfiguration> = model::Field::new(
+        "pagesPerSheet",
+    );
+    /// `quality`
+    pub const Quality: model::Field<PrintJobConfiguration> = model::Field::new(
+        "quality",
+    );
+    /// `scaling`
+    pub const Scaling: model::Field<PrintJobConfiguration> = model::Field::new(
+        "scaling",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrivacyProfile>] = &[
-        Self::ContactEmail,
-        Self::StatementUrl,
+    pub const ALL: &'static [model::Field<PrintJobConfiguration>] = &[
+        Self::Collate,
+        Self::ColorMode,
+        Self::Copies,
+        Self::Dpi,
+        Self::DuplexMode,
+        Self::FeedOrientation,
+        Self::Finishings,
+        Self::FitPdfToPage,
+        Self::InputBin,
+        Self::Margin,
+        Self::MediaSize,
+        Self::MediaType,
+        Self::MultipageLayout,
+        Self::Orientation,
+        Self::OutputBin,
+        Self::PageRanges,
+        Self::PagesPerSheet,
+        Self::Quality,
+        Self::Scaling,
     ];
 }
 
@@ -2918,37 +2246,43 @@ impl ProvisionedPlanField {
     ];
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.provisioningStep`.
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.resetPasscodeActionResult`; base type `microsoft.graph.deviceActionResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProvisioningStep {
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `details`: `microsoft.graph.detailsInfo`.
-    pub details: Option<DetailsInfo>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `provisioningStepType`: `microsoft.graph.provisioningStepType`.
-    pub provisioning_step_type: Option<ProvisioningStepType>,
-    /// Property `status`: `microsoft.graph.provisioningResult`.
-    pub status: Option<ProvisioningResult>,
+pub struct ResetPasscodeActionResult {
+    /// Property `actionName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub action_name: Option<String>,
+    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub action_state: Option<ActionState>,
+    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub last_updated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceActionResult`.
+    pub start_date_time: Option<edm::DateTimeOffset>,
+    /// Property `errorCode`: `Edm.Int32`, not nullable.
+    pub error_code: Option<i32>,
+    /// Property `passcode`: `Edm.String`.
+    pub passcode: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ProvisioningStep {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for ResetPasscodeActionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl ProvisioningStep {
+#[cfg(feature = "_action_state")]
+impl ResetPasscodeActionResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStep";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resetPasscodeActionResult";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2961,17 +2295,18 @@ impl ProvisioningStep {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("description", &self.description);
-        object.property("details", &self.details);
-        object.property("name", &self.name);
-        object.property("provisioningStepType", &self.provisioning_step_type);
-        object.property("status", &self.status);
+        object.property("actionName", &self.action_name);
+        object.property("actionState", &self.action_state);
+        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
+        object.property("startDateTime", &self.start_date_time);
+        object.property("errorCode", &self.error_code);
+        object.property("passcode", &self.passcode);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ProvisioningStep {
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for ResetPasscodeActionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2979,8 +2314,8 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStep {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for ResetPasscodeActionResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2989,13 +2324,14 @@ impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
         use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "provisioningStepType" => {
-                read_nullable(map, key, &mut self.provisioning_step_type, extra)
+            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
+            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
+            "lastUpdatedDateTime" => {
+                read_lenient(map, key, &mut self.last_updated_date_time, extra)
             }
-            "status" => read_nullable(map, key, &mut self.status, extra),
+            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
+            "errorCode" => read_lenient(map, key, &mut self.error_code, extra),
+            "passcode" => read_lenient(map, key, &mut self.passcode, extra),
             _ => Ok(false),
         }
     }
@@ -3006,8 +2342,8 @@ impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl ProvisioningStep {
+#[cfg(feature = "_action_state")]
+impl ResetPasscodeActionResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3017,35 +2353,208 @@ impl ProvisioningStep {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`ProvisioningStep`] by wire name, each a [`Field<ProvisioningStep>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStep::set_null`].
-pub enum ProvisioningStepField {}
+#[cfg(feature = "_action_state")]
+/// The properties of [`ResetPasscodeActionResult`] by wire name, each a [`Field<ResetPasscodeActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResetPasscodeActionResult::set_null`].
+pub enum ResetPasscodeActionResultField {}
 
-#[cfg(feature = "_audit_logs")]
+#[cfg(feature = "_action_state")]
 #[allow(non_upper_case_globals)]
-impl ProvisioningStepField {
-    /// `description`
-    pub const Description: model::Field<ProvisioningStep> = model::Field::new(
-        "description",
+impl ResetPasscodeActionResultField {
+    /// `actionName`
+    pub const ActionName: model::Field<ResetPasscodeActionResult> = model::Field::new(
+        "actionName",
     );
-    /// `details`
-    pub const Details: model::Field<ProvisioningStep> = model::Field::new("details");
-    /// `name`
-    pub const Name: model::Field<ProvisioningStep> = model::Field::new("name");
-    /// `provisioningStepType`
-    pub const ProvisioningStepType: model::Field<ProvisioningStep> = model::Field::new(
-        "provisioningStepType",
+    /// `actionState`
+    pub const ActionState: model::Field<ResetPasscodeActionResult> = model::Field::new(
+        "actionState",
     );
-    /// `status`
-    pub const Status: model::Field<ProvisioningStep> = model::Field::new("status");
+    /// `lastUpdatedDateTime`
+    pub const LastUpdatedDateTime: model::Field<ResetPasscodeActionResult> = model::Field::new(
+        "lastUpdatedDateTime",
+    );
+    /// `startDateTime`
+    pub const StartDateTime: model::Field<ResetPasscodeActionResult> = model::Field::new(
+        "startDateTime",
+    );
+    /// `errorCode`
+    pub const ErrorCode: model::Field<ResetPasscodeActionResult> = model::Field::new(
+        "errorCode",
+    );
+    /// `passcode`
+    pub const Passcode: model::Field<ResetPasscodeActionResult> = model::Field::new(
+        "passcode",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProvisioningStep>] = &[
-        Self::Description,
-        Self::Details,
-        Self::Name,
-        Self::ProvisioningStepType,
-        Self::Status,
+    pub const ALL: &'static [model::Field<ResetPasscodeActionResult>] = &[
+        Self::ActionName,
+        Self::ActionState,
+        Self::LastUpdatedDateTime,
+        Self::StartDateTime,
+        Self::ErrorCode,
+        Self::Passcode,
     ];
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL complex type `microsoft.graph.resourceAccess`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceAccess {
+    /// Property `id`: `Edm.Guid`, not nullable.
+    pub id: Option<edm::Guid>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for ResourceAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl ResourceAccess {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAccess";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("type", &self.r#type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for ResourceAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::model::ODataObject for ResourceAccess {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl ResourceAccess {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// The properties of [`ResourceAccess`] by wire name, each a [`Field<ResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
+pub enum ResourceAccessField {}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+#[allow(non_upper_case_globals)]
+impl ResourceAccessField {
+    /// `id`
+    pub const Id: model::Field<ResourceAccess> = model::Field::new("id");
+    /// `type`
+    pub const Type: model::Field<ResourceAccess> = model::Field::new("type");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ResourceAccess>] = &[Self::Id, Self::Type];
+}
+
+#[cfg(feature = "_unreached")]
+/// CSDL complex type `microsoft.graph.resourceData`; open type: dynamic properties land in `additional_properties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceData {
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_unreached")]
+impl serde::Serialize for ResourceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl ResourceData {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceData";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.end()
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl<'de> serde::Deserialize<'de> for ResourceData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_unreached")]
+impl graph_odata_runtime::model::ODataObject for ResourceData {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
 }
 
 #[cfg(feature = "_device_management")]
@@ -3152,105 +2661,6 @@ impl RgbColorField {
     pub const R: model::Field<RgbColor> = model::Field::new("r");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<RgbColor>] = &[Self::B, Self::G, Self::R];
-}
-
-#[cfg(feature = "_policies")]
-/// CSDL complex type `microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SelfServiceSignUpAuthenticationFlowConfiguration {
-    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
-    pub is_enabled: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_policies")]
-impl serde::Serialize for SelfServiceSignUpAuthenticationFlowConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl SelfServiceSignUpAuthenticationFlowConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("isEnabled", &self.is_enabled);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl<'de> serde::Deserialize<'de> for SelfServiceSignUpAuthenticationFlowConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl graph_odata_runtime::model::ODataObject
-for SelfServiceSignUpAuthenticationFlowConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_policies")]
-impl SelfServiceSignUpAuthenticationFlowConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_policies")]
-/// The properties of [`SelfServiceSignUpAuthenticationFlowConfiguration`] by wire name, each a [`Field<SelfServiceSignUpAuthenticationFlowConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfServiceSignUpAuthenticationFlowConfiguration::set_null`].
-pub enum SelfServiceSignUpAuthenticationFlowConfigurationField {}
-
-#[cfg(feature = "_policies")]
-#[allow(non_upper_case_globals)]
-impl SelfServiceSignUpAuthenticationFlowConfigurationField {
-    /// `isEnabled`
-    pub const IsEnabled: model::Field<
-        SelfServiceSignUpAuthenticationFlowConfiguration,
-    > = model::Field::new("isEnabled");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        SelfServiceSignUpAuthenticationFlowConfiguration,
-    >] = &[Self::IsEnabled];
 }
 
 #[cfg(feature = "_on_premises_provisioning_error")]
@@ -3373,29 +2783,35 @@ impl ServiceProvisioningErrorField {
     ];
 }
 
-#[cfg(feature = "_album")]
-/// CSDL complex type `microsoft.graph.specialFolder`.
+#[cfg(feature = "_group_setting_templates")]
+/// CSDL complex type `microsoft.graph.settingTemplateValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SpecialFolder {
+pub struct SettingTemplateValue {
+    /// Property `defaultValue`: `Edm.String`.
+    pub default_value: Option<String>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
+    /// Property `type`: `Edm.String`.
+    pub r#type: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_album")]
-impl serde::Serialize for SpecialFolder {
+#[cfg(feature = "_group_setting_templates")]
+impl serde::Serialize for SettingTemplateValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_album")]
-impl SpecialFolder {
+#[cfg(feature = "_group_setting_templates")]
+impl SettingTemplateValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.specialFolder";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingTemplateValue";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3408,13 +2824,16 @@ impl SpecialFolder {
             &self.additional_properties,
             odata_type,
         )?;
+        object.property("defaultValue", &self.default_value);
+        object.property("description", &self.description);
         object.property("name", &self.name);
+        object.property("type", &self.r#type);
         object.end()
     }
 }
 
-#[cfg(feature = "_album")]
-impl<'de> serde::Deserialize<'de> for SpecialFolder {
+#[cfg(feature = "_group_setting_templates")]
+impl<'de> serde::Deserialize<'de> for SettingTemplateValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3422,8 +2841,8 @@ impl<'de> serde::Deserialize<'de> for SpecialFolder {
     }
 }
 
-#[cfg(feature = "_album")]
-impl graph_odata_runtime::model::ODataObject for SpecialFolder {
+#[cfg(feature = "_group_setting_templates")]
+impl graph_odata_runtime::model::ODataObject for SettingTemplateValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3432,7 +2851,10 @@ impl graph_odata_runtime::model::ODataObject for SpecialFolder {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
+            "defaultValue" => read_lenient(map, key, &mut self.default_value, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
+            "type" => read_lenient(map, key, &mut self.r#type, extra),
             _ => Ok(false),
         }
     }
@@ -3443,8 +2865,8 @@ impl graph_odata_runtime::model::ODataObject for SpecialFolder {
     }
 }
 
-#[cfg(feature = "_album")]
-impl SpecialFolder {
+#[cfg(feature = "_group_setting_templates")]
+impl SettingTemplateValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3454,42 +2876,63 @@ impl SpecialFolder {
     }
 }
 
-#[cfg(feature = "_album")]
-/// The properties of [`SpecialFolder`] by wire name, each a [`Field<SpecialFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpecialFolder::set_null`].
-pub enum SpecialFolderField {}
+#[cfg(feature = "_group_setting_templates")]
+/// The properties of [`SettingTemplateValue`] by wire name, each a [`Field<SettingTemplateValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingTemplateValue::set_null`].
+pub enum SettingTemplateValueField {}
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_group_setting_templates")]
 #[allow(non_upper_case_globals)]
-impl SpecialFolderField {
+impl SettingTemplateValueField {
+    /// `defaultValue`
+    pub const DefaultValue: model::Field<SettingTemplateValue> = model::Field::new(
+        "defaultValue",
+    );
+    /// `description`
+    pub const Description: model::Field<SettingTemplateValue> = model::Field::new(
+        "description",
+    );
     /// `name`
-    pub const Name: model::Field<SpecialFolder> = model::Field::new("name");
+    pub const Name: model::Field<SettingTemplateValue> = model::Field::new("name");
+    /// `type`
+    pub const Type: model::Field<SettingTemplateValue> = model::Field::new("type");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SpecialFolder>] = &[Self::Name];
+    pub const ALL: &'static [model::Field<SettingTemplateValue>] = &[
+        Self::DefaultValue,
+        Self::Description,
+        Self::Name,
+        Self::Type,
+    ];
 }
 
-#[cfg(feature = "_drive")]
-/// CSDL complex type `microsoft.graph.storagePlanInformation`.
+#[cfg(feature = "_risk_detail")]
+/// CSDL complex type `microsoft.graph.signInLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StoragePlanInformation {
-    /// Property `upgradeAvailable`: `Edm.Boolean`.
-    pub upgrade_available: Option<bool>,
+pub struct SignInLocation {
+    /// Property `city`: `Edm.String`.
+    pub city: Option<String>,
+    /// Property `countryOrRegion`: `Edm.String`.
+    pub country_or_region: Option<String>,
+    /// Property `geoCoordinates`: `microsoft.graph.geoCoordinates`.
+    pub geo_coordinates: Option<GeoCoordinates>,
+    /// Property `state`: `Edm.String`.
+    pub state: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive")]
-impl serde::Serialize for StoragePlanInformation {
+#[cfg(feature = "_risk_detail")]
+impl serde::Serialize for SignInLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive")]
-impl StoragePlanInformation {
+#[cfg(feature = "_risk_detail")]
+impl SignInLocation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.storagePlanInformation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInLocation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3502,13 +2945,16 @@ impl StoragePlanInformation {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("upgradeAvailable", &self.upgrade_available);
+        object.property("city", &self.city);
+        object.property("countryOrRegion", &self.country_or_region);
+        object.property("geoCoordinates", &self.geo_coordinates);
+        object.property("state", &self.state);
         object.end()
     }
 }
 
-#[cfg(feature = "_drive")]
-impl<'de> serde::Deserialize<'de> for StoragePlanInformation {
+#[cfg(feature = "_risk_detail")]
+impl<'de> serde::Deserialize<'de> for SignInLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3516,18 +2962,136 @@ impl<'de> serde::Deserialize<'de> for StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_drive")]
-impl graph_odata_runtime::model::ODataObject for StoragePlanInformation {
+#[cfg(feature = "_risk_detail")]
+impl graph_odata_runtime::model::ODataObject for SignInLocation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
-            "upgradeAvailable" => {
-                read_lenient(map, key, &mut self.upgrade_available, extra)
+            "city" => read_lenient(map, key, &mut self.city, extra),
+            "countryOrRegion" => {
+                read_lenient(map, key, &mut self.country_or_region, extra)
+            }
+            "geoCoordinates" => read_nullable(map, key, &mut self.geo_coordinates, extra),
+            "state" => read_lenient(map, key, &mut self.state, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+impl SignInLocation {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_risk_detail")]
+/// The properties of [`SignInLocation`] by wire name, each a [`Field<SignInLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInLocation::set_null`].
+pub enum SignInLocationField {}
+
+#[cfg(feature = "_risk_detail")]
+#[allow(non_upper_case_globals)]
+impl SignInLocationField {
+    /// `city`
+    pub const City: model::Field<SignInLocation> = model::Field::new("city");
+    /// `countryOrRegion`
+    pub const CountryOrRegion: model::Field<SignInLocation> = model::Field::new(
+        "countryOrRegion",
+    );
+    /// `geoCoordinates`
+    pub const GeoCoordinates: model::Field<SignInLocation> = model::Field::new(
+        "geoCoordinates",
+    );
+    /// `state`
+    pub const State: model::Field<SignInLocation> = model::Field::new("state");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<SignInLocation>] = &[
+        Self::City,
+        Self::CountryOrRegion,
+        Self::GeoCoordinates,
+        Self::State,
+    ];
+}
+
+#[cfg(feature = "_identity_governance")]
+/// CSDL complex type `microsoft.graph.socialIdentitySource`; base type `microsoft.graph.identitySource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SocialIdentitySource {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `socialIdentitySourceType`: `microsoft.graph.socialIdentitySourceType`, not nullable.
+    pub social_identity_source_type: Option<SocialIdentitySourceType>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for SocialIdentitySource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl SocialIdentitySource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.socialIdentitySource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("displayName", &self.display_name);
+        object.property("socialIdentitySourceType", &self.social_identity_source_type);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for SocialIdentitySource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for SocialIdentitySource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "socialIdentitySourceType" => {
+                read_nullable(map, key, &mut self.social_identity_source_type, extra)
             }
             _ => Ok(false),
         }
@@ -3539,8 +3103,8 @@ impl graph_odata_runtime::model::ODataObject for StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_drive")]
-impl StoragePlanInformation {
+#[cfg(feature = "_identity_governance")]
+impl SocialIdentitySource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3550,29 +3114,32 @@ impl StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_drive")]
-/// The properties of [`StoragePlanInformation`] by wire name, each a [`Field<StoragePlanInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StoragePlanInformation::set_null`].
-pub enum StoragePlanInformationField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`SocialIdentitySource`] by wire name, each a [`Field<SocialIdentitySource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SocialIdentitySource::set_null`].
+pub enum SocialIdentitySourceField {}
 
-#[cfg(feature = "_drive")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl StoragePlanInformationField {
-    /// `upgradeAvailable`
-    pub const UpgradeAvailable: model::Field<StoragePlanInformation> = model::Field::new(
-        "upgradeAvailable",
+impl SocialIdentitySourceField {
+    /// `displayName`
+    pub const DisplayName: model::Field<SocialIdentitySource> = model::Field::new(
+        "displayName",
+    );
+    /// `socialIdentitySourceType`
+    pub const SocialIdentitySourceType: model::Field<SocialIdentitySource> = model::Field::new(
+        "socialIdentitySourceType",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<StoragePlanInformation>] = &[
-        Self::UpgradeAvailable,
+    pub const ALL: &'static [model::Field<SocialIdentitySource>] = &[
+        Self::DisplayName,
+        Self::SocialIdentitySourceType,
     ];
 }
 
 #[cfg(feature = "_authored_note")]
-/// CSDL complex type `microsoft.graph.subjectRightsRequestEnumeratedMailboxLocation`; base type `microsoft.graph.subjectRightsRequestMailboxLocation`.
+/// CSDL complex type `microsoft.graph.subjectRightsRequestAllMailboxLocation`; base type `microsoft.graph.subjectRightsRequestMailboxLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubjectRightsRequestEnumeratedMailboxLocation {
-    /// Property `userPrincipalNames`: `Collection(Edm.String)`.
-    pub user_principal_names: Option<Vec<String>>,
+pub struct SubjectRightsRequestAllMailboxLocation {
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -3580,115 +3147,16 @@ pub struct SubjectRightsRequestEnumeratedMailboxLocation {
 }
 
 #[cfg(feature = "_authored_note")]
-impl serde::Serialize for SubjectRightsRequestEnumeratedMailboxLocation {
+impl serde::Serialize for SubjectRightsRequestAllMailboxLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_authored_note")]
-impl SubjectRightsRequestEnumeratedMailboxLocation {
+impl SubjectRightsRequestAllMailboxLocation {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectRightsRequestEnumeratedMailboxLocation";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("userPrincipalNames", &self.user_principal_names);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl<'de> serde::Deserialize<'de> for SubjectRightsRequestEnumeratedMailboxLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl graph_odata_runtime::model::ODataObject
-for SubjectRightsRequestEnumeratedMailboxLocation {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "userPrincipalNames" => {
-                read_lenient(map, key, &mut self.user_principal_names, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl SubjectRightsRequestEnumeratedMailboxLocation {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-/// The properties of [`SubjectRightsRequestEnumeratedMailboxLocation`] by wire name, each a [`Field<SubjectRightsRequestEnumeratedMailboxLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubjectRightsRequestEnumeratedMailboxLocation::set_null`].
-pub enum SubjectRightsRequestEnumeratedMailboxLocationField {}
-
-#[cfg(feature = "_authored_note")]
-#[allow(non_upper_case_globals)]
-impl SubjectRightsRequestEnumeratedMailboxLocationField {
-    /// `userPrincipalNames`
-    pub const UserPrincipalNames: model::Field<
-        SubjectRightsRequestEnumeratedMailboxLocation,
-    > = model::Field::new("userPrincipalNames");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        SubjectRightsRequestEnumeratedMailboxLocation,
-    >] = &[Self::UserPrincipalNames];
-}
-
-#[cfg(feature = "_authored_note")]
-/// CSDL complex type `microsoft.graph.subjectRightsRequestMailboxLocation`; abstract.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubjectRightsRequestMailboxLocation {
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_authored_note")]
-impl serde::Serialize for SubjectRightsRequestMailboxLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_authored_note")]
-impl SubjectRightsRequestMailboxLocation {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectRightsRequestMailboxLocation";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.subjectRightsRequestAllMailboxLocation";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3706,7 +3174,7 @@ impl SubjectRightsRequestMailboxLocation {
 }
 
 #[cfg(feature = "_authored_note")]
-impl<'de> serde::Deserialize<'de> for SubjectRightsRequestMailboxLocation {
+impl<'de> serde::Deserialize<'de> for SubjectRightsRequestAllMailboxLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3715,7 +3183,7 @@ impl<'de> serde::Deserialize<'de> for SubjectRightsRequestMailboxLocation {
 }
 
 #[cfg(feature = "_authored_note")]
-impl graph_odata_runtime::model::ODataObject for SubjectRightsRequestMailboxLocation {
+impl graph_odata_runtime::model::ODataObject for SubjectRightsRequestAllMailboxLocation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         _key: &str,
@@ -3730,39 +3198,98 @@ impl graph_odata_runtime::model::ODataObject for SubjectRightsRequestMailboxLoca
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-/// CSDL complex type `microsoft.graph.targetResource`.
+#[cfg(feature = "_communications")]
+/// CSDL complex type `microsoft.graph.teleconferenceDeviceVideoQuality`; base type `microsoft.graph.teleconferenceDeviceMediaQuality`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TargetResource {
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `groupType`: `microsoft.graph.groupType`.
-    pub group_type: Option<GroupType>,
-    /// Property `id`: `Edm.String`.
-    pub id: Option<String>,
-    /// Property `modifiedProperties`: `Collection(microsoft.graph.modifiedProperty)`.
-    pub modified_properties: Option<Vec<ModifiedProperty>>,
-    /// Property `type`: `Edm.String`.
-    pub r#type: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
+pub struct TeleconferenceDeviceVideoQuality {
+    /// Property `averageInboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_jitter: Option<edm::Duration>,
+    /// Property `averageInboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `averageInboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_inbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `averageOutboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_jitter: Option<edm::Duration>,
+    /// Property `averageOutboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `averageOutboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub average_outbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `channelIndex`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub channel_index: Option<i32>,
+    /// Property `inboundPackets`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub inbound_packets: Option<i64>,
+    /// Property `localIPAddress`: `Edm.String`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub local_ip_address: Option<String>,
+    /// Property `localPort`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub local_port: Option<i32>,
+    /// Property `maximumInboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_jitter: Option<edm::Duration>,
+    /// Property `maximumInboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `maximumInboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_inbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `maximumOutboundJitter`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_jitter: Option<edm::Duration>,
+    /// Property `maximumOutboundPacketLossRateInPercentage`: `Edm.Double`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_packet_loss_rate_in_percentage: Option<f64>,
+    /// Property `maximumOutboundRoundTripDelay`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub maximum_outbound_round_trip_delay: Option<edm::Duration>,
+    /// Property `mediaDuration`: `Edm.Duration`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub media_duration: Option<edm::Duration>,
+    /// Property `networkLinkSpeedInBytes`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub network_link_speed_in_bytes: Option<i64>,
+    /// Property `outboundPackets`: `Edm.Int64`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub outbound_packets: Option<i64>,
+    /// Property `remoteIPAddress`: `Edm.String`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub remote_ip_address: Option<String>,
+    /// Property `remotePort`: `Edm.Int32`.
+    /// Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
+    pub remote_port: Option<i32>,
+    /// Property `averageInboundBitRate`: `Edm.Double`.
+    pub average_inbound_bit_rate: Option<f64>,
+    /// Property `averageInboundFrameRate`: `Edm.Double`.
+    pub average_inbound_frame_rate: Option<f64>,
+    /// Property `averageOutboundBitRate`: `Edm.Double`.
+    pub average_outbound_bit_rate: Option<f64>,
+    /// Property `averageOutboundFrameRate`: `Edm.Double`.
+    pub average_outbound_frame_rate: Option<f64>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for TargetResource {
+#[cfg(feature = "_communications")]
+impl serde::Serialize for TeleconferenceDeviceVideoQuality {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl TargetResource {
+#[cfg(feature = "_communications")]
+impl TeleconferenceDeviceVideoQuality {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetResource";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teleconferenceDeviceVideoQuality";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3775,18 +3302,69 @@ impl TargetResource {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("displayName", &self.display_name);
-        object.property("groupType", &self.group_type);
-        object.property("id", &self.id);
-        object.property("modifiedProperties", &self.modified_properties);
-        object.property("type", &self.r#type);
-        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("averageInboundJitter", &self.average_inbound_jitter);
+        object
+            .property(
+                "averageInboundPacketLossRateInPercentage",
+                &self.average_inbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "averageInboundRoundTripDelay",
+                &self.average_inbound_round_trip_delay,
+            );
+        object.property("averageOutboundJitter", &self.average_outbound_jitter);
+        object
+            .property(
+                "averageOutboundPacketLossRateInPercentage",
+                &self.average_outbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "averageOutboundRoundTripDelay",
+                &self.average_outbound_round_trip_delay,
+            );
+        object.property("channelIndex", &self.channel_index);
+        object.property("inboundPackets", &self.inbound_packets);
+        object.property("localIPAddress", &self.local_ip_address);
+        object.property("localPort", &self.local_port);
+        object.property("maximumInboundJitter", &self.maximum_inbound_jitter);
+        object
+            .property(
+                "maximumInboundPacketLossRateInPercentage",
+                &self.maximum_inbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "maximumInboundRoundTripDelay",
+                &self.maximum_inbound_round_trip_delay,
+            );
+        object.property("maximumOutboundJitter", &self.maximum_outbound_jitter);
+        object
+            .property(
+                "maximumOutboundPacketLossRateInPercentage",
+                &self.maximum_outbound_packet_loss_rate_in_percentage,
+            );
+        object
+            .property(
+                "maximumOutboundRoundTripDelay",
+                &self.maximum_outbound_round_trip_delay,
+            );
+        object.property("mediaDuration", &self.media_duration);
+        object.property("networkLinkSpeedInBytes", &self.network_link_speed_in_bytes);
+        object.property("outboundPackets", &self.outbound_packets);
+        object.property("remoteIPAddress", &self.remote_ip_address);
+        object.property("remotePort", &self.remote_port);
+        object.property("averageInboundBitRate", &self.average_inbound_bit_rate);
+        object.property("averageInboundFrameRate", &self.average_inbound_frame_rate);
+        object.property("averageOutboundBitRate", &self.average_outbound_bit_rate);
+        object.property("averageOutboundFrameRate", &self.average_outbound_frame_rate);
         object.end()
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for TargetResource {
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for TeleconferenceDeviceVideoQuality {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3794,143 +3372,8 @@ impl<'de> serde::Deserialize<'de> for TargetResource {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::model::ODataObject for TargetResource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "groupType" => read_nullable(map, key, &mut self.group_type, extra),
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "modifiedProperties" => {
-                read_nullable(map, key, &mut self.modified_properties, extra)
-            }
-            "type" => read_lenient(map, key, &mut self.r#type, extra),
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-impl TargetResource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_audit_logs")]
-/// The properties of [`TargetResource`] by wire name, each a [`Field<TargetResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetResource::set_null`].
-pub enum TargetResourceField {}
-
-#[cfg(feature = "_audit_logs")]
-#[allow(non_upper_case_globals)]
-impl TargetResourceField {
-    /// `displayName`
-    pub const DisplayName: model::Field<TargetResource> = model::Field::new(
-        "displayName",
-    );
-    /// `groupType`
-    pub const GroupType: model::Field<TargetResource> = model::Field::new("groupType");
-    /// `id`
-    pub const Id: model::Field<TargetResource> = model::Field::new("id");
-    /// `modifiedProperties`
-    pub const ModifiedProperties: model::Field<TargetResource> = model::Field::new(
-        "modifiedProperties",
-    );
-    /// `type`
-    pub const Type: model::Field<TargetResource> = model::Field::new("type");
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<TargetResource> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TargetResource>] = &[
-        Self::DisplayName,
-        Self::GroupType,
-        Self::Id,
-        Self::ModifiedProperties,
-        Self::Type,
-        Self::UserPrincipalName,
-    ];
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-/// CSDL complex type `microsoft.graph.teamsTabConfiguration`; open type: dynamic properties land in `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsTabConfiguration {
-    /// Property `contentUrl`: `Edm.String`.
-    pub content_url: Option<String>,
-    /// Property `entityId`: `Edm.String`.
-    pub entity_id: Option<String>,
-    /// Property `removeUrl`: `Edm.String`.
-    pub remove_url: Option<String>,
-    /// Property `websiteUrl`: `Edm.String`.
-    pub website_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl serde::Serialize for TeamsTabConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl TeamsTabConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsTabConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("contentUrl", &self.content_url);
-        object.property("entityId", &self.entity_id);
-        object.property("removeUrl", &self.remove_url);
-        object.property("websiteUrl", &self.website_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl<'de> serde::Deserialize<'de> for TeamsTabConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_aad_user_conversation_member")]
-impl graph_odata_runtime::model::ODataObject for TeamsTabConfiguration {
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::model::ODataObject for TeleconferenceDeviceVideoQuality {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3939,10 +3382,99 @@ impl graph_odata_runtime::model::ODataObject for TeamsTabConfiguration {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "contentUrl" => read_lenient(map, key, &mut self.content_url, extra),
-            "entityId" => read_lenient(map, key, &mut self.entity_id, extra),
-            "removeUrl" => read_lenient(map, key, &mut self.remove_url, extra),
-            "websiteUrl" => read_lenient(map, key, &mut self.website_url, extra),
+            "averageInboundJitter" => {
+                read_lenient(map, key, &mut self.average_inbound_jitter, extra)
+            }
+            "averageInboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_inbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "averageInboundRoundTripDelay" => {
+                read_lenient(map, key, &mut self.average_inbound_round_trip_delay, extra)
+            }
+            "averageOutboundJitter" => {
+                read_lenient(map, key, &mut self.average_outbound_jitter, extra)
+            }
+            "averageOutboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_outbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "averageOutboundRoundTripDelay" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.average_outbound_round_trip_delay,
+                    extra,
+                )
+            }
+            "channelIndex" => read_lenient(map, key, &mut self.channel_index, extra),
+            "inboundPackets" => read_lenient(map, key, &mut self.inbound_packets, extra),
+            "localIPAddress" => read_lenient(map, key, &mut self.local_ip_address, extra),
+            "localPort" => read_lenient(map, key, &mut self.local_port, extra),
+            "maximumInboundJitter" => {
+                read_lenient(map, key, &mut self.maximum_inbound_jitter, extra)
+            }
+            "maximumInboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_inbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "maximumInboundRoundTripDelay" => {
+                read_lenient(map, key, &mut self.maximum_inbound_round_trip_delay, extra)
+            }
+            "maximumOutboundJitter" => {
+                read_lenient(map, key, &mut self.maximum_outbound_jitter, extra)
+            }
+            "maximumOutboundPacketLossRateInPercentage" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_outbound_packet_loss_rate_in_percentage,
+                    extra,
+                )
+            }
+            "maximumOutboundRoundTripDelay" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.maximum_outbound_round_trip_delay,
+                    extra,
+                )
+            }
+            "mediaDuration" => read_lenient(map, key, &mut self.media_duration, extra),
+            "networkLinkSpeedInBytes" => {
+                read_lenient(map, key, &mut self.network_link_speed_in_bytes, extra)
+            }
+            "outboundPackets" => {
+                read_lenient(map, key, &mut self.outbound_packets, extra)
+            }
+            "remoteIPAddress" => {
+                read_lenient(map, key, &mut self.remote_ip_address, extra)
+            }
+            "remotePort" => read_lenient(map, key, &mut self.remote_port, extra),
+            "averageInboundBitRate" => {
+                read_lenient(map, key, &mut self.average_inbound_bit_rate, extra)
+            }
+            "averageInboundFrameRate" => {
+                read_lenient(map, key, &mut self.average_inbound_frame_rate, extra)
+            }
+            "averageOutboundBitRate" => {
+                read_lenient(map, key, &mut self.average_outbound_bit_rate, extra)
+            }
+            "averageOutboundFrameRate" => {
+                read_lenient(map, key, &mut self.average_outbound_frame_rate, extra)
+            }
             _ => Ok(false),
         }
     }
@@ -3953,8 +3485,8 @@ impl graph_odata_runtime::model::ODataObject for TeamsTabConfiguration {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-impl TeamsTabConfiguration {
+#[cfg(feature = "_communications")]
+impl TeleconferenceDeviceVideoQuality {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3964,92 +3496,174 @@ impl TeamsTabConfiguration {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
-/// The properties of [`TeamsTabConfiguration`] by wire name, each a [`Field<TeamsTabConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsTabConfiguration::set_null`].
-pub enum TeamsTabConfigurationField {}
+#[cfg(feature = "_communications")]
+/// The properties of [`TeleconferenceDeviceVideoQuality`] by wire name, each a [`Field<TeleconferenceDeviceVideoQuality>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeleconferenceDeviceVideoQuality::set_null`].
+pub enum TeleconferenceDeviceVideoQualityField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
-impl TeamsTabConfigurationField {
-    /// `contentUrl`
-    pub const ContentUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
-        "contentUrl",
+impl TeleconferenceDeviceVideoQualityField {
+    /// `averageInboundJitter`
+    pub const AverageInboundJitter: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "averageInboundJitter",
     );
-    /// `entityId`
-    pub const EntityId: model::Field<TeamsTabConfiguration> = model::Field::new(
-        "entityId",
+    /// `averageInboundPacketLossRateInPercentage`
+    pub const AverageInboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceVideoQuality,
+    > = model::Field::new("averageInboundPacketLossRateInPercentage");
+    /// `averageInboundRoundTripDelay`
+    pub const AverageInboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceVideoQuality,
+    > = model::Field::new("averageInboundRoundTripDelay");
+    /// `averageOutboundJitter`
+    pub const AverageOutboundJitter: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "averageOutboundJitter",
     );
-    /// `removeUrl`
-    pub const RemoveUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
-        "removeUrl",
+    /// `averageOutboundPacketLossRateInPercentage`
+    pub const AverageOutboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceVideoQuality,
+    > = model::Field::new("averageOutboundPacketLossRateInPercentage");
+    /// `averageOutboundRoundTripDelay`
+    pub const AverageOutboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceVideoQuality,
+    > = model::Field::new("averageOutboundRoundTripDelay");
+    /// `channelIndex`
+    pub const ChannelIndex: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "channelIndex",
     );
-    /// `websiteUrl`
-    pub const WebsiteUrl: model::Field<TeamsTabConfiguration> = model::Field::new(
-        "websiteUrl",
+    /// `inboundPackets`
+    pub const InboundPackets: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "inboundPackets",
+    );
+    /// `localIPAddress`
+    pub const LocalIpAddress: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "localIPAddress",
+    );
+    /// `localPort`
+    pub const LocalPort: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "localPort",
+    );
+    /// `maximumInboundJitter`
+    pub const MaximumInboundJitter: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "maximumInboundJitter",
+    );
+    /// `maximumInboundPacketLossRateInPercentage`
+    pub const MaximumInboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceVideoQuality,
+    > = model::Field::new("maximumInboundPacketLossRateInPercentage");
+    /// `maximumInboundRoundTripDelay`
+    pub const MaximumInboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceVideoQuality,
+    > = model::Field::new("maximumInboundRoundTripDelay");
+    /// `maximumOutboundJitter`
+    pub const MaximumOutboundJitter: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "maximumOutboundJitter",
+    );
+    /// `maximumOutboundPacketLossRateInPercentage`
+    pub const MaximumOutboundPacketLossRateInPercentage: model::Field<
+        TeleconferenceDeviceVideoQuality,
+    > = model::Field::new("maximumOutboundPacketLossRateInPercentage");
+    /// `maximumOutboundRoundTripDelay`
+    pub const MaximumOutboundRoundTripDelay: model::Field<
+        TeleconferenceDeviceVideoQuality,
+    > = model::Field::new("maximumOutboundRoundTripDelay");
+    /// `mediaDuration`
+    pub const MediaDuration: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "mediaDuration",
+    );
+    /// `networkLinkSpeedInBytes`
+    pub const NetworkLinkSpeedInBytes: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "networkLinkSpeedInBytes",
+    );
+    /// `outboundPackets`
+    pub const OutboundPackets: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "outboundPackets",
+    );
+    /// `remoteIPAddress`
+    pub const RemoteIpAddress: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "remoteIPAddress",
+    );
+    /// `remotePort`
+    pub const RemotePort: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "remotePort",
+    );
+    /// `averageInboundBitRate`
+    pub const AverageInboundBitRate: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "averageInboundBitRate",
+    );
+    /// `averageInboundFrameRate`
+    pub const AverageInboundFrameRate: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "averageInboundFrameRate",
+    );
+    /// `averageOutboundBitRate`
+    pub const AverageOutboundBitRate: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "averageOutboundBitRate",
+    );
+    /// `averageOutboundFrameRate`
+    pub const AverageOutboundFrameRate: model::Field<TeleconferenceDeviceVideoQuality> = model::Field::new(
+        "averageOutboundFrameRate",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsTabConfiguration>] = &[
-        Self::ContentUrl,
-        Self::EntityId,
-        Self::RemoveUrl,
-        Self::WebsiteUrl,
+    pub const ALL: &'static [model::Field<TeleconferenceDeviceVideoQuality>] = &[
+        Self::AverageInboundJitter,
+        Self::AverageInboundPacketLossRateInPercentage,
+        Self::AverageInboundRoundTripDelay,
+        Self::AverageOutboundJitter,
+        Self::AverageOutboundPacketLossRateInPercentage,
+        Self::AverageOutboundRoundTripDelay,
+        Self::ChannelIndex,
+        Self::InboundPackets,
+        Self::LocalIpAddress,
+        Self::LocalPort,
+        Self::MaximumInboundJitter,
+        Self::MaximumInboundPacketLossRateInPercentage,
+        Self::MaximumInboundRoundTripDelay,
+        Self::MaximumOutboundJitter,
+        Self::MaximumOutboundPacketLossRateInPercentage,
+        Self::MaximumOutboundRoundTripDelay,
+        Self::MediaDuration,
+        Self::NetworkLinkSpeedInBytes,
+        Self::OutboundPackets,
+        Self::RemoteIpAddress,
+        Self::RemotePort,
+        Self::AverageInboundBitRate,
+        Self::AverageInboundFrameRate,
+        Self::AverageOutboundBitRate,
+        Self::AverageOutboundFrameRate,
     ];
 }
 
-#[cfg(feature = "_security")]
-/// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
-///
-/// CSDL complex type `microsoft.graph.userSecurityState`.
-#[deprecated(
-    note = "deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation"
-)]
+#[cfg(feature = "_drives")]
+/// CSDL complex type `microsoft.graph.thumbnail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserSecurityState {
-    /// Property `aadUserId`: `Edm.String`.
-    pub aad_user_id: Option<String>,
-    /// Property `accountName`: `Edm.String`.
-    pub account_name: Option<String>,
-    /// Property `domainName`: `Edm.String`.
-    pub domain_name: Option<String>,
-    /// Property `emailRole`: `microsoft.graph.emailRole`.
-    pub email_role: Option<EmailRole>,
-    /// Property `isVpn`: `Edm.Boolean`.
-    pub is_vpn: Option<bool>,
-    /// Property `logonDateTime`: `Edm.DateTimeOffset`.
-    pub logon_date_time: Option<edm::DateTimeOffset>,
-    /// Property `logonId`: `Edm.String`.
-    pub logon_id: Option<String>,
-    /// Property `logonIp`: `Edm.String`.
-    pub logon_ip: Option<String>,
-    /// Property `logonLocation`: `Edm.String`.
-    pub logon_location: Option<String>,
-    /// Property `logonType`: `microsoft.graph.logonType`.
-    pub logon_type: Option<LogonType>,
-    /// Property `onPremisesSecurityIdentifier`: `Edm.String`.
-    pub on_premises_security_identifier: Option<String>,
-    /// Property `riskScore`: `Edm.String`.
-    pub risk_score: Option<String>,
-    /// Property `userAccountType`: `microsoft.graph.userAccountSecurityType`.
-    pub user_account_type: Option<UserAccountSecurityType>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    pub user_principal_name: Option<String>,
+pub struct Thumbnail {
+    /// Property `content`: `Edm.Stream`.
+    pub content: Option<edm::Stream>,
+    /// Property `height`: `Edm.Int32`.
+    pub height: Option<i32>,
+    /// Property `sourceItemId`: `Edm.String`.
+    pub source_item_id: Option<String>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
+    /// Property `width`: `Edm.Int32`.
+    pub width: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_security")]
-impl serde::Serialize for UserSecurityState {
+#[cfg(feature = "_drives")]
+impl serde::Serialize for Thumbnail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_security")]
-impl UserSecurityState {
+#[cfg(feature = "_drives")]
+impl Thumbnail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSecurityState";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4062,30 +3676,17 @@ impl UserSecurityState {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("aadUserId", &self.aad_user_id);
-        object.property("accountName", &self.account_name);
-        object.property("domainName", &self.domain_name);
-        object.property("emailRole", &self.email_role);
-        object.property("isVpn", &self.is_vpn);
-        object.property("logonDateTime", &self.logon_date_time);
-        object.property("logonId", &self.logon_id);
-        object.property("logonIp", &self.logon_ip);
-        object.property("logonLocation", &self.logon_location);
-        object.property("logonType", &self.logon_type);
-        object
-            .property(
-                "onPremisesSecurityIdentifier",
-                &self.on_premises_security_identifier,
-            );
-        object.property("riskScore", &self.risk_score);
-        object.property("userAccountType", &self.user_account_type);
-        object.property("userPrincipalName", &self.user_principal_name);
+        object.property("content", &self.content);
+        object.property("height", &self.height);
+        object.property("sourceItemId", &self.source_item_id);
+        object.property("url", &self.url);
+        object.property("width", &self.width);
         object.end()
     }
 }
 
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for UserSecurityState {
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for Thumbnail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4093,36 +3694,21 @@ impl<'de> serde::Deserialize<'de> for UserSecurityState {
     }
 }
 
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for UserSecurityState {
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::model::ODataObject for Thumbnail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "aadUserId" => read_lenient(map, key, &mut self.aad_user_id, extra),
-            "accountName" => read_lenient(map, key, &mut self.account_name, extra),
-            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
-            "emailRole" => read_nullable(map, key, &mut self.email_role, extra),
-            "isVpn" => read_lenient(map, key, &mut self.is_vpn, extra),
-            "logonDateTime" => read_lenient(map, key, &mut self.logon_date_time, extra),
-            "logonId" => read_lenient(map, key, &mut self.logon_id, extra),
-            "logonIp" => read_lenient(map, key, &mut self.logon_ip, extra),
-            "logonLocation" => read_lenient(map, key, &mut self.logon_location, extra),
-            "logonType" => read_nullable(map, key, &mut self.logon_type, extra),
-            "onPremisesSecurityIdentifier" => {
-                read_lenient(map, key, &mut self.on_premises_security_identifier, extra)
-            }
-            "riskScore" => read_lenient(map, key, &mut self.risk_score, extra),
-            "userAccountType" => {
-                read_nullable(map, key, &mut self.user_account_type, extra)
-            }
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
+            "content" => read_lenient(map, key, &mut self.content, extra),
+            "height" => read_lenient(map, key, &mut self.height, extra),
+            "sourceItemId" => read_lenient(map, key, &mut self.source_item_id, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
+            "width" => read_lenient(map, key, &mut self.width, extra),
             _ => Ok(false),
         }
     }
@@ -4133,8 +3719,8 @@ impl graph_odata_runtime::model::ODataObject for UserSecurityState {
     }
 }
 
-#[cfg(feature = "_security")]
-impl UserSecurityState {
+#[cfg(feature = "_drives")]
+impl Thumbnail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4144,79 +3730,30 @@ impl UserSecurityState {
     }
 }
 
-#[cfg(feature = "_security")]
-/// The properties of [`UserSecurityState`] by wire name, each a [`Field<UserSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSecurityState::set_null`].
-pub enum UserSecurityStateField {}
+#[cfg(feature = "_drives")]
+/// The properties of [`Thumbnail`] by wire name, each a [`Field<Thumbnail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Thumbnail::set_null`].
+pub enum ThumbnailField {}
 
-#[cfg(feature = "_security")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
-impl UserSecurityStateField {
-    /// `aadUserId`
-    pub const AadUserId: model::Field<UserSecurityState> = model::Field::new(
-        "aadUserId",
-    );
-    /// `accountName`
-    pub const AccountName: model::Field<UserSecurityState> = model::Field::new(
-        "accountName",
-    );
-    /// `domainName`
-    pub const DomainName: model::Field<UserSecurityState> = model::Field::new(
-        "domainName",
-    );
-    /// `emailRole`
-    pub const EmailRole: model::Field<UserSecurityState> = model::Field::new(
-        "emailRole",
-    );
-    /// `isVpn`
-    pub const IsVpn: model::Field<UserSecurityState> = model::Field::new("isVpn");
-    /// `logonDateTime`
-    pub const LogonDateTime: model::Field<UserSecurityState> = model::Field::new(
-        "logonDateTime",
-    );
-    /// `logonId`
-    pub const LogonId: model::Field<UserSecurityState> = model::Field::new("logonId");
-    /// `logonIp`
-    pub const LogonIp: model::Field<UserSecurityState> = model::Field::new("logonIp");
-    /// `logonLocation`
-    pub const LogonLocation: model::Field<UserSecurityState> = model::Field::new(
-        "logonLocation",
-    );
-    /// `logonType`
-    pub const LogonType: model::Field<UserSecurityState> = model::Field::new(
-        "logonType",
-    );
-    /// `onPremisesSecurityIdentifier`
-    pub const OnPremisesSecurityIdentifier: model::Field<UserSecurityState> = model::Field::new(
-        "onPremisesSecurityIdentifier",
-    );
-    /// `riskScore`
-    pub const RiskScore: model::Field<UserSecurityState> = model::Field::new(
-        "riskScore",
-    );
-    /// `userAccountType`
-    pub const UserAccountType: model::Field<UserSecurityState> = model::Field::new(
-        "userAccountType",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<UserSecurityState> = model::Field::new(
-        "userPrincipalName",
-    );
+impl ThumbnailField {
+    /// `content`
+    pub const Content: model::Field<Thumbnail> = model::Field::new("content");
+    /// `height`
+    pub const Height: model::Field<Thumbnail> = model::Field::new("height");
+    /// `sourceItemId`
+    pub const SourceItemId: model::Field<Thumbnail> = model::Field::new("sourceItemId");
+    /// `url`
+    pub const Url: model::Field<Thumbnail> = model::Field::new("url");
+    /// `width`
+    pub const Width: model::Field<Thumbnail> = model::Field::new("width");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserSecurityState>] = &[
-        Self::AadUserId,
-        Self::AccountName,
-        Self::DomainName,
-        Self::EmailRole,
-        Self::IsVpn,
-        Self::LogonDateTime,
-        Self::LogonId,
-        Self::LogonIp,
-        Self::LogonLocation,
-        Self::LogonType,
-        Self::OnPremisesSecurityIdentifier,
-        Self::RiskScore,
-        Self::UserAccountType,
-        Self::UserPrincipalName,
+    pub const ALL: &'static [model::Field<Thumbnail>] = &[
+        Self::Content,
+        Self::Height,
+        Self::SourceItemId,
+        Self::Url,
+        Self::Width,
     ];
 }
 
@@ -4338,23 +3875,16 @@ impl VulnerabilityStateField {
 }
 
 #[cfg(feature = "_action_state")]
-/// CSDL complex type `microsoft.graph.windowsDefenderScanActionResult`; base type `microsoft.graph.deviceActionResult`.
+/// CSDL complex type `microsoft.graph.windowsDeviceADAccount`; base type `microsoft.graph.windowsDeviceAccount`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsDefenderScanActionResult {
-    /// Property `actionName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub action_name: Option<String>,
-    /// Property `actionState`: `microsoft.graph.actionState`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub action_state: Option<ActionState>,
-    /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceActionResult`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `scanType`: `Edm.String`.
-    pub scan_type: Option<String>,
+pub struct WindowsDeviceAdAccount {
+    /// Property `password`: `Edm.String`.
+    /// Inherited from `microsoft.graph.windowsDeviceAccount`.
+    pub password: Option<String>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Property `userName`: `Edm.String`.
+    pub user_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -4362,16 +3892,16 @@ pub struct WindowsDefenderScanActionResult {
 }
 
 #[cfg(feature = "_action_state")]
-impl serde::Serialize for WindowsDefenderScanActionResult {
+impl serde::Serialize for WindowsDeviceAdAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl WindowsDefenderScanActionResult {
+impl WindowsDeviceAdAccount {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDefenderScanActionResult";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDeviceADAccount";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -4384,17 +3914,15 @@ impl WindowsDefenderScanActionResult {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("actionName", &self.action_name);
-        object.property("actionState", &self.action_state);
-        object.property("lastUpdatedDateTime", &self.last_updated_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("scanType", &self.scan_type);
+        object.property("password", &self.password);
+        object.property("domainName", &self.domain_name);
+        object.property("userName", &self.user_name);
         object.end()
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for WindowsDefenderScanActionResult {
+impl<'de> serde::Deserialize<'de> for WindowsDeviceAdAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4403,140 +3931,7 @@ impl<'de> serde::Deserialize<'de> for WindowsDefenderScanActionResult {
 }
 
 #[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for WindowsDefenderScanActionResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "actionName" => read_lenient(map, key, &mut self.action_name, extra),
-            "actionState" => read_nullable(map, key, &mut self.action_state, extra),
-            "lastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.last_updated_date_time, extra)
-            }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "scanType" => read_lenient(map, key, &mut self.scan_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDefenderScanActionResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`WindowsDefenderScanActionResult`] by wire name, each a [`Field<WindowsDefenderScanActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDefenderScanActionResult::set_null`].
-pub enum WindowsDefenderScanActionResultField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl WindowsDefenderScanActionResultField {
-    /// `actionName`
-    pub const ActionName: model::Field<WindowsDefenderScanActionResult> = model::Field::new(
-        "actionName",
-    );
-    /// `actionState`
-    pub const ActionState: model::Field<WindowsDefenderScanActionResult> = model::Field::new(
-        "actionState",
-    );
-    /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<WindowsDefenderScanActionResult> = model::Field::new(
-        "lastUpdatedDateTime",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<WindowsDefenderScanActionResult> = model::Field::new(
-        "startDateTime",
-    );
-    /// `scanType`
-    pub const ScanType: model::Field<WindowsDefenderScanActionResult> = model::Field::new(
-        "scanType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsDefenderScanActionResult>] = &[
-        Self::ActionName,
-        Self::ActionState,
-        Self::LastUpdatedDateTime,
-        Self::StartDateTime,
-        Self::ScanType,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL complex type `microsoft.graph.windowsMalwareNameCount`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsMalwareNameCount {
-    /// Property `deviceCount`: `Edm.Int32`, not nullable.
-    pub device_count: Option<i32>,
-    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_update_date_time: Option<edm::DateTimeOffset>,
-    /// Property `malwareIdentifier`: `Edm.String`.
-    pub malware_identifier: Option<String>,
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for WindowsMalwareNameCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl WindowsMalwareNameCount {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareNameCount";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("deviceCount", &self.device_count);
-        object.property("lastUpdateDateTime", &self.last_update_date_time);
-        object.property("malwareIdentifier", &self.malware_identifier);
-        object.property("name", &self.name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for WindowsMalwareNameCount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for WindowsMalwareNameCount {
+impl graph_odata_runtime::model::ODataObject for WindowsDeviceAdAccount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -4545,14 +3940,254 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareNameCount {
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
+            "password" => read_lenient(map, key, &mut self.password, extra),
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "userName" => read_lenient(map, key, &mut self.user_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl WindowsDeviceAdAccount {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`WindowsDeviceAdAccount`] by wire name, each a [`Field<WindowsDeviceAdAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDeviceAdAccount::set_null`].
+pub enum WindowsDeviceAdAccountField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl WindowsDeviceAdAccountField {
+    /// `password`
+    pub const Password: model::Field<WindowsDeviceAdAccount> = model::Field::new(
+        "password",
+    );
+    /// `domainName`
+    pub const DomainName: model::Field<WindowsDeviceAdAccount> = model::Field::new(
+        "domainName",
+    );
+    /// `userName`
+    pub const UserName: model::Field<WindowsDeviceAdAccount> = model::Field::new(
+        "userName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WindowsDeviceAdAccount>] = &[
+        Self::Password,
+        Self::DomainName,
+        Self::UserName,
+    ];
+}
+
+#[cfg(feature = "_action_state")]
+/// CSDL complex type `microsoft.graph.windowsDeviceAzureADAccount`; base type `microsoft.graph.windowsDeviceAccount`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowsDeviceAzureAdAccount {
+    /// Property `password`: `Edm.String`.
+    /// Inherited from `microsoft.graph.windowsDeviceAccount`.
+    pub password: Option<String>,
+    /// Property `userPrincipalName`: `Edm.String`.
+    pub user_principal_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for WindowsDeviceAzureAdAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl WindowsDeviceAzureAdAccount {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDeviceAzureADAccount";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("password", &self.password);
+        object.property("userPrincipalName", &self.user_principal_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl<'de> serde::Deserialize<'de> for WindowsDeviceAzureAdAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl graph_odata_runtime::model::ODataObject for WindowsDeviceAzureAdAccount {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "password" => read_lenient(map, key, &mut self.password, extra),
+            "userPrincipalName" => {
+                read_lenient(map, key, &mut self.user_principal_name, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_action_state")]
+impl WindowsDeviceAzureAdAccount {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_action_state")]
+/// The properties of [`WindowsDeviceAzureAdAccount`] by wire name, each a [`Field<WindowsDeviceAzureAdAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDeviceAzureAdAccount::set_null`].
+pub enum WindowsDeviceAzureAdAccountField {}
+
+#[cfg(feature = "_action_state")]
+#[allow(non_upper_case_globals)]
+impl WindowsDeviceAzureAdAccountField {
+    /// `password`
+    pub const Password: model::Field<WindowsDeviceAzureAdAccount> = model::Field::new(
+        "password",
+    );
+    /// `userPrincipalName`
+    pub const UserPrincipalName: model::Field<WindowsDeviceAzureAdAccount> = model::Field::new(
+        "userPrincipalName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WindowsDeviceAzureAdAccount>] = &[
+        Self::Password,
+        Self::UserPrincipalName,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL complex type `microsoft.graph.windowsMalwareCategoryCount`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowsMalwareCategoryCount {
+    /// Property `activeMalwareDetectionCount`: `Edm.Int32`, not nullable.
+    pub active_malware_detection_count: Option<i32>,
+    /// Property `category`: `microsoft.graph.windowsMalwareCategory`, not nullable.
+    pub category: Option<WindowsMalwareCategory>,
+    /// Property `deviceCount`: `Edm.Int32`, not nullable.
+    pub device_count: Option<i32>,
+    /// Property `distinctActiveMalwareCount`: `Edm.Int32`, not nullable.
+    pub distinct_active_malware_count: Option<i32>,
+    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub last_update_date_time: Option<edm::DateTimeOffset>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for WindowsMalwareCategoryCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl WindowsMalwareCategoryCount {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareCategoryCount";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object
+            .property(
+                "activeMalwareDetectionCount",
+                &self.active_malware_detection_count,
+            );
+        object.property("category", &self.category);
+        object.property("deviceCount", &self.device_count);
+        object
+            .property("distinctActiveMalwareCount", &self.distinct_active_malware_count);
+        object.property("lastUpdateDateTime", &self.last_update_date_time);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for WindowsMalwareCategoryCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for WindowsMalwareCategoryCount {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "activeMalwareDetectionCount" => {
+                read_lenient(map, key, &mut self.active_malware_detection_count, extra)
+            }
+            "category" => read_nullable(map, key, &mut self.category, extra),
             "deviceCount" => read_lenient(map, key, &mut self.device_count, extra),
+            "distinctActiveMalwareCount" => {
+                read_lenient(map, key, &mut self.distinct_active_malware_count, extra)
+            }
             "lastUpdateDateTime" => {
                 read_lenient(map, key, &mut self.last_update_date_time, extra)
             }
-            "malwareIdentifier" => {
-                read_lenient(map, key, &mut self.malware_identifier, extra)
-            }
-            "name" => read_lenient(map, key, &mut self.name, extra),
             _ => Ok(false),
         }
     }
@@ -4564,7 +4199,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareNameCount {
 }
 
 #[cfg(feature = "_device_management")]
-impl WindowsMalwareNameCount {
+impl WindowsMalwareCategoryCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -4575,31 +4210,145 @@ impl WindowsMalwareNameCount {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`WindowsMalwareNameCount`] by wire name, each a [`Field<WindowsMalwareNameCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareNameCount::set_null`].
-pub enum WindowsMalwareNameCountField {}
+/// The properties of [`WindowsMalwareCategoryCount`] by wire name, each a [`Field<WindowsMalwareCategoryCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareCategoryCount::set_null`].
+pub enum WindowsMalwareCategoryCountField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl WindowsMalwareNameCountField {
+impl WindowsMalwareCategoryCountField {
+    /// `activeMalwareDetectionCount`
+    pub const ActiveMalwareDetectionCount: model::Field<WindowsMalwareCategoryCount> = model::Field::new(
+        "activeMalwareDetectionCount",
+    );
+    /// `category`
+    pub const Category: model::Field<WindowsMalwareCategoryCount> = model::Field::new(
+        "category",
+    );
     /// `deviceCount`
-    pub const DeviceCount: model::Field<WindowsMalwareNameCount> = model::Field::new(
+    pub const DeviceCount: model::Field<WindowsMalwareCategoryCount> = model::Field::new(
         "deviceCount",
     );
+    /// `distinctActiveMalwareCount`
+    pub const DistinctActiveMalwareCount: model::Field<WindowsMalwareCategoryCount> = model::Field::new(
+        "distinctActiveMalwareCount",
+    );
     /// `lastUpdateDateTime`
-    pub const LastUpdateDateTime: model::Field<WindowsMalwareNameCount> = model::Field::new(
+    pub const LastUpdateDateTime: model::Field<WindowsMalwareCategoryCount> = model::Field::new(
         "lastUpdateDateTime",
     );
-    /// `malwareIdentifier`
-    pub const MalwareIdentifier: model::Field<WindowsMalwareNameCount> = model::Field::new(
-        "malwareIdentifier",
-    );
-    /// `name`
-    pub const Name: model::Field<WindowsMalwareNameCount> = model::Field::new("name");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsMalwareNameCount>] = &[
+    pub const ALL: &'static [model::Field<WindowsMalwareCategoryCount>] = &[
+        Self::ActiveMalwareDetectionCount,
+        Self::Category,
         Self::DeviceCount,
+        Self::DistinctActiveMalwareCount,
         Self::LastUpdateDateTime,
-        Self::MalwareIdentifier,
-        Self::Name,
+    ];
+}
+
+#[cfg(feature = "_teamwork")]
+/// CSDL complex type `microsoft.graph.workforceIntegrationEncryption`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkforceIntegrationEncryption {
+    /// Property `protocol`: `microsoft.graph.workforceIntegrationEncryptionProtocol`.
+    pub protocol: Option<WorkforceIntegrationEncryptionProtocol>,
+    /// Property `secret`: `Edm.String`.
+    pub secret: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_teamwork")]
+impl serde::Serialize for WorkforceIntegrationEncryption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl WorkforceIntegrationEncryption {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workforceIntegrationEncryption";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("protocol", &self.protocol);
+        object.property("secret", &self.secret);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl graph_odata_runtime::model::ODataObject for WorkforceIntegrationEncryption {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "protocol" => read_nullable(map, key, &mut self.protocol, extra),
+            "secret" => read_lenient(map, key, &mut self.secret, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+impl WorkforceIntegrationEncryption {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_teamwork")]
+/// The properties of [`WorkforceIntegrationEncryption`] by wire name, each a [`Field<WorkforceIntegrationEncryption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkforceIntegrationEncryption::set_null`].
+pub enum WorkforceIntegrationEncryptionField {}
+
+#[cfg(feature = "_teamwork")]
+#[allow(non_upper_case_globals)]
+impl WorkforceIntegrationEncryptionField {
+    /// `protocol`
+    pub const Protocol: model::Field<WorkforceIntegrationEncryption> = model::Field::new(
+        "protocol",
+    );
+    /// `secret`
+    pub const Secret: model::Field<WorkforceIntegrationEncryption> = model::Field::new(
+        "secret",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<WorkforceIntegrationEncryption>] = &[
+        Self::Protocol,
+        Self::Secret,
     ];
 }

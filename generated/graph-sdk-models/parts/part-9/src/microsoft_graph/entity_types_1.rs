@@ -11,50 +11,30 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_agreement")]
-/// CSDL entity type `microsoft.graph.agreement`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_copilot")]
+/// CSDL entity type `microsoft.graph.aiInteractionHistory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Agreement {
+pub struct AiInteractionHistory {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isPerDeviceAcceptanceRequired`: `Edm.Boolean`.
-    pub is_per_device_acceptance_required: Option<bool>,
-    /// Property `isViewingBeforeAcceptanceRequired`: `Edm.Boolean`.
-    pub is_viewing_before_acceptance_required: Option<bool>,
-    /// Property `termsExpiration`: `microsoft.graph.termsExpiration`.
-    pub terms_expiration: Option<TermsExpiration>,
-    /// Property `userReacceptRequiredFrequency`: `Edm.Duration`.
-    pub user_reaccept_required_frequency: Option<edm::Duration>,
-    /// Navigation property `acceptances`: `Collection(microsoft.graph.agreementAcceptance)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_agreement_acceptance")]
-    pub acceptances: Option<Vec<AgreementAcceptance>>,
-    /// Navigation property `file`: `microsoft.graph.agreementFile`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_agreements")]
-    pub file: Option<AgreementFile>,
-    /// Navigation property `files`: `Collection(microsoft.graph.agreementFileLocalization)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_agreements")]
-    pub files: Option<Vec<AgreementFileLocalization>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
-impl serde::Serialize for Agreement {
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for AiInteractionHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl Agreement {
+#[cfg(feature = "_copilot")]
+impl AiInteractionHistory {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreement";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteractionHistory";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -68,195 +48,12 @@ impl Agreement {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object
-            .property(
-                "isPerDeviceAcceptanceRequired",
-                &self.is_per_device_acceptance_required,
-            );
-        object
-            .property(
-                "isViewingBeforeAcceptanceRequired",
-                &self.is_viewing_before_acceptance_required,
-            );
-        object.property("termsExpiration", &self.terms_expiration);
-        object
-            .property(
-                "userReacceptRequiredFrequency",
-                &self.user_reaccept_required_frequency,
-            );
-        #[cfg(feature = "_agreement_acceptance")]
-        object.property("acceptances", &self.acceptances);
-        #[cfg(feature = "_agreements")] object.property("file", &self.file);
-        #[cfg(feature = "_agreements")] object.property("files", &self.files);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_agreement")]
-impl<'de> serde::Deserialize<'de> for Agreement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_agreement")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for Agreement {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isPerDeviceAcceptanceRequired" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_per_device_acceptance_required,
-                    extra,
-                )
-            }
-            "isViewingBeforeAcceptanceRequired" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.is_viewing_before_acceptance_required,
-                    extra,
-                )
-            }
-            "termsExpiration" => {
-                read_nullable(map, key, &mut self.terms_expiration, extra)
-            }
-            "userReacceptRequiredFrequency" => {
-                read_lenient(map, key, &mut self.user_reaccept_required_frequency, extra)
-            }
-            #[cfg(feature = "_agreement_acceptance")]
-            "acceptances" => read_nullable(map, key, &mut self.acceptances, extra),
-            #[cfg(feature = "_agreements")]
-            "file" => read_nullable(map, key, &mut self.file, extra),
-            #[cfg(feature = "_agreements")]
-            "files" => read_nullable(map, key, &mut self.files, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_agreement")]
-impl Agreement {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_agreement")]
-/// The properties of [`Agreement`] by wire name, each a [`Field<Agreement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Agreement::set_null`].
-pub enum AgreementField {}
-
-#[cfg(feature = "_agreement")]
-#[allow(non_upper_case_globals)]
-impl AgreementField {
-    /// `id`
-    pub const Id: model::Field<Agreement> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<Agreement> = model::Field::new("displayName");
-    /// `isPerDeviceAcceptanceRequired`
-    pub const IsPerDeviceAcceptanceRequired: model::Field<Agreement> = model::Field::new(
-        "isPerDeviceAcceptanceRequired",
-    );
-    /// `isViewingBeforeAcceptanceRequired`
-    pub const IsViewingBeforeAcceptanceRequired: model::Field<Agreement> = model::Field::new(
-        "isViewingBeforeAcceptanceRequired",
-    );
-    /// `termsExpiration`
-    pub const TermsExpiration: model::Field<Agreement> = model::Field::new(
-        "termsExpiration",
-    );
-    /// `userReacceptRequiredFrequency`
-    pub const UserReacceptRequiredFrequency: model::Field<Agreement> = model::Field::new(
-        "userReacceptRequiredFrequency",
-    );
-    /// `acceptances`
-    pub const Acceptances: model::Field<Agreement> = model::Field::new("acceptances");
-    /// `file`
-    pub const File: model::Field<Agreement> = model::Field::new("file");
-    /// `files`
-    pub const Files: model::Field<Agreement> = model::Field::new("files");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Agreement>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::IsPerDeviceAcceptanceRequired,
-        Self::IsViewingBeforeAcceptanceRequired,
-        Self::TermsExpiration,
-        Self::UserReacceptRequiredFrequency,
-        Self::Acceptances,
-        Self::File,
-        Self::Files,
-    ];
-}
-
-#[cfg(feature = "_copilot")]
-/// CSDL entity type `microsoft.graph.aiOnlineMeeting`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiOnlineMeeting {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `aiInsights`: `Collection(microsoft.graph.callAiInsight)`, contained; present when expanded (`$expand`).
-    pub ai_insights: Option<Vec<CallAiInsight>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_copilot")]
-impl serde::Serialize for AiOnlineMeeting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_copilot")]
-impl AiOnlineMeeting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiOnlineMeeting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("aiInsights", &self.ai_insights);
         object.end()
     }
 }
 
 #[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for AiOnlineMeeting {
+impl<'de> serde::Deserialize<'de> for AiInteractionHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -265,17 +62,16 @@ impl<'de> serde::Deserialize<'de> for AiOnlineMeeting {
 }
 
 #[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for AiOnlineMeeting {
+impl graph_odata_runtime::model::ODataObject for AiInteractionHistory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "aiInsights" => read_nullable(map, key, &mut self.ai_insights, extra),
             _ => Ok(false),
         }
     }
@@ -287,7 +83,7 @@ impl graph_odata_runtime::model::ODataObject for AiOnlineMeeting {
 }
 
 #[cfg(feature = "_copilot")]
-impl AiOnlineMeeting {
+impl AiInteractionHistory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -298,29 +94,22 @@ impl AiOnlineMeeting {
 }
 
 #[cfg(feature = "_copilot")]
-/// The properties of [`AiOnlineMeeting`] by wire name, each a [`Field<AiOnlineMeeting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiOnlineMeeting::set_null`].
-pub enum AiOnlineMeetingField {}
+/// The properties of [`AiInteractionHistory`] by wire name, each a [`Field<AiInteractionHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionHistory::set_null`].
+pub enum AiInteractionHistoryField {}
 
 #[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
-impl AiOnlineMeetingField {
+impl AiInteractionHistoryField {
     /// `id`
-    pub const Id: model::Field<AiOnlineMeeting> = model::Field::new("id");
-    /// `aiInsights`
-    pub const AiInsights: model::Field<AiOnlineMeeting> = model::Field::new(
-        "aiInsights",
-    );
+    pub const Id: model::Field<AiInteractionHistory> = model::Field::new("id");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AiOnlineMeeting>] = &[
-        Self::Id,
-        Self::AiInsights,
-    ];
+    pub const ALL: &'static [model::Field<AiInteractionHistory>] = &[Self::Id];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.androidWorkProfileCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+/// CSDL entity type `microsoft.graph.androidCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AndroidWorkProfileCustomConfiguration {
+pub struct AndroidCustomConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
@@ -366,16 +155,16 @@ pub struct AndroidWorkProfileCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for AndroidWorkProfileCustomConfiguration {
+impl serde::Serialize for AndroidCustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl AndroidWorkProfileCustomConfiguration {
+impl AndroidCustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidWorkProfileCustomConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidCustomConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -410,7 +199,7 @@ impl AndroidWorkProfileCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCustomConfiguration {
+impl<'de> serde::Deserialize<'de> for AndroidCustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -419,7 +208,7 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCustomConfiguration {
+impl graph_odata_runtime::model::ODataObject for AndroidCustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -462,7 +251,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCustomConfigu
 }
 
 #[cfg(feature = "_device_management")]
-impl AndroidWorkProfileCustomConfiguration {
+impl AndroidCustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -473,66 +262,64 @@ impl AndroidWorkProfileCustomConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`AndroidWorkProfileCustomConfiguration`] by wire name, each a [`Field<AndroidWorkProfileCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidWorkProfileCustomConfiguration::set_null`].
-pub enum AndroidWorkProfileCustomConfigurationField {}
+/// The properties of [`AndroidCustomConfiguration`] by wire name, each a [`Field<AndroidCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidCustomConfiguration::set_null`].
+pub enum AndroidCustomConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl AndroidWorkProfileCustomConfigurationField {
+impl AndroidCustomConfigurationField {
     /// `id`
-    pub const Id: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
-        "id",
-    );
+    pub const Id: model::Field<AndroidCustomConfiguration> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const CreatedDateTime: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const Description: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const DisplayName: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "displayName",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        AndroidWorkProfileCustomConfiguration,
-    > = model::Field::new("lastModifiedDateTime");
+    pub const LastModifiedDateTime: model::Field<AndroidCustomConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
     /// `version`
-    pub const Version: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const Version: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "version",
     );
     /// `omaSettings`
-    pub const OmaSettings: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const OmaSettings: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "omaSettings",
     );
     /// `assignments`
-    pub const Assignments: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const Assignments: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "assignments",
     );
     /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        AndroidWorkProfileCustomConfiguration,
-    > = model::Field::new("deviceSettingStateSummaries");
+    pub const DeviceSettingStateSummaries: model::Field<AndroidCustomConfiguration> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
     /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const DeviceStatuses: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "deviceStatuses",
     );
     /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<
-        AndroidWorkProfileCustomConfiguration,
-    > = model::Field::new("deviceStatusOverview");
+    pub const DeviceStatusOverview: model::Field<AndroidCustomConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
     /// `userStatuses`
-    pub const UserStatuses: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const UserStatuses: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "userStatuses",
     );
     /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<AndroidWorkProfileCustomConfiguration> = model::Field::new(
+    pub const UserStatusOverview: model::Field<AndroidCustomConfiguration> = model::Field::new(
         "userStatusOverview",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AndroidWorkProfileCustomConfiguration>] = &[
+    pub const ALL: &'static [model::Field<AndroidCustomConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
@@ -1533,92 +1320,575 @@ impl AppLogCollectionRequestField {
     ];
 }
 
-#[cfg(feature = "_identity")]
-/// A `microsoft.graph.authenticationEventsFlow` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventsFlow`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_service_principals")]
+/// CSDL entity type `microsoft.graph.approvedClientApp`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApprovedClientApp {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_service_principals")]
+impl serde::Serialize for ApprovedClientApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl ApprovedClientApp {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvedClientApp";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl<'de> serde::Deserialize<'de> for ApprovedClientApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl graph_odata_runtime::model::ODataObject for ApprovedClientApp {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+impl ApprovedClientApp {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_service_principals")]
+/// The properties of [`ApprovedClientApp`] by wire name, each a [`Field<ApprovedClientApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovedClientApp::set_null`].
+pub enum ApprovedClientAppField {}
+
+#[cfg(feature = "_service_principals")]
+#[allow(non_upper_case_globals)]
+impl ApprovedClientAppField {
+    /// `id`
+    pub const Id: model::Field<ApprovedClientApp> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<ApprovedClientApp> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ApprovedClientApp>] = &[
+        Self::Id,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_advanced_config_state")]
+/// A `microsoft.graph.authenticationMethodConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationMethodConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyAuthenticationEventsFlow {
+pub enum AnyAuthenticationMethodConfiguration {
     /// The base type itself, or a derived type unknown to this crate.
-    AuthenticationEventsFlow(Box<AuthenticationEventsFlow>),
-    /// `microsoft.graph.externalUsersSelfServiceSignUpEventsFlow`
-    ExternalUsersSelfServiceSignUpEventsFlow(
-        Box<ExternalUsersSelfServiceSignUpEventsFlow>,
+    AuthenticationMethodConfiguration(Box<AuthenticationMethodConfiguration>),
+    /// `microsoft.graph.emailAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    EmailAuthenticationMethodConfiguration(Box<EmailAuthenticationMethodConfiguration>),
+    /// `microsoft.graph.externalAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    ExternalAuthenticationMethodConfiguration(
+        Box<ExternalAuthenticationMethodConfiguration>,
+    ),
+    /// `microsoft.graph.fido2AuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    Fido2AuthenticationMethodConfiguration(Box<Fido2AuthenticationMethodConfiguration>),
+    /// `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    MicrosoftAuthenticatorAuthenticationMethodConfiguration(
+        Box<MicrosoftAuthenticatorAuthenticationMethodConfiguration>,
+    ),
+    /// `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    QrCodePinAuthenticationMethodConfiguration(
+        Box<QrCodePinAuthenticationMethodConfiguration>,
+    ),
+    /// `microsoft.graph.smsAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    SmsAuthenticationMethodConfiguration(Box<SmsAuthenticationMethodConfiguration>),
+    /// `microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    SoftwareOathAuthenticationMethodConfiguration(
+        Box<SoftwareOathAuthenticationMethodConfiguration>,
+    ),
+    /// `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    TemporaryAccessPassAuthenticationMethodConfiguration(
+        Box<TemporaryAccessPassAuthenticationMethodConfiguration>,
+    ),
+    /// `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    VerifiableCredentialsAuthenticationMethodConfiguration(
+        Box<VerifiableCredentialsAuthenticationMethodConfiguration>,
+    ),
+    /// `microsoft.graph.voiceAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    VoiceAuthenticationMethodConfiguration(Box<VoiceAuthenticationMethodConfiguration>),
+    /// `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
+    X509CertificateAuthenticationMethodConfiguration(
+        Box<X509CertificateAuthenticationMethodConfiguration>,
     ),
 }
 
-#[cfg(feature = "_identity")]
-impl AnyAuthenticationEventsFlow {
+#[cfg(feature = "_advanced_config_state")]
+impl AnyAuthenticationMethodConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::AuthenticationEventsFlow(_) => AuthenticationEventsFlow::ODATA_TYPE,
-            Self::ExternalUsersSelfServiceSignUpEventsFlow(_) => {
-                ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE
+            Self::AuthenticationMethodConfiguration(_) => {
+                AuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::EmailAuthenticationMethodConfiguration(_) => {
+                EmailAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::ExternalAuthenticationMethodConfiguration(_) => {
+                ExternalAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::Fido2AuthenticationMethodConfiguration(_) => {
+                Fido2AuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(_) => {
+                MicrosoftAuthenticatorAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::QrCodePinAuthenticationMethodConfiguration(_) => {
+                QrCodePinAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::SmsAuthenticationMethodConfiguration(_) => {
+                SmsAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::SoftwareOathAuthenticationMethodConfiguration(_) => {
+                SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::TemporaryAccessPassAuthenticationMethodConfiguration(_) => {
+                TemporaryAccessPassAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::VerifiableCredentialsAuthenticationMethodConfiguration(_) => {
+                VerifiableCredentialsAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::VoiceAuthenticationMethodConfiguration(_) => {
+                VoiceAuthenticationMethodConfiguration::ODATA_TYPE
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::X509CertificateAuthenticationMethodConfiguration(_) => {
+                X509CertificateAuthenticationMethodConfiguration::ODATA_TYPE
             }
         }
     }
-    /// The value if it is a plain [`AuthenticationEventsFlow`] (or of an unknown derived type).
-    pub fn as_authentication_events_flow(&self) -> Option<&AuthenticationEventsFlow> {
-        match self {
-            Self::AuthenticationEventsFlow(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl Default for AnyAuthenticationEventsFlow {
-    fn default() -> Self {
-        Self::AuthenticationEventsFlow(Box::default())
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl From<AuthenticationEventsFlow> for AnyAuthenticationEventsFlow {
-    fn from(value: AuthenticationEventsFlow) -> Self {
-        Self::AuthenticationEventsFlow(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl AnyAuthenticationEventsFlow {
-    /// The value if it is a [`AnyAuthenticationEventsFlow::ExternalUsersSelfServiceSignUpEventsFlow`] variant.
-    pub fn as_external_users_self_service_sign_up_events_flow(
+    /// The value if it is a plain [`AuthenticationMethodConfiguration`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_authentication_method_configuration(
         &self,
-    ) -> Option<&ExternalUsersSelfServiceSignUpEventsFlow> {
+    ) -> Option<&AuthenticationMethodConfiguration> {
         match self {
-            Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => Some(value),
+            Self::AuthenticationMethodConfiguration(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl From<ExternalUsersSelfServiceSignUpEventsFlow> for AnyAuthenticationEventsFlow {
-    fn from(value: ExternalUsersSelfServiceSignUpEventsFlow) -> Self {
-        Self::ExternalUsersSelfServiceSignUpEventsFlow(Box::new(value))
+#[cfg(feature = "_advanced_config_state")]
+impl Default for AnyAuthenticationMethodConfiguration {
+    fn default() -> Self {
+        Self::AuthenticationMethodConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_identity")]
-impl serde::Serialize for AnyAuthenticationEventsFlow {
+#[cfg(feature = "_advanced_config_state")]
+impl From<AuthenticationMethodConfiguration> for AnyAuthenticationMethodConfiguration {
+    fn from(value: AuthenticationMethodConfiguration) -> Self {
+        Self::AuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl AnyAuthenticationMethodConfiguration {
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::EmailAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_email_authentication_method_configuration(
+        &self,
+    ) -> Option<&EmailAuthenticationMethodConfiguration> {
+        match self {
+            Self::EmailAuthenticationMethodConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::ExternalAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_external_authentication_method_configuration(
+        &self,
+    ) -> Option<&ExternalAuthenticationMethodConfiguration> {
+        match self {
+            Self::ExternalAuthenticationMethodConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::Fido2AuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_fido2_authentication_method_configuration(
+        &self,
+    ) -> Option<&Fido2AuthenticationMethodConfiguration> {
+        match self {
+            Self::Fido2AuthenticationMethodConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::MicrosoftAuthenticatorAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_microsoft_authenticator_authentication_method_configuration(
+        &self,
+    ) -> Option<&MicrosoftAuthenticatorAuthenticationMethodConfiguration> {
+        match self {
+            Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(value) => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::QrCodePinAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_qr_code_pin_authentication_method_configuration(
+        &self,
+    ) -> Option<&QrCodePinAuthenticationMethodConfiguration> {
+        match self {
+            Self::QrCodePinAuthenticationMethodConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::SmsAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_sms_authentication_method_configuration(
+        &self,
+    ) -> Option<&SmsAuthenticationMethodConfiguration> {
+        match self {
+            Self::SmsAuthenticationMethodConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::SoftwareOathAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_software_oath_authentication_method_configuration(
+        &self,
+    ) -> Option<&SoftwareOathAuthenticationMethodConfiguration> {
+        match self {
+            Self::SoftwareOathAuthenticationMethodConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::TemporaryAccessPassAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_temporary_access_pass_authentication_method_configuration(
+        &self,
+    ) -> Option<&TemporaryAccessPassAuthenticationMethodConfiguration> {
+        match self {
+            Self::TemporaryAccessPassAuthenticationMethodConfiguration(value) => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::VerifiableCredentialsAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_verifiable_credentials_authentication_method_configuration(
+        &self,
+    ) -> Option<&VerifiableCredentialsAuthenticationMethodConfiguration> {
+        match self {
+            Self::VerifiableCredentialsAuthenticationMethodConfiguration(value) => {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::VoiceAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_voice_authentication_method_configuration(
+        &self,
+    ) -> Option<&VoiceAuthenticationMethodConfiguration> {
+        match self {
+            Self::VoiceAuthenticationMethodConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyAuthenticationMethodConfiguration::X509CertificateAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
+    pub fn as_x509_certificate_authentication_method_configuration(
+        &self,
+    ) -> Option<&X509CertificateAuthenticationMethodConfiguration> {
+        match self {
+            Self::X509CertificateAuthenticationMethodConfiguration(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<EmailAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: EmailAuthenticationMethodConfiguration) -> Self {
+        Self::EmailAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<ExternalAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: ExternalAuthenticationMethodConfiguration) -> Self {
+        Self::ExternalAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<Fido2AuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: Fido2AuthenticationMethodConfiguration) -> Self {
+        Self::Fido2AuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<MicrosoftAuthenticatorAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: MicrosoftAuthenticatorAuthenticationMethodConfiguration) -> Self {
+        Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<QrCodePinAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: QrCodePinAuthenticationMethodConfiguration) -> Self {
+        Self::QrCodePinAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<SmsAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: SmsAuthenticationMethodConfiguration) -> Self {
+        Self::SmsAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<SoftwareOathAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: SoftwareOathAuthenticationMethodConfiguration) -> Self {
+        Self::SoftwareOathAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<TemporaryAccessPassAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: TemporaryAccessPassAuthenticationMethodConfiguration) -> Self {
+        Self::TemporaryAccessPassAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<VerifiableCredentialsAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: VerifiableCredentialsAuthenticationMethodConfiguration) -> Self {
+        Self::VerifiableCredentialsAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<VoiceAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: VoiceAuthenticationMethodConfiguration) -> Self {
+        Self::VoiceAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
+impl From<X509CertificateAuthenticationMethodConfiguration>
+for AnyAuthenticationMethodConfiguration {
+    fn from(value: X509CertificateAuthenticationMethodConfiguration) -> Self {
+        Self::X509CertificateAuthenticationMethodConfiguration(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_advanced_config_state")]
+impl serde::Serialize for AnyAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AuthenticationEventsFlow(value) => {
+            Self::AuthenticationMethodConfiguration(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => {
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::EmailAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE),
+                        Some(EmailAuthenticationMethodConfiguration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::ExternalAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(ExternalAuthenticationMethodConfiguration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::Fido2AuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(Fido2AuthenticationMethodConfiguration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            MicrosoftAuthenticatorAuthenticationMethodConfiguration::ODATA_TYPE,
+                        ),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::QrCodePinAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(QrCodePinAuthenticationMethodConfiguration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::SmsAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SmsAuthenticationMethodConfiguration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::SoftwareOathAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::TemporaryAccessPassAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            TemporaryAccessPassAuthenticationMethodConfiguration::ODATA_TYPE,
+                        ),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::VerifiableCredentialsAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            VerifiableCredentialsAuthenticationMethodConfiguration::ODATA_TYPE,
+                        ),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::VoiceAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(VoiceAuthenticationMethodConfiguration::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            Self::X509CertificateAuthenticationMethodConfiguration(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(
+                            X509CertificateAuthenticationMethodConfiguration::ODATA_TYPE,
+                        ),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventsFlow {
+#[cfg(feature = "_advanced_config_state")]
+impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1627,88 +1897,229 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventsFlow {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.externalUsersSelfServiceSignUpEventsFlow"
-            | "graph.externalUsersSelfServiceSignUpEventsFlow" => {
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.emailAuthenticationMethodConfiguration"
+            | "graph.emailAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
-                    .map(Self::ExternalUsersSelfServiceSignUpEventsFlow)
+                    .map(Self::EmailAuthenticationMethodConfiguration)
             }
-            _ => serde_json::from_value(value).map(Self::AuthenticationEventsFlow),
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.externalAuthenticationMethodConfiguration"
+            | "graph.externalAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::ExternalAuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.fido2AuthenticationMethodConfiguration"
+            | "graph.fido2AuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::Fido2AuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration"
+            | "graph.microsoftAuthenticatorAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.qrCodePinAuthenticationMethodConfiguration"
+            | "graph.qrCodePinAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::QrCodePinAuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.smsAuthenticationMethodConfiguration"
+            | "graph.smsAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::SmsAuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.softwareOathAuthenticationMethodConfiguration"
+            | "graph.softwareOathAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::SoftwareOathAuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"
+            | "graph.temporaryAccessPassAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::TemporaryAccessPassAuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration"
+            | "graph.verifiableCredentialsAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::VerifiableCredentialsAuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.voiceAuthenticationMethodConfiguration"
+            | "graph.voiceAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::VoiceAuthenticationMethodConfiguration)
+            }
+            #[cfg(feature = "_authentication_method_configurations")]
+            "microsoft.graph.x509CertificateAuthenticationMethodConfiguration"
+            | "graph.x509CertificateAuthenticationMethodConfiguration" => {
+                serde_json::from_value(value)
+                    .map(Self::X509CertificateAuthenticationMethodConfiguration)
+            }
+            _ => {
+                serde_json::from_value(value)
+                    .map(Self::AuthenticationMethodConfiguration)
+            }
         };
         read.map_err(D::Error::custom)
     }
 }
 
 #[cfg(feature = "_solutions")]
-/// CSDL entity type `microsoft.graph.bookingAppointment`; base type `microsoft.graph.entity`; key `id`.
+/// A `microsoft.graph.bookingCustomerBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingCustomerBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyBookingCustomerBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    BookingCustomerBase(Box<BookingCustomerBase>),
+    /// `microsoft.graph.bookingCustomer`
+    BookingCustomer(Box<BookingCustomer>),
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyBookingCustomerBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::BookingCustomerBase(_) => BookingCustomerBase::ODATA_TYPE,
+            Self::BookingCustomer(_) => BookingCustomer::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`BookingCustomerBase`] (or of an unknown derived type).
+    pub fn as_booking_customer_base(&self) -> Option<&BookingCustomerBase> {
+        match self {
+            Self::BookingCustomerBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl Default for AnyBookingCustomerBase {
+    fn default() -> Self {
+        Self::BookingCustomerBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<BookingCustomerBase> for AnyBookingCustomerBase {
+    fn from(value: BookingCustomerBase) -> Self {
+        Self::BookingCustomerBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl AnyBookingCustomerBase {
+    /// The value if it is a [`AnyBookingCustomerBase::BookingCustomer`] variant.
+    pub fn as_booking_customer(&self) -> Option<&BookingCustomer> {
+        match self {
+            Self::BookingCustomer(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl From<BookingCustomer> for AnyBookingCustomerBase {
+    fn from(value: BookingCustomer) -> Self {
+        Self::BookingCustomer(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl serde::Serialize for AnyBookingCustomerBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BookingCustomerBase(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            Self::BookingCustomer(value) => {
+                value.serialize_with_type(serializer, Some(BookingCustomer::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_solutions")]
+impl<'de> serde::Deserialize<'de> for AnyBookingCustomerBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.bookingCustomer" | "graph.bookingCustomer" => {
+                serde_json::from_value(value).map(Self::BookingCustomer)
+            }
+            _ => serde_json::from_value(value).map(Self::BookingCustomerBase),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_solutions")]
+/// CSDL entity type `microsoft.graph.bookingService`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BookingAppointment {
+pub struct BookingService {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `additionalInformation`: `Edm.String`.
     pub additional_information: Option<String>,
-    /// Property `anonymousJoinWebUrl`: `Edm.String`.
-    pub anonymous_join_web_url: Option<String>,
-    /// Property `appointmentLabel`: `Edm.String`.
-    pub appointment_label: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `customerEmailAddress`: `Edm.String`.
-    pub customer_email_address: Option<String>,
-    /// Property `customerName`: `Edm.String`.
-    pub customer_name: Option<String>,
-    /// Property `customerNotes`: `Edm.String`.
-    pub customer_notes: Option<String>,
-    /// Property `customerPhone`: `Edm.String`.
-    pub customer_phone: Option<String>,
-    /// Property `customers`: `Collection(microsoft.graph.bookingCustomerInformationBase)`, not nullable.
-    pub customers: Option<Vec<AnyBookingCustomerInformationBase>>,
-    /// Property `customerTimeZone`: `Edm.String`.
-    pub customer_time_zone: Option<String>,
-    /// Property `duration`: `Edm.Duration`, not nullable, computed by the service (read-only).
-    pub duration: Option<edm::Duration>,
-    /// Property `endDateTime`: `microsoft.graph.dateTimeTimeZone`, not nullable.
-    pub end_date_time: Option<DateTimeTimeZone>,
-    /// Property `filledAttendeesCount`: `Edm.Int32`, not nullable, computed by the service (read-only).
-    pub filled_attendees_count: Option<i32>,
+    /// Property `customQuestions`: `Collection(microsoft.graph.bookingQuestionAssignment)`.
+    pub custom_questions: Option<Vec<BookingQuestionAssignment>>,
+    /// Property `defaultDuration`: `Edm.Duration`, not nullable.
+    pub default_duration: Option<edm::Duration>,
+    /// Property `defaultLocation`: `microsoft.graph.location`.
+    pub default_location: Option<AnyLocation>,
+    /// Property `defaultPrice`: `Edm.Double`, not nullable.
+    pub default_price: Option<f64>,
+    /// Property `defaultPriceType`: `microsoft.graph.bookingPriceType`, not nullable.
+    pub default_price_type: Option<BookingPriceType>,
+    /// Property `defaultReminders`: `Collection(microsoft.graph.bookingReminder)`.
+    pub default_reminders: Option<Vec<BookingReminder>>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    pub display_name: Option<String>,
+    /// Property `isAnonymousJoinEnabled`: `Edm.Boolean`, not nullable.
+    pub is_anonymous_join_enabled: Option<bool>,
     /// Property `isCustomerAllowedToManageBooking`: `Edm.Boolean`.
     pub is_customer_allowed_to_manage_booking: Option<bool>,
+    /// Property `isHiddenFromCustomers`: `Edm.Boolean`, not nullable.
+    pub is_hidden_from_customers: Option<bool>,
     /// Property `isLocationOnline`: `Edm.Boolean`, not nullable.
     pub is_location_online: Option<bool>,
-    /// Property `joinWebUrl`: `Edm.String`.
-    pub join_web_url: Option<String>,
+    /// Property `languageTag`: `Edm.String`, not nullable.
+    pub language_tag: Option<String>,
     /// Property `lastUpdatedDateTime`: `Edm.DateTimeOffset`.
     pub last_updated_date_time: Option<edm::DateTimeOffset>,
     /// Property `maximumAttendeesCount`: `Edm.Int32`, not nullable.
     pub maximum_attendees_count: Option<i32>,
-    /// Property `optOutOfCustomerEmail`: `Edm.Boolean`, not nullable.
-    pub opt_out_of_customer_email: Option<bool>,
+    /// Property `notes`: `Edm.String`.
+    pub notes: Option<String>,
     /// Property `postBuffer`: `Edm.Duration`, not nullable.
     pub post_buffer: Option<edm::Duration>,
     /// Property `preBuffer`: `Edm.Duration`, not nullable.
     pub pre_buffer: Option<edm::Duration>,
-    /// Property `price`: `Edm.Double`, not nullable.
-    pub price: Option<f64>,
-    /// Property `priceType`: `microsoft.graph.bookingPriceType`, not nullable.
-    pub price_type: Option<BookingPriceType>,
-    /// Property `reminders`: `Collection(microsoft.graph.bookingReminder)`.
-    pub reminders: Option<Vec<BookingReminder>>,
-    /// Property `selfServiceAppointmentId`: `Edm.String`.
-    pub self_service_appointment_id: Option<String>,
-    /// Property `serviceId`: `Edm.String`.
-    pub service_id: Option<String>,
-    /// Property `serviceLocation`: `microsoft.graph.location`.
-    pub service_location: Option<AnyLocation>,
-    /// Property `serviceName`: `Edm.String`, not nullable.
-    pub service_name: Option<String>,
-    /// Property `serviceNotes`: `Edm.String`.
-    pub service_notes: Option<String>,
+    /// Property `schedulingPolicy`: `microsoft.graph.bookingSchedulingPolicy`.
+    pub scheduling_policy: Option<BookingSchedulingPolicy>,
     /// Property `smsNotificationsEnabled`: `Edm.Boolean`, not nullable.
     pub sms_notifications_enabled: Option<bool>,
     /// Property `staffMemberIds`: `Collection(Edm.String)`.
     pub staff_member_ids: Option<Vec<String>>,
-    /// Property `startDateTime`: `microsoft.graph.dateTimeTimeZone`, not nullable.
-    pub start_date_time: Option<DateTimeTimeZone>,
+    /// Property `webUrl`: `Edm.String`, computed by the service (read-only).
+    pub web_url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1716,16 +2127,16 @@ pub struct BookingAppointment {
 }
 
 #[cfg(feature = "_solutions")]
-impl serde::Serialize for BookingAppointment {
+impl serde::Serialize for BookingService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_solutions")]
-impl BookingAppointment {
+impl BookingService {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingAppointment";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingService";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1740,47 +2151,39 @@ impl BookingAppointment {
         )?;
         object.property("id", &self.id);
         object.property("additionalInformation", &self.additional_information);
-        object.property("anonymousJoinWebUrl", &self.anonymous_join_web_url);
-        object.property("appointmentLabel", &self.appointment_label);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("customerEmailAddress", &self.customer_email_address);
-        object.property("customerName", &self.customer_name);
-        object.property("customerNotes", &self.customer_notes);
-        object.property("customerPhone", &self.customer_phone);
-        object.property("customers", &self.customers);
-        object.property("customerTimeZone", &self.customer_time_zone);
-        object.property("duration", &self.duration);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("filledAttendeesCount", &self.filled_attendees_count);
+        object.property("customQuestions", &self.custom_questions);
+        object.property("defaultDuration", &self.default_duration);
+        object.property("defaultLocation", &self.default_location);
+        object.property("defaultPrice", &self.default_price);
+        object.property("defaultPriceType", &self.default_price_type);
+        object.property("defaultReminders", &self.default_reminders);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("isAnonymousJoinEnabled", &self.is_anonymous_join_enabled);
         object
             .property(
                 "isCustomerAllowedToManageBooking",
                 &self.is_customer_allowed_to_manage_booking,
             );
+        object.property("isHiddenFromCustomers", &self.is_hidden_from_customers);
         object.property("isLocationOnline", &self.is_location_online);
-        object.property("joinWebUrl", &self.join_web_url);
+        object.property("languageTag", &self.language_tag);
         object.property("lastUpdatedDateTime", &self.last_updated_date_time);
         object.property("maximumAttendeesCount", &self.maximum_attendees_count);
-        object.property("optOutOfCustomerEmail", &self.opt_out_of_customer_email);
+        object.property("notes", &self.notes);
         object.property("postBuffer", &self.post_buffer);
         object.property("preBuffer", &self.pre_buffer);
-        object.property("price", &self.price);
-        object.property("priceType", &self.price_type);
-        object.property("reminders", &self.reminders);
-        object.property("selfServiceAppointmentId", &self.self_service_appointment_id);
-        object.property("serviceId", &self.service_id);
-        object.property("serviceLocation", &self.service_location);
-        object.property("serviceName", &self.service_name);
-        object.property("serviceNotes", &self.service_notes);
+        object.property("schedulingPolicy", &self.scheduling_policy);
         object.property("smsNotificationsEnabled", &self.sms_notifications_enabled);
         object.property("staffMemberIds", &self.staff_member_ids);
-        object.property("startDateTime", &self.start_date_time);
+        object.property("webUrl", &self.web_url);
         object.end()
     }
 }
 
 #[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for BookingAppointment {
+impl<'de> serde::Deserialize<'de> for BookingService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1789,7 +2192,7 @@ impl<'de> serde::Deserialize<'de> for BookingAppointment {
 }
 
 #[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for BookingAppointment {
+impl graph_odata_runtime::model::ODataObject for BookingService {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1802,29 +2205,29 @@ impl graph_odata_runtime::model::ODataObject for BookingAppointment {
             "additionalInformation" => {
                 read_lenient(map, key, &mut self.additional_information, extra)
             }
-            "anonymousJoinWebUrl" => {
-                read_lenient(map, key, &mut self.anonymous_join_web_url, extra)
-            }
-            "appointmentLabel" => {
-                read_lenient(map, key, &mut self.appointment_label, extra)
-            }
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "customerEmailAddress" => {
-                read_lenient(map, key, &mut self.customer_email_address, extra)
+            "customQuestions" => {
+                read_nullable(map, key, &mut self.custom_questions, extra)
             }
-            "customerName" => read_lenient(map, key, &mut self.customer_name, extra),
-            "customerNotes" => read_lenient(map, key, &mut self.customer_notes, extra),
-            "customerPhone" => read_lenient(map, key, &mut self.customer_phone, extra),
-            "customers" => read_nullable(map, key, &mut self.customers, extra),
-            "customerTimeZone" => {
-                read_lenient(map, key, &mut self.customer_time_zone, extra)
+            "defaultDuration" => {
+                read_lenient(map, key, &mut self.default_duration, extra)
             }
-            "duration" => read_lenient(map, key, &mut self.duration, extra),
-            "endDateTime" => read_nullable(map, key, &mut self.end_date_time, extra),
-            "filledAttendeesCount" => {
-                read_lenient(map, key, &mut self.filled_attendees_count, extra)
+            "defaultLocation" => {
+                read_nullable(map, key, &mut self.default_location, extra)
+            }
+            "defaultPrice" => read_lenient(map, key, &mut self.default_price, extra),
+            "defaultPriceType" => {
+                read_nullable(map, key, &mut self.default_price_type, extra)
+            }
+            "defaultReminders" => {
+                read_nullable(map, key, &mut self.default_reminders, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "isAnonymousJoinEnabled" => {
+                read_lenient(map, key, &mut self.is_anonymous_join_enabled, extra)
             }
             "isCustomerAllowedToManageBooking" => {
                 read_lenient(
@@ -1834,38 +2237,30 @@ impl graph_odata_runtime::model::ODataObject for BookingAppointment {
                     extra,
                 )
             }
+            "isHiddenFromCustomers" => {
+                read_lenient(map, key, &mut self.is_hidden_from_customers, extra)
+            }
             "isLocationOnline" => {
                 read_lenient(map, key, &mut self.is_location_online, extra)
             }
-            "joinWebUrl" => read_lenient(map, key, &mut self.join_web_url, extra),
+            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
             "lastUpdatedDateTime" => {
                 read_lenient(map, key, &mut self.last_updated_date_time, extra)
             }
             "maximumAttendeesCount" => {
                 read_lenient(map, key, &mut self.maximum_attendees_count, extra)
             }
-            "optOutOfCustomerEmail" => {
-                read_lenient(map, key, &mut self.opt_out_of_customer_email, extra)
-            }
+            "notes" => read_lenient(map, key, &mut self.notes, extra),
             "postBuffer" => read_lenient(map, key, &mut self.post_buffer, extra),
             "preBuffer" => read_lenient(map, key, &mut self.pre_buffer, extra),
-            "price" => read_lenient(map, key, &mut self.price, extra),
-            "priceType" => read_nullable(map, key, &mut self.price_type, extra),
-            "reminders" => read_nullable(map, key, &mut self.reminders, extra),
-            "selfServiceAppointmentId" => {
-                read_lenient(map, key, &mut self.self_service_appointment_id, extra)
+            "schedulingPolicy" => {
+                read_nullable(map, key, &mut self.scheduling_policy, extra)
             }
-            "serviceId" => read_lenient(map, key, &mut self.service_id, extra),
-            "serviceLocation" => {
-                read_nullable(map, key, &mut self.service_location, extra)
-            }
-            "serviceName" => read_lenient(map, key, &mut self.service_name, extra),
-            "serviceNotes" => read_lenient(map, key, &mut self.service_notes, extra),
             "smsNotificationsEnabled" => {
                 read_lenient(map, key, &mut self.sms_notifications_enabled, extra)
             }
             "staffMemberIds" => read_lenient(map, key, &mut self.staff_member_ids, extra),
-            "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             _ => Ok(false),
         }
     }
@@ -1877,7 +2272,7 @@ impl graph_odata_runtime::model::ODataObject for BookingAppointment {
 }
 
 #[cfg(feature = "_solutions")]
-impl BookingAppointment {
+impl BookingService {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1888,271 +2283,240 @@ impl BookingAppointment {
 }
 
 #[cfg(feature = "_solutions")]
-/// The properties of [`BookingAppointment`] by wire name, each a [`Field<BookingAppointment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingAppointment::set_null`].
-pub enum BookingAppointmentField {}
+/// The properties of [`BookingService`] by wire name, each a [`Field<BookingService>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingService::set_null`].
+pub enum BookingServiceField {}
 
 #[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
-impl BookingAppointmentField {
+impl BookingServiceField {
     /// `id`
-    pub const Id: model::Field<BookingAppointment> = model::Field::new("id");
+    pub const Id: model::Field<BookingService> = model::Field::new("id");
     /// `additionalInformation`
-    pub const AdditionalInformation: model::Field<BookingAppointment> = model::Field::new(
+    pub const AdditionalInformation: model::Field<BookingService> = model::Field::new(
         "additionalInformation",
     );
-    /// `anonymousJoinWebUrl`
-    pub const AnonymousJoinWebUrl: model::Field<BookingAppointment> = model::Field::new(
-        "anonymousJoinWebUrl",
-    );
-    /// `appointmentLabel`
-    pub const AppointmentLabel: model::Field<BookingAppointment> = model::Field::new(
-        "appointmentLabel",
-    );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<BookingAppointment> = model::Field::new(
+    pub const CreatedDateTime: model::Field<BookingService> = model::Field::new(
         "createdDateTime",
     );
-    /// `customerEmailAddress`
-    pub const CustomerEmailAddress: model::Field<BookingAppointment> = model::Field::new(
-        "customerEmailAddress",
+    /// `customQuestions`
+    pub const CustomQuestions: model::Field<BookingService> = model::Field::new(
+        "customQuestions",
     );
-    /// `customerName`
-    pub const CustomerName: model::Field<BookingAppointment> = model::Field::new(
-        "customerName",
+    /// `defaultDuration`
+    pub const DefaultDuration: model::Field<BookingService> = model::Field::new(
+        "defaultDuration",
     );
-    /// `customerNotes`
-    pub const CustomerNotes: model::Field<BookingAppointment> = model::Field::new(
-        "customerNotes",
+    /// `defaultLocation`
+    pub const DefaultLocation: model::Field<BookingService> = model::Field::new(
+        "defaultLocation",
     );
-    /// `customerPhone`
-    pub const CustomerPhone: model::Field<BookingAppointment> = model::Field::new(
-        "customerPhone",
+    /// `defaultPrice`
+    pub const DefaultPrice: model::Field<BookingService> = model::Field::new(
+        "defaultPrice",
     );
-    /// `customers`
-    pub const Customers: model::Field<BookingAppointment> = model::Field::new(
-        "customers",
+    /// `defaultPriceType`
+    pub const DefaultPriceType: model::Field<BookingService> = model::Field::new(
+        "defaultPriceType",
     );
-    /// `customerTimeZone`
-    pub const CustomerTimeZone: model::Field<BookingAppointment> = model::Field::new(
-        "customerTimeZone",
+    /// `defaultReminders`
+    pub const DefaultReminders: model::Field<BookingService> = model::Field::new(
+        "defaultReminders",
     );
-    /// `duration`
-    pub const Duration: model::Field<BookingAppointment> = model::Field::new("duration");
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<BookingAppointment> = model::Field::new(
-        "endDateTime",
+    /// `description`
+    pub const Description: model::Field<BookingService> = model::Field::new(
+        "description",
     );
-    /// `filledAttendeesCount`
-    pub const FilledAttendeesCount: model::Field<BookingAppointment> = model::Field::new(
-        "filledAttendeesCount",
+    /// `displayName`
+    pub const DisplayName: model::Field<BookingService> = model::Field::new(
+        "displayName",
+    );
+    /// `isAnonymousJoinEnabled`
+    pub const IsAnonymousJoinEnabled: model::Field<BookingService> = model::Field::new(
+        "isAnonymousJoinEnabled",
     );
     /// `isCustomerAllowedToManageBooking`
-    pub const IsCustomerAllowedToManageBooking: model::Field<BookingAppointment> = model::Field::new(
+    pub const IsCustomerAllowedToManageBooking: model::Field<BookingService> = model::Field::new(
         "isCustomerAllowedToManageBooking",
     );
+    /// `isHiddenFromCustomers`
+    pub const IsHiddenFromCustomers: model::Field<BookingService> = model::Field::new(
+        "isHiddenFromCustomers",
+    );
     /// `isLocationOnline`
-    pub const IsLocationOnline: model::Field<BookingAppointment> = model::Field::new(
+    pub const IsLocationOnline: model::Field<BookingService> = model::Field::new(
         "isLocationOnline",
     );
-    /// `joinWebUrl`
-    pub const JoinWebUrl: model::Field<BookingAppointment> = model::Field::new(
-        "joinWebUrl",
+    /// `languageTag`
+    pub const LanguageTag: model::Field<BookingService> = model::Field::new(
+        "languageTag",
     );
     /// `lastUpdatedDateTime`
-    pub const LastUpdatedDateTime: model::Field<BookingAppointment> = model::Field::new(
+    pub const LastUpdatedDateTime: model::Field<BookingService> = model::Field::new(
         "lastUpdatedDateTime",
     );
     /// `maximumAttendeesCount`
-    pub const MaximumAttendeesCount: model::Field<BookingAppointment> = model::Field::new(
+    pub const MaximumAttendeesCount: model::Field<BookingService> = model::Field::new(
         "maximumAttendeesCount",
     );
-    /// `optOutOfCustomerEmail`
-    pub const OptOutOfCustomerEmail: model::Field<BookingAppointment> = model::Field::new(
-        "optOutOfCustomerEmail",
-    );
+    /// `notes`
+    pub const Notes: model::Field<BookingService> = model::Field::new("notes");
     /// `postBuffer`
-    pub const PostBuffer: model::Field<BookingAppointment> = model::Field::new(
-        "postBuffer",
-    );
+    pub const PostBuffer: model::Field<BookingService> = model::Field::new("postBuffer");
     /// `preBuffer`
-    pub const PreBuffer: model::Field<BookingAppointment> = model::Field::new(
-        "preBuffer",
-    );
-    /// `price`
-    pub const Price: model::Field<BookingAppointment> = model::Field::new("price");
-    /// `priceType`
-    pub const PriceType: model::Field<BookingAppointment> = model::Field::new(
-        "priceType",
-    );
-    /// `reminders`
-    pub const Reminders: model::Field<BookingAppointment> = model::Field::new(
-        "reminders",
-    );
-    /// `selfServiceAppointmentId`
-    pub const SelfServiceAppointmentId: model::Field<BookingAppointment> = model::Field::new(
-        "selfServiceAppointmentId",
-    );
-    /// `serviceId`
-    pub const ServiceId: model::Field<BookingAppointment> = model::Field::new(
-        "serviceId",
-    );
-    /// `serviceLocation`
-    pub const ServiceLocation: model::Field<BookingAppointment> = model::Field::new(
-        "serviceLocation",
-    );
-    /// `serviceName`
-    pub const ServiceName: model::Field<BookingAppointment> = model::Field::new(
-        "serviceName",
-    );
-    /// `serviceNotes`
-    pub const ServiceNotes: model::Field<BookingAppointment> = model::Field::new(
-        "serviceNotes",
+    pub const PreBuffer: model::Field<BookingService> = model::Field::new("preBuffer");
+    /// `schedulingPolicy`
+    pub const SchedulingPolicy: model::Field<BookingService> = model::Field::new(
+        "schedulingPolicy",
     );
     /// `smsNotificationsEnabled`
-    pub const SmsNotificationsEnabled: model::Field<BookingAppointment> = model::Field::new(
+    pub const SmsNotificationsEnabled: model::Field<BookingService> = model::Field::new(
         "smsNotificationsEnabled",
     );
     /// `staffMemberIds`
-    pub const StaffMemberIds: model::Field<BookingAppointment> = model::Field::new(
+    pub const StaffMemberIds: model::Field<BookingService> = model::Field::new(
         "staffMemberIds",
     );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<BookingAppointment> = model::Field::new(
-        "startDateTime",
-    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<BookingService> = model::Field::new("webUrl");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<BookingAppointment>] = &[
+    pub const ALL: &'static [model::Field<BookingService>] = &[
         Self::Id,
         Self::AdditionalInformation,
-        Self::AnonymousJoinWebUrl,
-        Self::AppointmentLabel,
         Self::CreatedDateTime,
-        Self::CustomerEmailAddress,
-        Self::CustomerName,
-        Self::CustomerNotes,
-        Self::CustomerPhone,
-        Self::Customers,
-        Self::CustomerTimeZone,
-        Self::Duration,
-        Self::EndDateTime,
-        Self::FilledAttendeesCount,
+        Self::CustomQuestions,
+        Self::DefaultDuration,
+        Self::DefaultLocation,
+        Self::DefaultPrice,
+        Self::DefaultPriceType,
+        Self::DefaultReminders,
+        Self::Description,
+        Self::DisplayName,
+        Self::IsAnonymousJoinEnabled,
         Self::IsCustomerAllowedToManageBooking,
+        Self::IsHiddenFromCustomers,
         Self::IsLocationOnline,
-        Self::JoinWebUrl,
+        Self::LanguageTag,
         Self::LastUpdatedDateTime,
         Self::MaximumAttendeesCount,
-        Self::OptOutOfCustomerEmail,
+        Self::Notes,
         Self::PostBuffer,
         Self::PreBuffer,
-        Self::Price,
-        Self::PriceType,
-        Self::Reminders,
-        Self::SelfServiceAppointmentId,
-        Self::ServiceId,
-        Self::ServiceLocation,
-        Self::ServiceName,
-        Self::ServiceNotes,
+        Self::SchedulingPolicy,
         Self::SmsNotificationsEnabled,
         Self::StaffMemberIds,
-        Self::StartDateTime,
+        Self::WebUrl,
     ];
 }
 
-#[cfg(feature = "_solutions")]
-/// A `microsoft.graph.bookingStaffMemberBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingStaffMemberBase`], which keeps its properties and `@odata.type` in `additional_properties`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBookingStaffMemberBase {
-    /// The base type itself, or a derived type unknown to this crate.
-    BookingStaffMemberBase(Box<BookingStaffMemberBase>),
-    /// `microsoft.graph.bookingStaffMember`
-    BookingStaffMember(Box<BookingStaffMember>),
+#[cfg(feature = "_certificate_authority")]
+/// CSDL entity type `microsoft.graph.certificateBasedAuthConfiguration`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CertificateBasedAuthConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `certificateAuthorities`: `Collection(microsoft.graph.certificateAuthority)`, not nullable.
+    pub certificate_authorities: Option<Vec<CertificateAuthority>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl AnyBookingStaffMemberBase {
-    /// The `@odata.type` of the variant (the base type's for unknown derived types).
-    pub fn odata_type(&self) -> &'static str {
-        match self {
-            Self::BookingStaffMemberBase(_) => BookingStaffMemberBase::ODATA_TYPE,
-            Self::BookingStaffMember(_) => BookingStaffMember::ODATA_TYPE,
-        }
-    }
-    /// The value if it is a plain [`BookingStaffMemberBase`] (or of an unknown derived type).
-    pub fn as_booking_staff_member_base(&self) -> Option<&BookingStaffMemberBase> {
-        match self {
-            Self::BookingStaffMemberBase(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl Default for AnyBookingStaffMemberBase {
-    fn default() -> Self {
-        Self::BookingStaffMemberBase(Box::default())
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<BookingStaffMemberBase> for AnyBookingStaffMemberBase {
-    fn from(value: BookingStaffMemberBase) -> Self {
-        Self::BookingStaffMemberBase(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl AnyBookingStaffMemberBase {
-    /// The value if it is a [`AnyBookingStaffMemberBase::BookingStaffMember`] variant.
-    pub fn as_booking_staff_member(&self) -> Option<&BookingStaffMember> {
-        match self {
-            Self::BookingStaffMember(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl From<BookingStaffMember> for AnyBookingStaffMemberBase {
-    fn from(value: BookingStaffMember) -> Self {
-        Self::BookingStaffMember(Box::new(value))
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for AnyBookingStaffMemberBase {
+#[cfg(feature = "_certificate_authority")]
+impl serde::Serialize for CertificateBasedAuthConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::BookingStaffMemberBase(value) => {
-                value.serialize_with_type(serializer, None)
-            }
-            Self::BookingStaffMember(value) => {
-                value
-                    .serialize_with_type(
-                        serializer,
-                        Some(BookingStaffMember::ODATA_TYPE),
-                    )
-            }
-        }
+        self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for AnyBookingStaffMemberBase {
+#[cfg(feature = "_certificate_authority")]
+impl CertificateBasedAuthConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateBasedAuthConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("certificateAuthorities", &self.certificate_authorities);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_certificate_authority")]
+impl<'de> serde::Deserialize<'de> for CertificateBasedAuthConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.bookingStaffMember" | "graph.bookingStaffMember" => {
-                serde_json::from_value(value).map(Self::BookingStaffMember)
-            }
-            _ => serde_json::from_value(value).map(Self::BookingStaffMemberBase),
-        };
-        read.map_err(D::Error::custom)
+        graph_odata_runtime::model::deserialize_object(deserializer)
     }
+}
+
+#[cfg(feature = "_certificate_authority")]
+impl graph_odata_runtime::model::ODataObject for CertificateBasedAuthConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "certificateAuthorities" => {
+                read_nullable(map, key, &mut self.certificate_authorities, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_certificate_authority")]
+impl CertificateBasedAuthConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_certificate_authority")]
+/// The properties of [`CertificateBasedAuthConfiguration`] by wire name, each a [`Field<CertificateBasedAuthConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateBasedAuthConfiguration::set_null`].
+pub enum CertificateBasedAuthConfigurationField {}
+
+#[cfg(feature = "_certificate_authority")]
+#[allow(non_upper_case_globals)]
+impl CertificateBasedAuthConfigurationField {
+    /// `id`
+    pub const Id: model::Field<CertificateBasedAuthConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `certificateAuthorities`
+    pub const CertificateAuthorities: model::Field<CertificateBasedAuthConfiguration> = model::Field::new(
+        "certificateAuthorities",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<CertificateBasedAuthConfiguration>] = &[
+        Self::Id,
+        Self::CertificateAuthorities,
+    ];
 }
 
 #[cfg(feature = "_directory")]
@@ -2313,234 +2677,40 @@ impl CertificateBasedAuthPkiField {
     ];
 }
 
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.configurationDrift`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_identity_governance")]
+/// CSDL entity type `microsoft.graph.controlConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigurationDrift {
+pub struct ControlConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `baselineResourceDisplayName`: `Edm.String`, not nullable, computed by the service (read-only).
-    pub baseline_resource_display_name: Option<String>,
-    /// Property `driftedProperties`: `Collection(microsoft.graph.driftedProperty)`, not nullable, computed by the service (read-only).
-    pub drifted_properties: Option<Vec<DriftedProperty>>,
-    /// Property `firstReportedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    pub first_reported_date_time: Option<edm::DateTimeOffset>,
-    /// Property `monitorId`: `Edm.String`, not nullable, computed by the service (read-only).
-    pub monitor_id: Option<String>,
-    /// Property `resourceInstanceIdentifier`: `microsoft.graph.openComplexDictionaryType`, not nullable, computed by the service (read-only).
-    pub resource_instance_identifier: Option<OpenComplexDictionaryType>,
-    /// Property `resourceType`: `Edm.String`, not nullable, computed by the service (read-only).
-    pub resource_type: Option<String>,
-    /// Property `status`: `microsoft.graph.driftStatus`, not nullable, computed by the service (read-only).
-    pub status: Option<DriftStatus>,
-    /// Property `tenantId`: `Edm.String`, not nullable, computed by the service (read-only).
-    pub tenant_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ConfigurationDrift {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ConfigurationDrift {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationDrift";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property(
-                "baselineResourceDisplayName",
-                &self.baseline_resource_display_name,
-            );
-        object.property("driftedProperties", &self.drifted_properties);
-        object.property("firstReportedDateTime", &self.first_reported_date_time);
-        object.property("monitorId", &self.monitor_id);
-        object
-            .property("resourceInstanceIdentifier", &self.resource_instance_identifier);
-        object.property("resourceType", &self.resource_type);
-        object.property("status", &self.status);
-        object.property("tenantId", &self.tenant_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ConfigurationDrift {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ConfigurationDrift {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "baselineResourceDisplayName" => {
-                read_lenient(map, key, &mut self.baseline_resource_display_name, extra)
-            }
-            "driftedProperties" => {
-                read_nullable(map, key, &mut self.drifted_properties, extra)
-            }
-            "firstReportedDateTime" => {
-                read_lenient(map, key, &mut self.first_reported_date_time, extra)
-            }
-            "monitorId" => read_lenient(map, key, &mut self.monitor_id, extra),
-            "resourceInstanceIdentifier" => {
-                read_nullable(map, key, &mut self.resource_instance_identifier, extra)
-            }
-            "resourceType" => read_lenient(map, key, &mut self.resource_type, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ConfigurationDrift {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ConfigurationDrift`] by wire name, each a [`Field<ConfigurationDrift>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationDrift::set_null`].
-pub enum ConfigurationDriftField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ConfigurationDriftField {
-    /// `id`
-    pub const Id: model::Field<ConfigurationDrift> = model::Field::new("id");
-    /// `baselineResourceDisplayName`
-    pub const BaselineResourceDisplayName: model::Field<ConfigurationDrift> = model::Field::new(
-        "baselineResourceDisplayName",
-    );
-    /// `driftedProperties`
-    pub const DriftedProperties: model::Field<ConfigurationDrift> = model::Field::new(
-        "driftedProperties",
-    );
-    /// `firstReportedDateTime`
-    pub const FirstReportedDateTime: model::Field<ConfigurationDrift> = model::Field::new(
-        "firstReportedDateTime",
-    );
-    /// `monitorId`
-    pub const MonitorId: model::Field<ConfigurationDrift> = model::Field::new(
-        "monitorId",
-    );
-    /// `resourceInstanceIdentifier`
-    pub const ResourceInstanceIdentifier: model::Field<ConfigurationDrift> = model::Field::new(
-        "resourceInstanceIdentifier",
-    );
-    /// `resourceType`
-    pub const ResourceType: model::Field<ConfigurationDrift> = model::Field::new(
-        "resourceType",
-    );
-    /// `status`
-    pub const Status: model::Field<ConfigurationDrift> = model::Field::new("status");
-    /// `tenantId`
-    pub const TenantId: model::Field<ConfigurationDrift> = model::Field::new("tenantId");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConfigurationDrift>] = &[
-        Self::Id,
-        Self::BaselineResourceDisplayName,
-        Self::DriftedProperties,
-        Self::FirstReportedDateTime,
-        Self::MonitorId,
-        Self::ResourceInstanceIdentifier,
-        Self::ResourceType,
-        Self::Status,
-        Self::TenantId,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.configurationMonitor`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigurationMonitor {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`, not nullable, computed by the service (read-only).
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
+    /// Property `createdBy`: `Edm.String`.
+    pub created_by: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`, not nullable.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Property `inactivationReason`: `Edm.String`, computed by the service (read-only).
-    pub inactivation_reason: Option<String>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, not nullable, computed by the service (read-only).
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable, computed by the service (read-only).
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `mode`: `microsoft.graph.monitorMode`, not nullable.
-    pub mode: Option<MonitorMode>,
-    /// Property `monitorRunFrequencyInHours`: `Edm.Int32`, not nullable, computed by the service (read-only).
-    pub monitor_run_frequency_in_hours: Option<i32>,
-    /// Property `parameters`: `microsoft.graph.openComplexDictionaryType`.
-    pub parameters: Option<OpenComplexDictionaryType>,
-    /// Property `status`: `microsoft.graph.monitorStatus`, not nullable, computed by the service (read-only).
-    pub status: Option<MonitorStatus>,
-    /// Property `tenantId`: `Edm.String`, not nullable, computed by the service (read-only).
-    pub tenant_id: Option<String>,
-    /// Navigation property `baseline`: `microsoft.graph.configurationBaseline`, contained; present when expanded (`$expand`).
-    pub baseline: Option<ConfigurationBaseline>,
+    /// Property `isEnabled`: `Edm.Boolean`, not nullable.
+    pub is_enabled: Option<bool>,
+    /// Property `modifiedBy`: `Edm.String`.
+    pub modified_by: Option<String>,
+    /// Property `modifiedDateTime`: `Edm.DateTimeOffset`.
+    pub modified_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ConfigurationMonitor {
+#[cfg(feature = "_identity_governance")]
+impl serde::Serialize for ControlConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ConfigurationMonitor {
+#[cfg(feature = "_identity_governance")]
+impl ControlConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationMonitor";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.controlConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2556,27 +2726,15 @@ impl ConfigurationMonitor {
         object.property("id", &self.id);
         object.property("createdBy", &self.created_by);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("inactivationReason", &self.inactivation_reason);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("mode", &self.mode);
-        object
-            .property(
-                "monitorRunFrequencyInHours",
-                &self.monitor_run_frequency_in_hours,
-            );
-        object.property("parameters", &self.parameters);
-        object.property("status", &self.status);
-        object.property("tenantId", &self.tenant_id);
-        object.property("baseline", &self.baseline);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("modifiedBy", &self.modified_by);
+        object.property("modifiedDateTime", &self.modified_date_time);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ConfigurationMonitor {
+#[cfg(feature = "_identity_governance")]
+impl<'de> serde::Deserialize<'de> for ControlConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2584,40 +2742,26 @@ impl<'de> serde::Deserialize<'de> for ConfigurationMonitor {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ConfigurationMonitor {
+#[cfg(feature = "_identity_governance")]
+impl graph_odata_runtime::model::ODataObject for ControlConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdBy" => read_lenient(map, key, &mut self.created_by, extra),
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "inactivationReason" => {
-                read_lenient(map, key, &mut self.inactivation_reason, extra)
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "modifiedBy" => read_lenient(map, key, &mut self.modified_by, extra),
+            "modifiedDateTime" => {
+                read_lenient(map, key, &mut self.modified_date_time, extra)
             }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "mode" => read_nullable(map, key, &mut self.mode, extra),
-            "monitorRunFrequencyInHours" => {
-                read_lenient(map, key, &mut self.monitor_run_frequency_in_hours, extra)
-            }
-            "parameters" => read_nullable(map, key, &mut self.parameters, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            "baseline" => read_nullable(map, key, &mut self.baseline, extra),
             _ => Ok(false),
         }
     }
@@ -2628,8 +2772,8 @@ impl graph_odata_runtime::model::ODataObject for ConfigurationMonitor {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ConfigurationMonitor {
+#[cfg(feature = "_identity_governance")]
+impl ControlConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2639,91 +2783,55 @@ impl ConfigurationMonitor {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`ConfigurationMonitor`] by wire name, each a [`Field<ConfigurationMonitor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationMonitor::set_null`].
-pub enum ConfigurationMonitorField {}
+#[cfg(feature = "_identity_governance")]
+/// The properties of [`ControlConfiguration`] by wire name, each a [`Field<ControlConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ControlConfiguration::set_null`].
+pub enum ControlConfigurationField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
-impl ConfigurationMonitorField {
+impl ControlConfigurationField {
     /// `id`
-    pub const Id: model::Field<ConfigurationMonitor> = model::Field::new("id");
+    pub const Id: model::Field<ControlConfiguration> = model::Field::new("id");
     /// `createdBy`
-    pub const CreatedBy: model::Field<ConfigurationMonitor> = model::Field::new(
+    pub const CreatedBy: model::Field<ControlConfiguration> = model::Field::new(
         "createdBy",
     );
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ConfigurationMonitor> = model::Field::new(
+    pub const CreatedDateTime: model::Field<ControlConfiguration> = model::Field::new(
         "createdDateTime",
     );
-    /// `description`
-    pub const Description: model::Field<ConfigurationMonitor> = model::Field::new(
-        "description",
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<ControlConfiguration> = model::Field::new(
+        "isEnabled",
     );
-    /// `displayName`
-    pub const DisplayName: model::Field<ConfigurationMonitor> = model::Field::new(
-        "displayName",
+    /// `modifiedBy`
+    pub const ModifiedBy: model::Field<ControlConfiguration> = model::Field::new(
+        "modifiedBy",
     );
-    /// `inactivationReason`
-    pub const InactivationReason: model::Field<ConfigurationMonitor> = model::Field::new(
-        "inactivationReason",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ConfigurationMonitor> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ConfigurationMonitor> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `mode`
-    pub const Mode: model::Field<ConfigurationMonitor> = model::Field::new("mode");
-    /// `monitorRunFrequencyInHours`
-    pub const MonitorRunFrequencyInHours: model::Field<ConfigurationMonitor> = model::Field::new(
-        "monitorRunFrequencyInHours",
-    );
-    /// `parameters`
-    pub const Parameters: model::Field<ConfigurationMonitor> = model::Field::new(
-        "parameters",
-    );
-    /// `status`
-    pub const Status: model::Field<ConfigurationMonitor> = model::Field::new("status");
-    /// `tenantId`
-    pub const TenantId: model::Field<ConfigurationMonitor> = model::Field::new(
-        "tenantId",
-    );
-    /// `baseline`
-    pub const Baseline: model::Field<ConfigurationMonitor> = model::Field::new(
-        "baseline",
+    /// `modifiedDateTime`
+    pub const ModifiedDateTime: model::Field<ControlConfiguration> = model::Field::new(
+        "modifiedDateTime",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ConfigurationMonitor>] = &[
+    pub const ALL: &'static [model::Field<ControlConfiguration>] = &[
         Self::Id,
         Self::CreatedBy,
         Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::InactivationReason,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Mode,
-        Self::MonitorRunFrequencyInHours,
-        Self::Parameters,
-        Self::Status,
-        Self::TenantId,
-        Self::Baseline,
+        Self::IsEnabled,
+        Self::ModifiedBy,
+        Self::ModifiedDateTime,
     ];
 }
 
 #[cfg(feature = "_copilot")]
-/// CSDL entity type `microsoft.graph.copilotAdminCatalog`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.copilotAdminSetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CopilotAdminCatalog {
+pub struct CopilotAdminSetting {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `packages`: `Collection(microsoft.graph.copilotPackageDetail)`, contained; present when expanded (`$expand`).
-    pub packages: Option<Vec<CopilotPackageDetail>>,
+    /// Navigation property `limitedMode`: `microsoft.graph.copilotAdminLimitedMode`, contained; present when expanded (`$expand`).
+    pub limited_mode: Option<CopilotAdminLimitedMode>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -2731,16 +2839,16 @@ pub struct CopilotAdminCatalog {
 }
 
 #[cfg(feature = "_copilot")]
-impl serde::Serialize for CopilotAdminCatalog {
+impl serde::Serialize for CopilotAdminSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_copilot")]
-impl CopilotAdminCatalog {
+impl CopilotAdminSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminCatalog";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminSetting";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2754,13 +2862,13 @@ impl CopilotAdminCatalog {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("packages", &self.packages);
+        object.property("limitedMode", &self.limited_mode);
         object.end()
     }
 }
 
 #[cfg(feature = "_copilot")]
-impl<'de> serde::Deserialize<'de> for CopilotAdminCatalog {
+impl<'de> serde::Deserialize<'de> for CopilotAdminSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2769,7 +2877,7 @@ impl<'de> serde::Deserialize<'de> for CopilotAdminCatalog {
 }
 
 #[cfg(feature = "_copilot")]
-impl graph_odata_runtime::model::ODataObject for CopilotAdminCatalog {
+impl graph_odata_runtime::model::ODataObject for CopilotAdminSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2779,7 +2887,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotAdminCatalog {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "packages" => read_nullable(map, key, &mut self.packages, extra),
+            "limitedMode" => read_nullable(map, key, &mut self.limited_mode, extra),
             _ => Ok(false),
         }
     }
@@ -2791,7 +2899,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotAdminCatalog {
 }
 
 #[cfg(feature = "_copilot")]
-impl CopilotAdminCatalog {
+impl CopilotAdminSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2802,2588 +2910,173 @@ impl CopilotAdminCatalog {
 }
 
 #[cfg(feature = "_copilot")]
-/// The properties of [`CopilotAdminCatalog`] by wire name, each a [`Field<CopilotAdminCatalog>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminCatalog::set_null`].
-pub enum CopilotAdminCatalogField {}
+/// The properties of [`CopilotAdminSetting`] by wire name, each a [`Field<CopilotAdminSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminSetting::set_null`].
+pub enum CopilotAdminSettingField {}
 
 #[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
-impl CopilotAdminCatalogField {
+impl CopilotAdminSettingField {
     /// `id`
-    pub const Id: model::Field<CopilotAdminCatalog> = model::Field::new("id");
-    /// `packages`
-    pub const Packages: model::Field<CopilotAdminCatalog> = model::Field::new(
-        "packages",
+    pub const Id: model::Field<CopilotAdminSetting> = model::Field::new("id");
+    /// `limitedMode`
+    pub const LimitedMode: model::Field<CopilotAdminSetting> = model::Field::new(
+        "limitedMode",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<CopilotAdminCatalog>] = &[
+    pub const ALL: &'static [model::Field<CopilotAdminSetting>] = &[
         Self::Id,
-        Self::Packages,
+        Self::LimitedMode,
     ];
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL entity type `microsoft.graph.delegatedAdminAccessAssignment`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DelegatedAdminAccessAssignment {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `accessContainer`: `microsoft.graph.delegatedAdminAccessContainer`, not nullable.
-    pub access_container: Option<DelegatedAdminAccessContainer>,
-    /// Property `accessDetails`: `microsoft.graph.delegatedAdminAccessDetails`, not nullable.
-    pub access_details: Option<DelegatedAdminAccessDetails>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.delegatedAdminAccessAssignmentStatus`.
-    pub status: Option<DelegatedAdminAccessAssignmentStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminAccessAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminAccessAssignment {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminAccessAssignment";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("accessContainer", &self.access_container);
-        object.property("accessDetails", &self.access_details);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessAssignment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "accessContainer" => {
-                read_nullable(map, key, &mut self.access_container, extra)
-            }
-            "accessDetails" => read_nullable(map, key, &mut self.access_details, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl DelegatedAdminAccessAssignment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// The properties of [`DelegatedAdminAccessAssignment`] by wire name, each a [`Field<DelegatedAdminAccessAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminAccessAssignment::set_null`].
-pub enum DelegatedAdminAccessAssignmentField {}
-
-#[cfg(feature = "_tenant_relationships")]
-#[allow(non_upper_case_globals)]
-impl DelegatedAdminAccessAssignmentField {
-    /// `id`
-    pub const Id: model::Field<DelegatedAdminAccessAssignment> = model::Field::new("id");
-    /// `accessContainer`
-    pub const AccessContainer: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
-        "accessContainer",
-    );
-    /// `accessDetails`
-    pub const AccessDetails: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
-        "accessDetails",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<DelegatedAdminAccessAssignment> = model::Field::new(
-        "status",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DelegatedAdminAccessAssignment>] = &[
-        Self::Id,
-        Self::AccessContainer,
-        Self::AccessDetails,
-        Self::CreatedDateTime,
-        Self::LastModifiedDateTime,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceEnrollmentConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceEnrollmentConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    pub priority: Option<i32>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    pub version: Option<i32>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceEnrollmentConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceEnrollmentConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("priority", &self.priority);
-        object.property("version", &self.version);
-        object.property("assignments", &self.assignments);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceEnrollmentConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceEnrollmentConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceEnrollmentConfiguration`] by wire name, each a [`Field<DeviceEnrollmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentConfiguration::set_null`].
-pub enum DeviceEnrollmentConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl DeviceEnrollmentConfigurationField {
-    /// `id`
-    pub const Id: model::Field<DeviceEnrollmentConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `priority`
-    pub const Priority: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
-        "priority",
-    );
-    /// `version`
-    pub const Version: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceEnrollmentConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Priority,
-        Self::Version,
-        Self::Assignments,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceEnrollmentWindowsHelloForBusinessConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `priority`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub priority: Option<i32>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub version: Option<i32>,
-    /// Property `enhancedBiometricsState`: `microsoft.graph.enablement`, not nullable.
-    pub enhanced_biometrics_state: Option<Enablement>,
-    /// Property `pinExpirationInDays`: `Edm.Int32`, not nullable.
-    pub pin_expiration_in_days: Option<i32>,
-    /// Property `pinLowercaseCharactersUsage`: `microsoft.graph.windowsHelloForBusinessPinUsage`, not nullable.
-    pub pin_lowercase_characters_usage: Option<WindowsHelloForBusinessPinUsage>,
-    /// Property `pinMaximumLength`: `Edm.Int32`, not nullable.
-    pub pin_maximum_length: Option<i32>,
-    /// Property `pinMinimumLength`: `Edm.Int32`, not nullable.
-    pub pin_minimum_length: Option<i32>,
-    /// Property `pinPreviousBlockCount`: `Edm.Int32`, not nullable.
-    pub pin_previous_block_count: Option<i32>,
-    /// Property `pinSpecialCharactersUsage`: `microsoft.graph.windowsHelloForBusinessPinUsage`, not nullable.
-    pub pin_special_characters_usage: Option<WindowsHelloForBusinessPinUsage>,
-    /// Property `pinUppercaseCharactersUsage`: `microsoft.graph.windowsHelloForBusinessPinUsage`, not nullable.
-    pub pin_uppercase_characters_usage: Option<WindowsHelloForBusinessPinUsage>,
-    /// Property `remotePassportEnabled`: `Edm.Boolean`, not nullable.
-    pub remote_passport_enabled: Option<bool>,
-    /// Property `securityDeviceRequired`: `Edm.Boolean`, not nullable.
-    pub security_device_required: Option<bool>,
-    /// Property `state`: `microsoft.graph.enablement`, not nullable.
-    pub state: Option<Enablement>,
-    /// Property `unlockWithBiometricsEnabled`: `Edm.Boolean`, not nullable.
-    pub unlock_with_biometrics_enabled: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
-    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("priority", &self.priority);
-        object.property("version", &self.version);
-        object.property("enhancedBiometricsState", &self.enhanced_biometrics_state);
-        object.property("pinExpirationInDays", &self.pin_expiration_in_days);
-        object
-            .property(
-                "pinLowercaseCharactersUsage",
-                &self.pin_lowercase_characters_usage,
-            );
-        object.property("pinMaximumLength", &self.pin_maximum_length);
-        object.property("pinMinimumLength", &self.pin_minimum_length);
-        object.property("pinPreviousBlockCount", &self.pin_previous_block_count);
-        object.property("pinSpecialCharactersUsage", &self.pin_special_characters_usage);
-        object
-            .property(
-                "pinUppercaseCharactersUsage",
-                &self.pin_uppercase_characters_usage,
-            );
-        object.property("remotePassportEnabled", &self.remote_passport_enabled);
-        object.property("securityDeviceRequired", &self.security_device_required);
-        object.property("state", &self.state);
-        object
-            .property(
-                "unlockWithBiometricsEnabled",
-                &self.unlock_with_biometrics_enabled,
-            );
-        object.property("assignments", &self.assignments);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de>
-for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject
-for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "priority" => read_lenient(map, key, &mut self.priority, extra),
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "enhancedBiometricsState" => {
-                read_nullable(map, key, &mut self.enhanced_biometrics_state, extra)
-            }
-            "pinExpirationInDays" => {
-                read_lenient(map, key, &mut self.pin_expiration_in_days, extra)
-            }
-            "pinLowercaseCharactersUsage" => {
-                read_nullable(map, key, &mut self.pin_lowercase_characters_usage, extra)
-            }
-            "pinMaximumLength" => {
-                read_lenient(map, key, &mut self.pin_maximum_length, extra)
-            }
-            "pinMinimumLength" => {
-                read_lenient(map, key, &mut self.pin_minimum_length, extra)
-            }
-            "pinPreviousBlockCount" => {
-                read_lenient(map, key, &mut self.pin_previous_block_count, extra)
-            }
-            "pinSpecialCharactersUsage" => {
-                read_nullable(map, key, &mut self.pin_special_characters_usage, extra)
-            }
-            "pinUppercaseCharactersUsage" => {
-                read_nullable(map, key, &mut self.pin_uppercase_characters_usage, extra)
-            }
-            "remotePassportEnabled" => {
-                read_lenient(map, key, &mut self.remote_passport_enabled, extra)
-            }
-            "securityDeviceRequired" => {
-                read_lenient(map, key, &mut self.security_device_required, extra)
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "unlockWithBiometricsEnabled" => {
-                read_lenient(map, key, &mut self.unlock_with_biometrics_enabled, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`DeviceEnrollmentWindowsHelloForBusinessConfiguration`] by wire name, each a [`Field<DeviceEnrollmentWindowsHelloForBusinessConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentWindowsHelloForBusinessConfiguration::set_null`].
-pub enum DeviceEnrollmentWindowsHelloForBusinessConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl DeviceEnrollmentWindowsHelloForBusinessConfigurationField {
-    /// `id`
-    pub const Id: model::Field<DeviceEnrollmentWindowsHelloForBusinessConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("createdDateTime");
-    /// `description`
-    pub const Description: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("description");
-    /// `displayName`
-    pub const DisplayName: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("displayName");
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("lastModifiedDateTime");
-    /// `priority`
-    pub const Priority: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("priority");
-    /// `version`
-    pub const Version: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("version");
-    /// `enhancedBiometricsState`
-    pub const EnhancedBiometricsState: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("enhancedBiometricsState");
-    /// `pinExpirationInDays`
-    pub const PinExpirationInDays: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("pinExpirationInDays");
-    /// `pinLowercaseCharactersUsage`
-    pub const PinLowercaseCharactersUsage: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("pinLowercaseCharactersUsage");
-    /// `pinMaximumLength`
-    pub const PinMaximumLength: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("pinMaximumLength");
-    /// `pinMinimumLength`
-    pub const PinMinimumLength: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("pinMinimumLength");
-    /// `pinPreviousBlockCount`
-    pub const PinPreviousBlockCount: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("pinPreviousBlockCount");
-    /// `pinSpecialCharactersUsage`
-    pub const PinSpecialCharactersUsage: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("pinSpecialCharactersUsage");
-    /// `pinUppercaseCharactersUsage`
-    pub const PinUppercaseCharactersUsage: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("pinUppercaseCharactersUsage");
-    /// `remotePassportEnabled`
-    pub const RemotePassportEnabled: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("remotePassportEnabled");
-    /// `securityDeviceRequired`
-    pub const SecurityDeviceRequired: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("securityDeviceRequired");
-    /// `state`
-    pub const State: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("state");
-    /// `unlockWithBiometricsEnabled`
-    pub const UnlockWithBiometricsEnabled: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("unlockWithBiometricsEnabled");
-    /// `assignments`
-    pub const Assignments: model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    > = model::Field::new("assignments");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<
-        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
-    >] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Priority,
-        Self::Version,
-        Self::EnhancedBiometricsState,
-        Self::PinExpirationInDays,
-        Self::PinLowercaseCharactersUsage,
-        Self::PinMaximumLength,
-        Self::PinMinimumLength,
-        Self::PinPreviousBlockCount,
-        Self::PinSpecialCharactersUsage,
-        Self::PinUppercaseCharactersUsage,
-        Self::RemotePassportEnabled,
-        Self::SecurityDeviceRequired,
-        Self::State,
-        Self::UnlockWithBiometricsEnabled,
-        Self::Assignments,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL entity type `microsoft.graph.deviceManagementTroubleshootingEvent`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeviceManagementTroubleshootingEvent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `correlationId`: `Edm.String`.
-    pub correlation_id: Option<String>,
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for DeviceManagementTroubleshootingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl DeviceManagementTroubleshootingEvent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementTroubleshootingEvent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("correlationId", &self.correlation_id);
-        object.property("eventDateTime", &self.event_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementTroubleshootingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for DeviceManagementTroubleshootingEvent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl DeviceManagementTroubleshootingEvent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`DeviceManagementTroubleshootingEvent`] by wire name, each a [`Field<DeviceManagementTroubleshootingEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementTroubleshootingEvent::set_null`].
-pub enum DeviceManagementTroubleshootingEventField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl DeviceManagementTroubleshootingEventField {
-    /// `id`
-    pub const Id: model::Field<DeviceManagementTroubleshootingEvent> = model::Field::new(
-        "id",
-    );
-    /// `correlationId`
-    pub const CorrelationId: model::Field<DeviceManagementTroubleshootingEvent> = model::Field::new(
-        "correlationId",
-    );
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<DeviceManagementTroubleshootingEvent> = model::Field::new(
-        "eventDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DeviceManagementTroubleshootingEvent>] = &[
-        Self::Id,
-        Self::CorrelationId,
-        Self::EventDateTime,
-    ];
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// CSDL entity type `microsoft.graph.domainDnsCnameRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DomainDnsCnameRecord {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isOptional`: `Edm.Boolean`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub is_optional: Option<bool>,
-    /// Property `label`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub label: Option<String>,
-    /// Property `recordType`: `Edm.String`.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub record_type: Option<String>,
-    /// Property `supportedService`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub supported_service: Option<String>,
-    /// Property `ttl`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.domainDnsRecord`.
-    pub ttl: Option<i32>,
-    /// Property `canonicalName`: `Edm.String`.
-    pub canonical_name: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl serde::Serialize for DomainDnsCnameRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsCnameRecord {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsCnameRecord";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isOptional", &self.is_optional);
-        object.property("label", &self.label);
-        object.property("recordType", &self.record_type);
-        object.property("supportedService", &self.supported_service);
-        object.property("ttl", &self.ttl);
-        object.property("canonicalName", &self.canonical_name);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl<'de> serde::Deserialize<'de> for DomainDnsCnameRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl graph_odata_runtime::model::ODataObject for DomainDnsCnameRecord {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
-            "label" => read_lenient(map, key, &mut self.label, extra),
-            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
-            "supportedService" => {
-                read_lenient(map, key, &mut self.supported_service, extra)
-            }
-            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
-            "canonicalName" => read_lenient(map, key, &mut self.canonical_name, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-impl DomainDnsCnameRecord {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-/// The properties of [`DomainDnsCnameRecord`] by wire name, each a [`Field<DomainDnsCnameRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsCnameRecord::set_null`].
-pub enum DomainDnsCnameRecordField {}
-
-#[cfg(feature = "_domain_dns_cname_record")]
-#[allow(non_upper_case_globals)]
-impl DomainDnsCnameRecordField {
-    /// `id`
-    pub const Id: model::Field<DomainDnsCnameRecord> = model::Field::new("id");
-    /// `isOptional`
-    pub const IsOptional: model::Field<DomainDnsCnameRecord> = model::Field::new(
-        "isOptional",
-    );
-    /// `label`
-    pub const Label: model::Field<DomainDnsCnameRecord> = model::Field::new("label");
-    /// `recordType`
-    pub const RecordType: model::Field<DomainDnsCnameRecord> = model::Field::new(
-        "recordType",
-    );
-    /// `supportedService`
-    pub const SupportedService: model::Field<DomainDnsCnameRecord> = model::Field::new(
-        "supportedService",
-    );
-    /// `ttl`
-    pub const Ttl: model::Field<DomainDnsCnameRecord> = model::Field::new("ttl");
-    /// `canonicalName`
-    pub const CanonicalName: model::Field<DomainDnsCnameRecord> = model::Field::new(
-        "canonicalName",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<DomainDnsCnameRecord>] = &[
-        Self::Id,
-        Self::IsOptional,
-        Self::Label,
-        Self::RecordType,
-        Self::SupportedService,
-        Self::Ttl,
-        Self::CanonicalName,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.educationRubric`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EducationRubric {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `microsoft.graph.educationItemBody`.
-    pub description: Option<EducationItemBody>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `grading`: `microsoft.graph.educationAssignmentGradeType`.
-    pub grading: Option<AnyEducationAssignmentGradeType>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `levels`: `Collection(microsoft.graph.rubricLevel)`.
-    pub levels: Option<Vec<RubricLevel>>,
-    /// Property `qualities`: `Collection(microsoft.graph.rubricQuality)`.
-    pub qualities: Option<Vec<RubricQuality>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationRubric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationRubric {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationRubric";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("grading", &self.grading);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("levels", &self.levels);
-        object.property("qualities", &self.qualities);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationRubric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for EducationRubric {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_nullable(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "grading" => read_nullable(map, key, &mut self.grading, extra),
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "levels" => read_nullable(map, key, &mut self.levels, extra),
-            "qualities" => read_nullable(map, key, &mut self.qualities, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl EducationRubric {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`EducationRubric`] by wire name, each a [`Field<EducationRubric>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationRubric::set_null`].
-pub enum EducationRubricField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl EducationRubricField {
-    /// `id`
-    pub const Id: model::Field<EducationRubric> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<EducationRubric> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<EducationRubric> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<EducationRubric> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<EducationRubric> = model::Field::new(
-        "displayName",
-    );
-    /// `grading`
-    pub const Grading: model::Field<EducationRubric> = model::Field::new("grading");
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<EducationRubric> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<EducationRubric> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `levels`
-    pub const Levels: model::Field<EducationRubric> = model::Field::new("levels");
-    /// `qualities`
-    pub const Qualities: model::Field<EducationRubric> = model::Field::new("qualities");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<EducationRubric>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::Grading,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Levels,
-        Self::Qualities,
-    ];
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL entity type `microsoft.graph.fileStorageContainerTypeAppPermissionGrant`; key `appId`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FileStorageContainerTypeAppPermissionGrant {
-    /// Property `appId`: `Edm.String`, not nullable.
-    pub app_id: Option<String>,
-    /// Property `applicationPermissions`: `Collection(microsoft.graph.fileStorageContainerTypeAppPermission)`.
-    pub application_permissions: Option<Vec<FileStorageContainerTypeAppPermission>>,
-    /// Property `delegatedPermissions`: `Collection(microsoft.graph.fileStorageContainerTypeAppPermission)`.
-    pub delegated_permissions: Option<Vec<FileStorageContainerTypeAppPermission>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerTypeAppPermissionGrant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeAppPermissionGrant {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeAppPermissionGrant";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("appId", &self.app_id);
-        object.property("applicationPermissions", &self.application_permissions);
-        object.property("delegatedPermissions", &self.delegated_permissions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeAppPermissionGrant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::model::ODataObject
-for FileStorageContainerTypeAppPermissionGrant {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "appId" => read_lenient(map, key, &mut self.app_id, extra),
-            "applicationPermissions" => {
-                read_nullable(map, key, &mut self.application_permissions, extra)
-            }
-            "delegatedPermissions" => {
-                read_nullable(map, key, &mut self.delegated_permissions, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl FileStorageContainerTypeAppPermissionGrant {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// The properties of [`FileStorageContainerTypeAppPermissionGrant`] by wire name, each a [`Field<FileStorageContainerTypeAppPermissionGrant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeAppPermissionGrant::set_null`].
-pub enum FileStorageContainerTypeAppPermissionGrantField {}
-
-#[cfg(feature = "_storage")]
-#[allow(non_upper_case_globals)]
-impl FileStorageContainerTypeAppPermissionGrantField {
-    /// `appId`
-    pub const AppId: model::Field<FileStorageContainerTypeAppPermissionGrant> = model::Field::new(
-        "appId",
-    );
-    /// `applicationPermissions`
-    pub const ApplicationPermissions: model::Field<
-        FileStorageContainerTypeAppPermissionGrant,
-    > = model::Field::new("applicationPermissions");
-    /// `delegatedPermissions`
-    pub const DelegatedPermissions: model::Field<
-        FileStorageContainerTypeAppPermissionGrant,
-    > = model::Field::new("delegatedPermissions");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<FileStorageContainerTypeAppPermissionGrant>] = &[
-        Self::AppId,
-        Self::ApplicationPermissions,
-        Self::DelegatedPermissions,
-    ];
-}
-
-#[cfg(feature = "_sites")]
-/// CSDL entity type `microsoft.graph.horizontalSection`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HorizontalSection {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `emphasis`: `microsoft.graph.sectionEmphasisType`.
-    pub emphasis: Option<SectionEmphasisType>,
-    /// Property `layout`: `microsoft.graph.horizontalSectionLayoutType`.
-    pub layout: Option<HorizontalSectionLayoutType>,
-    /// Navigation property `columns`: `Collection(microsoft.graph.horizontalSectionColumn)`, contained; present when expanded (`$expand`).
-    pub columns: Option<Vec<HorizontalSectionColumn>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_sites")]
-impl serde::Serialize for HorizontalSection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl HorizontalSection {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.horizontalSection";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("emphasis", &self.emphasis);
-        object.property("layout", &self.layout);
-        object.property("columns", &self.columns);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl<'de> serde::Deserialize<'de> for HorizontalSection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl graph_odata_runtime::model::ODataObject for HorizontalSection {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "emphasis" => read_nullable(map, key, &mut self.emphasis, extra),
-            "layout" => read_nullable(map, key, &mut self.layout, extra),
-            "columns" => read_nullable(map, key, &mut self.columns, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_sites")]
-impl HorizontalSection {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_sites")]
-/// The properties of [`HorizontalSection`] by wire name, each a [`Field<HorizontalSection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HorizontalSection::set_null`].
-pub enum HorizontalSectionField {}
-
-#[cfg(feature = "_sites")]
-#[allow(non_upper_case_globals)]
-impl HorizontalSectionField {
-    /// `id`
-    pub const Id: model::Field<HorizontalSection> = model::Field::new("id");
-    /// `emphasis`
-    pub const Emphasis: model::Field<HorizontalSection> = model::Field::new("emphasis");
-    /// `layout`
-    pub const Layout: model::Field<HorizontalSection> = model::Field::new("layout");
-    /// `columns`
-    pub const Columns: model::Field<HorizontalSection> = model::Field::new("columns");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<HorizontalSection>] = &[
-        Self::Id,
-        Self::Emphasis,
-        Self::Layout,
-        Self::Columns,
-    ];
-}
-
-#[cfg(feature = "_identity")]
-/// CSDL entity type `microsoft.graph.identityVerifiedIdRoot`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IdentityVerifiedIdRoot {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `profiles`: `Collection(microsoft.graph.verifiedIdProfile)`, contained; present when expanded (`$expand`).
-    pub profiles: Option<Vec<VerifiedIdProfile>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity")]
-impl serde::Serialize for IdentityVerifiedIdRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl IdentityVerifiedIdRoot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityVerifiedIdRoot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("profiles", &self.profiles);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl<'de> serde::Deserialize<'de> for IdentityVerifiedIdRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl graph_odata_runtime::model::ODataObject for IdentityVerifiedIdRoot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "profiles" => read_nullable(map, key, &mut self.profiles, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity")]
-impl IdentityVerifiedIdRoot {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity")]
-/// The properties of [`IdentityVerifiedIdRoot`] by wire name, each a [`Field<IdentityVerifiedIdRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityVerifiedIdRoot::set_null`].
-pub enum IdentityVerifiedIdRootField {}
-
-#[cfg(feature = "_identity")]
-#[allow(non_upper_case_globals)]
-impl IdentityVerifiedIdRootField {
-    /// `id`
-    pub const Id: model::Field<IdentityVerifiedIdRoot> = model::Field::new("id");
-    /// `profiles`
-    pub const Profiles: model::Field<IdentityVerifiedIdRoot> = model::Field::new(
-        "profiles",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IdentityVerifiedIdRoot>] = &[
-        Self::Id,
-        Self::Profiles,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.iosUpdateConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IosUpdateConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `activeHoursEnd`: `Edm.TimeOfDay`, not nullable.
-    pub active_hours_end: Option<edm::TimeOfDay>,
-    /// Property `activeHoursStart`: `Edm.TimeOfDay`, not nullable.
-    pub active_hours_start: Option<edm::TimeOfDay>,
-    /// Property `scheduledInstallDays`: `Collection(microsoft.graph.dayOfWeek)`, not nullable.
-    pub scheduled_install_days: Option<Vec<DayOfWeek>>,
-    /// Property `utcTimeOffsetInMinutes`: `Edm.Int32`.
-    pub utc_time_offset_in_minutes: Option<i32>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for IosUpdateConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosUpdateConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosUpdateConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("activeHoursEnd", &self.active_hours_end);
-        object.property("activeHoursStart", &self.active_hours_start);
-        object.property("scheduledInstallDays", &self.scheduled_install_days);
-        object.property("utcTimeOffsetInMinutes", &self.utc_time_offset_in_minutes);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for IosUpdateConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for IosUpdateConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "activeHoursEnd" => read_lenient(map, key, &mut self.active_hours_end, extra),
-            "activeHoursStart" => {
-                read_lenient(map, key, &mut self.active_hours_start, extra)
-            }
-            "scheduledInstallDays" => {
-                read_nullable(map, key, &mut self.scheduled_install_days, extra)
-            }
-            "utcTimeOffsetInMinutes" => {
-                read_lenient(map, key, &mut self.utc_time_offset_in_minutes, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl IosUpdateConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`IosUpdateConfiguration`] by wire name, each a [`Field<IosUpdateConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosUpdateConfiguration::set_null`].
-pub enum IosUpdateConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl IosUpdateConfigurationField {
-    /// `id`
-    pub const Id: model::Field<IosUpdateConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `activeHoursEnd`
-    pub const ActiveHoursEnd: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "activeHoursEnd",
-    );
-    /// `activeHoursStart`
-    pub const ActiveHoursStart: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "activeHoursStart",
-    );
-    /// `scheduledInstallDays`
-    pub const ScheduledInstallDays: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "scheduledInstallDays",
-    );
-    /// `utcTimeOffsetInMinutes`
-    pub const UtcTimeOffsetInMinutes: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "utcTimeOffsetInMinutes",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<IosUpdateConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<IosUpdateConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::ActiveHoursEnd,
-        Self::ActiveHoursStart,
-        Self::ScheduledInstallDays,
-        Self::UtcTimeOffsetInMinutes,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_employee_experience")]
-/// CSDL entity type `microsoft.graph.learningContent`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LearningContent {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `additionalTags`: `Collection(Edm.String)`.
-    pub additional_tags: Option<Vec<String>>,
-    /// Property `contentWebUrl`: `Edm.String`, not nullable.
-    pub content_web_url: Option<String>,
-    /// Property `contributors`: `Collection(Edm.String)`.
-    pub contributors: Option<Vec<String>>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    pub description: Option<String>,
-    /// Property `duration`: `Edm.Duration`.
-    pub duration: Option<edm::Duration>,
-    /// Property `externalId`: `Edm.String`, not nullable.
-    pub external_id: Option<String>,
-    /// Property `format`: `Edm.String`.
-    pub format: Option<String>,
-    /// Property `isActive`: `Edm.Boolean`.
-    pub is_active: Option<bool>,
-    /// Property `isPremium`: `Edm.Boolean`.
-    pub is_premium: Option<bool>,
-    /// Property `isSearchable`: `Edm.Boolean`.
-    pub is_searchable: Option<bool>,
-    /// Property `languageTag`: `Edm.String`, not nullable.
-    pub language_tag: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `level`: `microsoft.graph.level`.
-    pub level: Option<Level>,
-    /// Property `numberOfPages`: `Edm.Int32`.
-    pub number_of_pages: Option<i32>,
-    /// Property `skillTags`: `Collection(Edm.String)`.
-    pub skill_tags: Option<Vec<String>>,
-    /// Property `sourceName`: `Edm.String`.
-    pub source_name: Option<String>,
-    /// Property `thumbnailWebUrl`: `Edm.String`.
-    pub thumbnail_web_url: Option<String>,
-    /// Property `title`: `Edm.String`, not nullable.
-    pub title: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_employee_experience")]
-impl serde::Serialize for LearningContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl LearningContent {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.learningContent";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("additionalTags", &self.additional_tags);
-        object.property("contentWebUrl", &self.content_web_url);
-        object.property("contributors", &self.contributors);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("duration", &self.duration);
-        object.property("externalId", &self.external_id);
-        object.property("format", &self.format);
-        object.property("isActive", &self.is_active);
-        object.property("isPremium", &self.is_premium);
-        object.property("isSearchable", &self.is_searchable);
-        object.property("languageTag", &self.language_tag);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("level", &self.level);
-        object.property("numberOfPages", &self.number_of_pages);
-        object.property("skillTags", &self.skill_tags);
-        object.property("sourceName", &self.source_name);
-        object.property("thumbnailWebUrl", &self.thumbnail_web_url);
-        object.property("title", &self.title);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl<'de> serde::Deserialize<'de> for LearningContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl graph_odata_runtime::model::ODataObject for LearningContent {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "additionalTags" => read_lenient(map, key, &mut self.additional_tags, extra),
-            "contentWebUrl" => read_lenient(map, key, &mut self.content_web_url, extra),
-            "contributors" => read_lenient(map, key, &mut self.contributors, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "duration" => read_lenient(map, key, &mut self.duration, extra),
-            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
-            "format" => read_lenient(map, key, &mut self.format, extra),
-            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
-            "isPremium" => read_lenient(map, key, &mut self.is_premium, extra),
-            "isSearchable" => read_lenient(map, key, &mut self.is_searchable, extra),
-            "languageTag" => read_lenient(map, key, &mut self.language_tag, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "level" => read_nullable(map, key, &mut self.level, extra),
-            "numberOfPages" => read_lenient(map, key, &mut self.number_of_pages, extra),
-            "skillTags" => read_lenient(map, key, &mut self.skill_tags, extra),
-            "sourceName" => read_lenient(map, key, &mut self.source_name, extra),
-            "thumbnailWebUrl" => {
-                read_lenient(map, key, &mut self.thumbnail_web_url, extra)
-            }
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-impl LearningContent {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_employee_experience")]
-/// The properties of [`LearningContent`] by wire name, each a [`Field<LearningContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LearningContent::set_null`].
-pub enum LearningContentField {}
-
-#[cfg(feature = "_employee_experience")]
-#[allow(non_upper_case_globals)]
-impl LearningContentField {
-    /// `id`
-    pub const Id: model::Field<LearningContent> = model::Field::new("id");
-    /// `additionalTags`
-    pub const AdditionalTags: model::Field<LearningContent> = model::Field::new(
-        "additionalTags",
-    );
-    /// `contentWebUrl`
-    pub const ContentWebUrl: model::Field<LearningContent> = model::Field::new(
-        "contentWebUrl",
-    );
-    /// `contributors`
-    pub const Contributors: model::Field<LearningContent> = model::Field::new(
-        "contributors",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<LearningContent> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<LearningContent> = model::Field::new(
-        "description",
-    );
-    /// `duration`
-    pub const Duration: model::Field<LearningContent> = model::Field::new("duration");
-    /// `externalId`
-    pub const ExternalId: model::Field<LearningContent> = model::Field::new(
-        "externalId",
-    );
-    /// `format`
-    pub const Format: model::Field<LearningContent> = model::Field::new("format");
-    /// `isActive`
-    pub const IsActive: model::Field<LearningContent> = model::Field::new("isActive");
-    /// `isPremium`
-    pub const IsPremium: model::Field<LearningContent> = model::Field::new("isPremium");
-    /// `isSearchable`
-    pub const IsSearchable: model::Field<LearningContent> = model::Field::new(
-        "isSearchable",
-    );
-    /// `languageTag`
-    pub const LanguageTag: model::Field<LearningContent> = model::Field::new(
-        "languageTag",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<LearningContent> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `level`
-    pub const Level: model::Field<LearningContent> = model::Field::new("level");
-    /// `numberOfPages`
-    pub const NumberOfPages: model::Field<LearningContent> = model::Field::new(
-        "numberOfPages",
-    );
-    /// `skillTags`
-    pub const SkillTags: model::Field<LearningContent> = model::Field::new("skillTags");
-    /// `sourceName`
-    pub const SourceName: model::Field<LearningContent> = model::Field::new(
-        "sourceName",
-    );
-    /// `thumbnailWebUrl`
-    pub const ThumbnailWebUrl: model::Field<LearningContent> = model::Field::new(
-        "thumbnailWebUrl",
-    );
-    /// `title`
-    pub const Title: model::Field<LearningContent> = model::Field::new("title");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<LearningContent>] = &[
-        Self::Id,
-        Self::AdditionalTags,
-        Self::ContentWebUrl,
-        Self::Contributors,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::Duration,
-        Self::ExternalId,
-        Self::Format,
-        Self::IsActive,
-        Self::IsPremium,
-        Self::IsSearchable,
-        Self::LanguageTag,
-        Self::LastModifiedDateTime,
-        Self::Level,
-        Self::NumberOfPages,
-        Self::SkillTags,
-        Self::SourceName,
-        Self::ThumbnailWebUrl,
-        Self::Title,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.macOSCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsCustomConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `payload`: `Edm.Binary`, not nullable.
-    pub payload: Option<edm::Binary>,
-    /// Property `payloadFileName`: `Edm.String`.
-    pub payload_file_name: Option<String>,
-    /// Property `payloadName`: `Edm.String`, not nullable.
-    pub payload_name: Option<String>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MacOsCustomConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MacOsCustomConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSCustomConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("payload", &self.payload);
-        object.property("payloadFileName", &self.payload_file_name);
-        object.property("payloadName", &self.payload_name);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MacOsCustomConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsCustomConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "payload" => read_lenient(map, key, &mut self.payload, extra),
-            "payloadFileName" => {
-                read_lenient(map, key, &mut self.payload_file_name, extra)
-            }
-            "payloadName" => read_lenient(map, key, &mut self.payload_name, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MacOsCustomConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MacOsCustomConfiguration`] by wire name, each a [`Field<MacOsCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsCustomConfiguration::set_null`].
-pub enum MacOsCustomConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsCustomConfigurationField {
-    /// `id`
-    pub const Id: model::Field<MacOsCustomConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `payload`
-    pub const Payload: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "payload",
-    );
-    /// `payloadFileName`
-    pub const PayloadFileName: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "payloadFileName",
-    );
-    /// `payloadName`
-    pub const PayloadName: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "payloadName",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<MacOsCustomConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsCustomConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::Payload,
-        Self::PayloadFileName,
-        Self::PayloadName,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.macOSDeviceFeaturesConfiguration`; base type `microsoft.graph.appleDeviceFeaturesConfigurationBase`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacOsDeviceFeaturesConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for MacOsDeviceFeaturesConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MacOsDeviceFeaturesConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSDeviceFeaturesConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MacOsDeviceFeaturesConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for MacOsDeviceFeaturesConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl MacOsDeviceFeaturesConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`MacOsDeviceFeaturesConfiguration`] by wire name, each a [`Field<MacOsDeviceFeaturesConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsDeviceFeaturesConfiguration::set_null`].
-pub enum MacOsDeviceFeaturesConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl MacOsDeviceFeaturesConfigurationField {
-    /// `id`
-    pub const Id: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "id",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        MacOsDeviceFeaturesConfiguration,
-    > = model::Field::new("deviceSettingStateSummaries");
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<MacOsDeviceFeaturesConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MacOsDeviceFeaturesConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.messageTracingRoot`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageTracingRoot {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Navigation property `messageTraces`: `Collection(microsoft.graph.exchangeMessageTrace)`, contained; present when expanded (`$expand`).
-    pub message_traces: Option<Vec<ExchangeMessageTrace>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for MessageTracingRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl MessageTracingRoot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageTracingRoot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("messageTraces", &self.message_traces);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for MessageTracingRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for MessageTracingRoot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "messageTraces" => read_nullable(map, key, &mut self.message_traces, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl MessageTracingRoot {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`MessageTracingRoot`] by wire name, each a [`Field<MessageTracingRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageTracingRoot::set_null`].
-pub enum MessageTracingRootField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl MessageTracingRootField {
-    /// `id`
-    pub const Id: model::Field<MessageTracingRoot> = model::Field::new("id");
-    /// `messageTraces`
-    pub const MessageTraces: model::Field<MessageTracingRoot> = model::Field::new(
-        "messageTraces",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<MessageTracingRoot>] = &[
-        Self::Id,
-        Self::MessageTraces,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// A `microsoft.graph.offerShiftRequest` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OfferShiftRequest`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[cfg(feature = "_authentication_configuration_validation")]
+/// A `microsoft.graph.customAuthenticationExtension` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomAuthenticationExtension`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnyOfferShiftRequest {
+pub enum AnyCustomAuthenticationExtension {
     /// The base type itself, or a derived type unknown to this crate.
-    OfferShiftRequest(Box<OfferShiftRequest>),
-    /// `microsoft.graph.swapShiftsChangeRequest`
-    SwapShiftsChangeRequest(Box<SwapShiftsChangeRequest>),
+    CustomAuthenticationExtension(Box<CustomAuthenticationExtension>),
+    /// `microsoft.graph.onAttributeCollectionStartCustomExtension`
+    #[cfg(feature = "_identity_governance")]
+    OnAttributeCollectionStartCustomExtension(
+        Box<OnAttributeCollectionStartCustomExtension>,
+    ),
+    /// `microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    #[cfg(feature = "_identity_governance")]
+    OnAttributeCollectionSubmitCustomExtension(
+        Box<OnAttributeCollectionSubmitCustomExtension>,
+    ),
+    /// `microsoft.graph.onOtpSendCustomExtension`
+    #[cfg(feature = "_identity_governance")]
+    OnOtpSendCustomExtension(Box<OnOtpSendCustomExtension>),
+    /// `microsoft.graph.onPasswordSubmitCustomExtension`
+    #[cfg(feature = "_identity_governance")]
+    OnPasswordSubmitCustomExtension(Box<OnPasswordSubmitCustomExtension>),
+    /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[cfg(feature = "_identity_governance")]
+    OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
+    /// `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    #[cfg(feature = "_identity_governance")]
+    OnVerifiedIdClaimValidationCustomExtension(
+        Box<OnVerifiedIdClaimValidationCustomExtension>,
+    ),
 }
 
-#[cfg(feature = "_teams")]
-impl AnyOfferShiftRequest {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AnyCustomAuthenticationExtension {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
-            Self::OfferShiftRequest(_) => OfferShiftRequest::ODATA_TYPE,
-            Self::SwapShiftsChangeRequest(_) => SwapShiftsChangeRequest::ODATA_TYPE,
+            Self::CustomAuthenticationExtension(_) => {
+                CustomAuthenticationExtension::ODATA_TYPE
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnAttributeCollectionStartCustomExtension(_) => {
+                OnAttributeCollectionStartCustomExtension::ODATA_TYPE
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnAttributeCollectionSubmitCustomExtension(_) => {
+                OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnOtpSendCustomExtension(_) => OnOtpSendCustomExtension::ODATA_TYPE,
+            #[cfg(feature = "_identity_governance")]
+            Self::OnPasswordSubmitCustomExtension(_) => {
+                OnPasswordSubmitCustomExtension::ODATA_TYPE
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnTokenIssuanceStartCustomExtension(_) => {
+                OnTokenIssuanceStartCustomExtension::ODATA_TYPE
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnVerifiedIdClaimValidationCustomExtension(_) => {
+                OnVerifiedIdClaimValidationCustomExtension::ODATA_TYPE
+            }
         }
     }
-    /// The value if it is a plain [`OfferShiftRequest`] (or of an unknown derived type).
-    pub fn as_offer_shift_request(&self) -> Option<&OfferShiftRequest> {
+    /// The value if it is a plain [`CustomAuthenticationExtension`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_custom_authentication_extension(
+        &self,
+    ) -> Option<&CustomAuthenticationExtension> {
         match self {
-            Self::OfferShiftRequest(value) => Some(value),
+            Self::CustomAuthenticationExtension(value) => Some(value),
             _ => None,
         }
     }
 }
 
-#[cfg(feature = "_teams")]
-impl Default for AnyOfferShiftRequest {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl Default for AnyCustomAuthenticationExtension {
     fn default() -> Self {
-        Self::OfferShiftRequest(Box::default())
+        Self::CustomAuthenticationExtension(Box::default())
     }
 }
 
-#[cfg(feature = "_teams")]
-impl From<OfferShiftRequest> for AnyOfferShiftRequest {
-    fn from(value: OfferShiftRequest) -> Self {
-        Self::OfferShiftRequest(Box::new(value))
+#[cfg(feature = "_authentication_configuration_validation")]
+impl From<CustomAuthenticationExtension> for AnyCustomAuthenticationExtension {
+    fn from(value: CustomAuthenticationExtension) -> Self {
+        Self::CustomAuthenticationExtension(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl AnyCustomAuthenticationExtension {
+    /// The value if it is a [`AnyCustomAuthenticationExtension::OnAttributeCollectionStartCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
+    pub fn as_on_attribute_collection_start_custom_extension(
+        &self,
+    ) -> Option<&OnAttributeCollectionStartCustomExtension> {
+        match self {
+            Self::OnAttributeCollectionStartCustomExtension(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCustomAuthenticationExtension::OnAttributeCollectionSubmitCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
+    pub fn as_on_attribute_collection_submit_custom_extension(
+        &self,
+    ) -> Option<&OnAttributeCollectionSubmitCustomExtension> {
+        match self {
+            Self::OnAttributeCollectionSubmitCustomExtension(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCustomAuthenticationExtension::OnOtpSendCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
+    pub fn as_on_otp_send_custom_extension(&self) -> Option<&OnOtpSendCustomExtension> {
+        match self {
+            Self::OnOtpSendCustomExtension(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCustomAuthenticationExtension::OnPasswordSubmitCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
+    pub fn as_on_password_submit_custom_extension(
+        &self,
+    ) -> Option<&OnPasswordSubmitCustomExtension> {
+        match self {
+            Self::OnPasswordSubmitCustomExtension(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCustomAuthenticationExtension::OnTokenIssuanceStartCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
+    pub fn as_on_token_issuance_start_custom_extension(
+        &self,
+    ) -> Option<&OnTokenIssuanceStartCustomExtension> {
+        match self {
+            Self::OnTokenIssuanceStartCustomExtension(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyCustomAuthenticationExtension::OnVerifiedIdClaimValidationCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
+    pub fn as_on_verified_id_claim_validation_custom_extension(
+        &self,
+    ) -> Option<&OnVerifiedIdClaimValidationCustomExtension> {
+        match self {
+            Self::OnVerifiedIdClaimValidationCustomExtension(value) => Some(value),
+            _ => None,
+        }
     }
 }

@@ -11,42 +11,118 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_teams")]
-impl AnyOfferShiftRequest {
-    /// The value if it is a [`AnyOfferShiftRequest::SwapShiftsChangeRequest`] variant.
-    pub fn as_swap_shifts_change_request(&self) -> Option<&SwapShiftsChangeRequest> {
-        match self {
-            Self::SwapShiftsChangeRequest(value) => Some(value),
-            _ => None,
-        }
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
+impl From<OnAttributeCollectionStartCustomExtension>
+for AnyCustomAuthenticationExtension {
+    fn from(value: OnAttributeCollectionStartCustomExtension) -> Self {
+        Self::OnAttributeCollectionStartCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_teams")]
-impl From<SwapShiftsChangeRequest> for AnyOfferShiftRequest {
-    fn from(value: SwapShiftsChangeRequest) -> Self {
-        Self::SwapShiftsChangeRequest(Box::new(value))
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
+impl From<OnAttributeCollectionSubmitCustomExtension>
+for AnyCustomAuthenticationExtension {
+    fn from(value: OnAttributeCollectionSubmitCustomExtension) -> Self {
+        Self::OnAttributeCollectionSubmitCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_teams")]
-impl serde::Serialize for AnyOfferShiftRequest {
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
+impl From<OnOtpSendCustomExtension> for AnyCustomAuthenticationExtension {
+    fn from(value: OnOtpSendCustomExtension) -> Self {
+        Self::OnOtpSendCustomExtension(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
+impl From<OnPasswordSubmitCustomExtension> for AnyCustomAuthenticationExtension {
+    fn from(value: OnPasswordSubmitCustomExtension) -> Self {
+        Self::OnPasswordSubmitCustomExtension(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
+impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomAuthenticationExtension {
+    fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
+        Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
+impl From<OnVerifiedIdClaimValidationCustomExtension>
+for AnyCustomAuthenticationExtension {
+    fn from(value: OnVerifiedIdClaimValidationCustomExtension) -> Self {
+        Self::OnVerifiedIdClaimValidationCustomExtension(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_authentication_configuration_validation")]
+impl serde::Serialize for AnyCustomAuthenticationExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OfferShiftRequest(value) => value.serialize_with_type(serializer, None),
-            Self::SwapShiftsChangeRequest(value) => {
+            Self::CustomAuthenticationExtension(value) => {
+                value.serialize_with_type(serializer, None)
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnAttributeCollectionStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
                         serializer,
-                        Some(SwapShiftsChangeRequest::ODATA_TYPE),
+                        Some(OnAttributeCollectionStartCustomExtension::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnAttributeCollectionSubmitCustomExtension(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnOtpSendCustomExtension(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnOtpSendCustomExtension::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnPasswordSubmitCustomExtension(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnPasswordSubmitCustomExtension::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnTokenIssuanceStartCustomExtension(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnTokenIssuanceStartCustomExtension::ODATA_TYPE),
+                    )
+            }
+            #[cfg(feature = "_identity_governance")]
+            Self::OnVerifiedIdClaimValidationCustomExtension(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(OnVerifiedIdClaimValidationCustomExtension::ODATA_TYPE),
                     )
             }
         }
     }
 }
 
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for AnyOfferShiftRequest {
+#[cfg(feature = "_authentication_configuration_validation")]
+impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -55,1511 +131,96 @@ impl<'de> serde::Deserialize<'de> for AnyOfferShiftRequest {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            "microsoft.graph.swapShiftsChangeRequest"
-            | "graph.swapShiftsChangeRequest" => {
-                serde_json::from_value(value).map(Self::SwapShiftsChangeRequest)
+            #[cfg(feature = "_identity_governance")]
+            "microsoft.graph.onAttributeCollectionStartCustomExtension"
+            | "graph.onAttributeCollectionStartCustomExtension" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionStartCustomExtension)
             }
-            _ => serde_json::from_value(value).map(Self::OfferShiftRequest),
+            #[cfg(feature = "_identity_governance")]
+            "microsoft.graph.onAttributeCollectionSubmitCustomExtension"
+            | "graph.onAttributeCollectionSubmitCustomExtension" => {
+                serde_json::from_value(value)
+                    .map(Self::OnAttributeCollectionSubmitCustomExtension)
+            }
+            #[cfg(feature = "_identity_governance")]
+            "microsoft.graph.onOtpSendCustomExtension"
+            | "graph.onOtpSendCustomExtension" => {
+                serde_json::from_value(value).map(Self::OnOtpSendCustomExtension)
+            }
+            #[cfg(feature = "_identity_governance")]
+            "microsoft.graph.onPasswordSubmitCustomExtension"
+            | "graph.onPasswordSubmitCustomExtension" => {
+                serde_json::from_value(value).map(Self::OnPasswordSubmitCustomExtension)
+            }
+            #[cfg(feature = "_identity_governance")]
+            "microsoft.graph.onTokenIssuanceStartCustomExtension"
+            | "graph.onTokenIssuanceStartCustomExtension" => {
+                serde_json::from_value(value)
+                    .map(Self::OnTokenIssuanceStartCustomExtension)
+            }
+            #[cfg(feature = "_identity_governance")]
+            "microsoft.graph.onVerifiedIdClaimValidationCustomExtension"
+            | "graph.onVerifiedIdClaimValidationCustomExtension" => {
+                serde_json::from_value(value)
+                    .map(Self::OnVerifiedIdClaimValidationCustomExtension)
+            }
+            _ => serde_json::from_value(value).map(Self::CustomAuthenticationExtension),
         };
         read.map_err(D::Error::custom)
     }
 }
 
-#[cfg(feature = "_print")]
-/// CSDL entity type `microsoft.graph.printDocument`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
+#[cfg(feature = "_tenant_relationships")]
+/// CSDL entity type `microsoft.graph.delegatedAdminRelationship`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintDocument {
+pub struct DelegatedAdminRelationship {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `contentType`: `Edm.String`.
-    pub content_type: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `downloadedDateTime`: `Edm.DateTimeOffset`.
-    pub downloaded_date_time: Option<edm::DateTimeOffset>,
-    /// Property `size`: `Edm.Int64`, not nullable.
-    pub size: Option<i64>,
-    /// Property `uploadedDateTime`: `Edm.DateTimeOffset`.
-    pub uploaded_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintDocument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintDocument {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printDocument";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("contentType", &self.content_type);
-        object.property("displayName", &self.display_name);
-        object.property("downloadedDateTime", &self.downloaded_date_time);
-        object.property("size", &self.size);
-        object.property("uploadedDateTime", &self.uploaded_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintDocument {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "contentType" => read_lenient(map, key, &mut self.content_type, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "downloadedDateTime" => {
-                read_lenient(map, key, &mut self.downloaded_date_time, extra)
-            }
-            "size" => read_lenient(map, key, &mut self.size, extra),
-            "uploadedDateTime" => {
-                read_lenient(map, key, &mut self.uploaded_date_time, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintDocument {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_print")]
-/// The properties of [`PrintDocument`] by wire name, each a [`Field<PrintDocument>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintDocument::set_null`].
-pub enum PrintDocumentField {}
-
-#[cfg(feature = "_print")]
-#[allow(non_upper_case_globals)]
-impl PrintDocumentField {
-    /// `id`
-    pub const Id: model::Field<PrintDocument> = model::Field::new("id");
-    /// `contentType`
-    pub const ContentType: model::Field<PrintDocument> = model::Field::new(
-        "contentType",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<PrintDocument> = model::Field::new(
-        "displayName",
-    );
-    /// `downloadedDateTime`
-    pub const DownloadedDateTime: model::Field<PrintDocument> = model::Field::new(
-        "downloadedDateTime",
-    );
-    /// `size`
-    pub const Size: model::Field<PrintDocument> = model::Field::new("size");
-    /// `uploadedDateTime`
-    pub const UploadedDateTime: model::Field<PrintDocument> = model::Field::new(
-        "uploadedDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintDocument>] = &[
-        Self::Id,
-        Self::ContentType,
-        Self::DisplayName,
-        Self::DownloadedDateTime,
-        Self::Size,
-        Self::UploadedDateTime,
-    ];
-}
-
-#[cfg(feature = "_print")]
-/// CSDL entity type `microsoft.graph.printServiceEndpoint`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintServiceEndpoint {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
+    /// Property `accessDetails`: `microsoft.graph.delegatedAdminAccessDetails`, not nullable.
+    pub access_details: Option<DelegatedAdminAccessDetails>,
+    /// Property `activatedDateTime`: `Edm.DateTimeOffset`.
+    pub activated_date_time: Option<edm::DateTimeOffset>,
+    /// Property `autoExtendDuration`: `Edm.Duration`.
+    pub auto_extend_duration: Option<edm::Duration>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `customer`: `microsoft.graph.delegatedAdminRelationshipCustomerParticipant`.
+    pub customer: Option<DelegatedAdminRelationshipCustomerParticipant>,
     /// Property `displayName`: `Edm.String`, not nullable.
     pub display_name: Option<String>,
-    /// Property `uri`: `Edm.String`, not nullable.
-    pub uri: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintServiceEndpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintServiceEndpoint {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printServiceEndpoint";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("uri", &self.uri);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintServiceEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintServiceEndpoint {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "uri" => read_lenient(map, key, &mut self.uri, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintServiceEndpoint {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_print")]
-/// The properties of [`PrintServiceEndpoint`] by wire name, each a [`Field<PrintServiceEndpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintServiceEndpoint::set_null`].
-pub enum PrintServiceEndpointField {}
-
-#[cfg(feature = "_print")]
-#[allow(non_upper_case_globals)]
-impl PrintServiceEndpointField {
-    /// `id`
-    pub const Id: model::Field<PrintServiceEndpoint> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<PrintServiceEndpoint> = model::Field::new(
-        "displayName",
-    );
-    /// `uri`
-    pub const Uri: model::Field<PrintServiceEndpoint> = model::Field::new("uri");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintServiceEndpoint>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Uri,
-    ];
-}
-
-#[cfg(feature = "_print")]
-/// CSDL entity type `microsoft.graph.printTask`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintTask {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `parentUrl`: `Edm.String`, not nullable.
-    pub parent_url: Option<String>,
-    /// Property `status`: `microsoft.graph.printTaskStatus`, not nullable.
-    pub status: Option<PrintTaskStatus>,
-    /// Navigation property `definition`: `microsoft.graph.printTaskDefinition`; present when expanded (`$expand`).
-    pub definition: Option<PrintTaskDefinition>,
-    /// Navigation property `trigger`: `microsoft.graph.printTaskTrigger`; present when expanded (`$expand`).
-    pub trigger: Option<PrintTaskTrigger>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintTask {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printTask";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("parentUrl", &self.parent_url);
-        object.property("status", &self.status);
-        object.property("definition", &self.definition);
-        object.property("trigger", &self.trigger);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintTask {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "parentUrl" => read_lenient(map, key, &mut self.parent_url, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            "definition" => read_nullable(map, key, &mut self.definition, extra),
-            "trigger" => read_nullable(map, key, &mut self.trigger, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintTask {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_print")]
-/// The properties of [`PrintTask`] by wire name, each a [`Field<PrintTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintTask::set_null`].
-pub enum PrintTaskField {}
-
-#[cfg(feature = "_print")]
-#[allow(non_upper_case_globals)]
-impl PrintTaskField {
-    /// `id`
-    pub const Id: model::Field<PrintTask> = model::Field::new("id");
-    /// `parentUrl`
-    pub const ParentUrl: model::Field<PrintTask> = model::Field::new("parentUrl");
-    /// `status`
-    pub const Status: model::Field<PrintTask> = model::Field::new("status");
-    /// `definition`
-    pub const Definition: model::Field<PrintTask> = model::Field::new("definition");
-    /// `trigger`
-    pub const Trigger: model::Field<PrintTask> = model::Field::new("trigger");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintTask>] = &[
-        Self::Id,
-        Self::ParentUrl,
-        Self::Status,
-        Self::Definition,
-        Self::Trigger,
-    ];
-}
-
-#[cfg(feature = "_print")]
-/// CSDL entity type `microsoft.graph.printTaskDefinition`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintTaskDefinition {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.appIdentity`, not nullable.
-    pub created_by: Option<AppIdentity>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    pub display_name: Option<String>,
-    /// Navigation property `tasks`: `Collection(microsoft.graph.printTask)`, contained; present when expanded (`$expand`).
-    pub tasks: Option<Vec<PrintTask>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintTaskDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintTaskDefinition {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printTaskDefinition";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("displayName", &self.display_name);
-        object.property("tasks", &self.tasks);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintTaskDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintTaskDefinition {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "tasks" => read_nullable(map, key, &mut self.tasks, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintTaskDefinition {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_print")]
-/// The properties of [`PrintTaskDefinition`] by wire name, each a [`Field<PrintTaskDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintTaskDefinition::set_null`].
-pub enum PrintTaskDefinitionField {}
-
-#[cfg(feature = "_print")]
-#[allow(non_upper_case_globals)]
-impl PrintTaskDefinitionField {
-    /// `id`
-    pub const Id: model::Field<PrintTaskDefinition> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<PrintTaskDefinition> = model::Field::new(
-        "createdBy",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<PrintTaskDefinition> = model::Field::new(
-        "displayName",
-    );
-    /// `tasks`
-    pub const Tasks: model::Field<PrintTaskDefinition> = model::Field::new("tasks");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintTaskDefinition>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::DisplayName,
-        Self::Tasks,
-    ];
-}
-
-#[cfg(feature = "_print")]
-/// CSDL entity type `microsoft.graph.printTaskTrigger`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrintTaskTrigger {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `event`: `microsoft.graph.printEvent`, not nullable.
-    pub event: Option<PrintEvent>,
-    /// Navigation property `definition`: `microsoft.graph.printTaskDefinition`; present when expanded (`$expand`).
-    pub definition: Option<PrintTaskDefinition>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_print")]
-impl serde::Serialize for PrintTaskTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintTaskTrigger {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.printTaskTrigger";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("event", &self.event);
-        object.property("definition", &self.definition);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_print")]
-impl<'de> serde::Deserialize<'de> for PrintTaskTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_print")]
-impl graph_odata_runtime::model::ODataObject for PrintTaskTrigger {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "event" => read_nullable(map, key, &mut self.event, extra),
-            "definition" => read_nullable(map, key, &mut self.definition, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_print")]
-impl PrintTaskTrigger {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_print")]
-/// The properties of [`PrintTaskTrigger`] by wire name, each a [`Field<PrintTaskTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintTaskTrigger::set_null`].
-pub enum PrintTaskTriggerField {}
-
-#[cfg(feature = "_print")]
-#[allow(non_upper_case_globals)]
-impl PrintTaskTriggerField {
-    /// `id`
-    pub const Id: model::Field<PrintTaskTrigger> = model::Field::new("id");
-    /// `event`
-    pub const Event: model::Field<PrintTaskTrigger> = model::Field::new("event");
-    /// `definition`
-    pub const Definition: model::Field<PrintTaskTrigger> = model::Field::new(
-        "definition",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<PrintTaskTrigger>] = &[
-        Self::Id,
-        Self::Event,
-        Self::Definition,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.profileCardProperty`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProfileCardProperty {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `annotations`: `Collection(microsoft.graph.profileCardAnnotation)`.
-    pub annotations: Option<Vec<ProfileCardAnnotation>>,
-    /// Property `directoryPropertyName`: `Edm.String`.
-    pub directory_property_name: Option<String>,
-    /// Property `isVisible`: `Edm.Boolean`, not nullable.
-    pub is_visible: Option<bool>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ProfileCardProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ProfileCardProperty {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileCardProperty";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("annotations", &self.annotations);
-        object.property("directoryPropertyName", &self.directory_property_name);
-        object.property("isVisible", &self.is_visible);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ProfileCardProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ProfileCardProperty {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "annotations" => read_nullable(map, key, &mut self.annotations, extra),
-            "directoryPropertyName" => {
-                read_lenient(map, key, &mut self.directory_property_name, extra)
-            }
-            "isVisible" => read_lenient(map, key, &mut self.is_visible, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ProfileCardProperty {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ProfileCardProperty`] by wire name, each a [`Field<ProfileCardProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileCardProperty::set_null`].
-pub enum ProfileCardPropertyField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ProfileCardPropertyField {
-    /// `id`
-    pub const Id: model::Field<ProfileCardProperty> = model::Field::new("id");
-    /// `annotations`
-    pub const Annotations: model::Field<ProfileCardProperty> = model::Field::new(
-        "annotations",
-    );
-    /// `directoryPropertyName`
-    pub const DirectoryPropertyName: model::Field<ProfileCardProperty> = model::Field::new(
-        "directoryPropertyName",
-    );
-    /// `isVisible`
-    pub const IsVisible: model::Field<ProfileCardProperty> = model::Field::new(
-        "isVisible",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProfileCardProperty>] = &[
-        Self::Id,
-        Self::Annotations,
-        Self::DirectoryPropertyName,
-        Self::IsVisible,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.profileSource`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ProfileSource {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `kind`: `Edm.String`.
-    pub kind: Option<String>,
-    /// Property `localizations`: `Collection(microsoft.graph.profileSourceLocalization)`, not nullable.
-    pub localizations: Option<Vec<ProfileSourceLocalization>>,
-    /// Property `sourceId`: `Edm.String`.
-    pub source_id: Option<String>,
-    /// Property `webUrl`: `Edm.String`.
-    pub web_url: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ProfileSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ProfileSource {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSource";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("kind", &self.kind);
-        object.property("localizations", &self.localizations);
-        object.property("sourceId", &self.source_id);
-        object.property("webUrl", &self.web_url);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ProfileSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ProfileSource {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "kind" => read_lenient(map, key, &mut self.kind, extra),
-            "localizations" => read_nullable(map, key, &mut self.localizations, extra),
-            "sourceId" => read_lenient(map, key, &mut self.source_id, extra),
-            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ProfileSource {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_admin")]
-/// The properties of [`ProfileSource`] by wire name, each a [`Field<ProfileSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileSource::set_null`].
-pub enum ProfileSourceField {}
-
-#[cfg(feature = "_admin")]
-#[allow(non_upper_case_globals)]
-impl ProfileSourceField {
-    /// `id`
-    pub const Id: model::Field<ProfileSource> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<ProfileSource> = model::Field::new(
-        "displayName",
-    );
-    /// `kind`
-    pub const Kind: model::Field<ProfileSource> = model::Field::new("kind");
-    /// `localizations`
-    pub const Localizations: model::Field<ProfileSource> = model::Field::new(
-        "localizations",
-    );
-    /// `sourceId`
-    pub const SourceId: model::Field<ProfileSource> = model::Field::new("sourceId");
-    /// `webUrl`
-    pub const WebUrl: model::Field<ProfileSource> = model::Field::new("webUrl");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ProfileSource>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::Kind,
-        Self::Localizations,
-        Self::SourceId,
-        Self::WebUrl,
-    ];
-}
-
-#[cfg(feature = "_education")]
-/// CSDL entity type `microsoft.graph.reflectCheckInResponse`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReflectCheckInResponse {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `checkInId`: `Edm.String`.
-    pub check_in_id: Option<String>,
-    /// Property `checkInTitle`: `Edm.String`, not nullable.
-    pub check_in_title: Option<String>,
-    /// Property `classId`: `Edm.String`.
-    pub class_id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `creatorId`: `Edm.String`.
-    pub creator_id: Option<String>,
-    /// Property `isClosed`: `Edm.Boolean`, not nullable.
-    pub is_closed: Option<bool>,
-    /// Property `responderId`: `Edm.String`.
-    pub responder_id: Option<String>,
-    /// Property `responseEmotion`: `microsoft.graph.responseEmotionType`, not nullable.
-    pub response_emotion: Option<ResponseEmotionType>,
-    /// Property `responseFeedback`: `microsoft.graph.responseFeedbackType`, not nullable.
-    pub response_feedback: Option<ResponseFeedbackType>,
-    /// Property `submitDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub submit_date_time: Option<edm::DateTimeOffset>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for ReflectCheckInResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl ReflectCheckInResponse {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.reflectCheckInResponse";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("checkInId", &self.check_in_id);
-        object.property("checkInTitle", &self.check_in_title);
-        object.property("classId", &self.class_id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("creatorId", &self.creator_id);
-        object.property("isClosed", &self.is_closed);
-        object.property("responderId", &self.responder_id);
-        object.property("responseEmotion", &self.response_emotion);
-        object.property("responseFeedback", &self.response_feedback);
-        object.property("submitDateTime", &self.submit_date_time);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for ReflectCheckInResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::model::ODataObject for ReflectCheckInResponse {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "checkInId" => read_lenient(map, key, &mut self.check_in_id, extra),
-            "checkInTitle" => read_lenient(map, key, &mut self.check_in_title, extra),
-            "classId" => read_lenient(map, key, &mut self.class_id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "creatorId" => read_lenient(map, key, &mut self.creator_id, extra),
-            "isClosed" => read_lenient(map, key, &mut self.is_closed, extra),
-            "responderId" => read_lenient(map, key, &mut self.responder_id, extra),
-            "responseEmotion" => {
-                read_nullable(map, key, &mut self.response_emotion, extra)
-            }
-            "responseFeedback" => {
-                read_nullable(map, key, &mut self.response_feedback, extra)
-            }
-            "submitDateTime" => read_lenient(map, key, &mut self.submit_date_time, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_education")]
-impl ReflectCheckInResponse {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_education")]
-/// The properties of [`ReflectCheckInResponse`] by wire name, each a [`Field<ReflectCheckInResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReflectCheckInResponse::set_null`].
-pub enum ReflectCheckInResponseField {}
-
-#[cfg(feature = "_education")]
-#[allow(non_upper_case_globals)]
-impl ReflectCheckInResponseField {
-    /// `id`
-    pub const Id: model::Field<ReflectCheckInResponse> = model::Field::new("id");
-    /// `checkInId`
-    pub const CheckInId: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "checkInId",
-    );
-    /// `checkInTitle`
-    pub const CheckInTitle: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "checkInTitle",
-    );
-    /// `classId`
-    pub const ClassId: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "classId",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `creatorId`
-    pub const CreatorId: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "creatorId",
-    );
-    /// `isClosed`
-    pub const IsClosed: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "isClosed",
-    );
-    /// `responderId`
-    pub const ResponderId: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "responderId",
-    );
-    /// `responseEmotion`
-    pub const ResponseEmotion: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "responseEmotion",
-    );
-    /// `responseFeedback`
-    pub const ResponseFeedback: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "responseFeedback",
-    );
-    /// `submitDateTime`
-    pub const SubmitDateTime: model::Field<ReflectCheckInResponse> = model::Field::new(
-        "submitDateTime",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ReflectCheckInResponse>] = &[
-        Self::Id,
-        Self::CheckInId,
-        Self::CheckInTitle,
-        Self::ClassId,
-        Self::CreatedDateTime,
-        Self::CreatorId,
-        Self::IsClosed,
-        Self::ResponderId,
-        Self::ResponseEmotion,
-        Self::ResponseFeedback,
-        Self::SubmitDateTime,
-    ];
-}
-
-#[cfg(feature = "_identity_protection")]
-/// CSDL entity type `microsoft.graph.riskyUserHistoryItem`; base type `microsoft.graph.riskyUser`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RiskyUserHistoryItem {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `isDeleted`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub is_deleted: Option<bool>,
-    /// Property `isProcessing`: `Edm.Boolean`.
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub is_processing: Option<bool>,
-    /// Property `riskDetail`: `microsoft.graph.riskDetail`.
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub risk_detail: Option<RiskDetail>,
-    /// Property `riskLastUpdatedDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub risk_last_updated_date_time: Option<edm::DateTimeOffset>,
-    /// Property `riskLevel`: `microsoft.graph.riskLevel`.
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub risk_level: Option<RiskLevel>,
-    /// Property `riskState`: `microsoft.graph.riskState`.
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub risk_state: Option<RiskState>,
-    /// Property `userDisplayName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub user_display_name: Option<String>,
-    /// Property `userPrincipalName`: `Edm.String`.
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub user_principal_name: Option<String>,
-    /// Property `activity`: `microsoft.graph.riskUserActivity`.
-    pub activity: Option<RiskUserActivity>,
-    /// Property `initiatedBy`: `Edm.String`.
-    pub initiated_by: Option<String>,
-    /// Property `userId`: `Edm.String`.
-    pub user_id: Option<String>,
-    /// Navigation property `history`: `Collection(microsoft.graph.riskyUserHistoryItem)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.riskyUser`.
-    pub history: Option<Vec<RiskyUserHistoryItem>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_identity_protection")]
-impl serde::Serialize for RiskyUserHistoryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskyUserHistoryItem {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyUserHistoryItem";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("isDeleted", &self.is_deleted);
-        object.property("isProcessing", &self.is_processing);
-        object.property("riskDetail", &self.risk_detail);
-        object.property("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
-        object.property("riskLevel", &self.risk_level);
-        object.property("riskState", &self.risk_state);
-        object.property("userDisplayName", &self.user_display_name);
-        object.property("userPrincipalName", &self.user_principal_name);
-        object.property("activity", &self.activity);
-        object.property("initiatedBy", &self.initiated_by);
-        object.property("userId", &self.user_id);
-        object.property("history", &self.history);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl<'de> serde::Deserialize<'de> for RiskyUserHistoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "isDeleted" => read_lenient(map, key, &mut self.is_deleted, extra),
-            "isProcessing" => read_lenient(map, key, &mut self.is_processing, extra),
-            "riskDetail" => read_nullable(map, key, &mut self.risk_detail, extra),
-            "riskLastUpdatedDateTime" => {
-                read_lenient(map, key, &mut self.risk_last_updated_date_time, extra)
-            }
-            "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
-            "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
-            "userDisplayName" => {
-                read_lenient(map, key, &mut self.user_display_name, extra)
-            }
-            "userPrincipalName" => {
-                read_lenient(map, key, &mut self.user_principal_name, extra)
-            }
-            "activity" => read_nullable(map, key, &mut self.activity, extra),
-            "initiatedBy" => read_lenient(map, key, &mut self.initiated_by, extra),
-            "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            "history" => read_nullable(map, key, &mut self.history, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-impl RiskyUserHistoryItem {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_identity_protection")]
-/// The properties of [`RiskyUserHistoryItem`] by wire name, each a [`Field<RiskyUserHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUserHistoryItem::set_null`].
-pub enum RiskyUserHistoryItemField {}
-
-#[cfg(feature = "_identity_protection")]
-#[allow(non_upper_case_globals)]
-impl RiskyUserHistoryItemField {
-    /// `id`
-    pub const Id: model::Field<RiskyUserHistoryItem> = model::Field::new("id");
-    /// `isDeleted`
-    pub const IsDeleted: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "isDeleted",
-    );
-    /// `isProcessing`
-    pub const IsProcessing: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "isProcessing",
-    );
-    /// `riskDetail`
-    pub const RiskDetail: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "riskDetail",
-    );
-    /// `riskLastUpdatedDateTime`
-    pub const RiskLastUpdatedDateTime: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "riskLastUpdatedDateTime",
-    );
-    /// `riskLevel`
-    pub const RiskLevel: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "riskLevel",
-    );
-    /// `riskState`
-    pub const RiskState: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "riskState",
-    );
-    /// `userDisplayName`
-    pub const UserDisplayName: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "userDisplayName",
-    );
-    /// `userPrincipalName`
-    pub const UserPrincipalName: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "userPrincipalName",
-    );
-    /// `activity`
-    pub const Activity: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "activity",
-    );
-    /// `initiatedBy`
-    pub const InitiatedBy: model::Field<RiskyUserHistoryItem> = model::Field::new(
-        "initiatedBy",
-    );
-    /// `userId`
-    pub const UserId: model::Field<RiskyUserHistoryItem> = model::Field::new("userId");
-    /// `history`
-    pub const History: model::Field<RiskyUserHistoryItem> = model::Field::new("history");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<RiskyUserHistoryItem>] = &[
-        Self::Id,
-        Self::IsDeleted,
-        Self::IsProcessing,
-        Self::RiskDetail,
-        Self::RiskLastUpdatedDateTime,
-        Self::RiskLevel,
-        Self::RiskState,
-        Self::UserDisplayName,
-        Self::UserPrincipalName,
-        Self::Activity,
-        Self::InitiatedBy,
-        Self::UserId,
-        Self::History,
-    ];
-}
-
-#[cfg(feature = "_teams")]
-/// CSDL entity type `microsoft.graph.schedulingGroup`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SchedulingGroup {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdBy`: `microsoft.graph.identitySet`.
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_by: Option<AnyIdentitySet>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_by: Option<AnyIdentitySet>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
-    /// Inherited from `microsoft.graph.changeTrackedEntity`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `code`: `Edm.String`.
-    pub code: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `isActive`: `Edm.Boolean`, computed by the service (read-only).
-    pub is_active: Option<bool>,
-    /// Property `userIds`: `Collection(Edm.String)`.
-    pub user_ids: Option<Vec<String>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams")]
-impl serde::Serialize for SchedulingGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl SchedulingGroup {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.schedulingGroup";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdBy", &self.created_by);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("code", &self.code);
-        object.property("displayName", &self.display_name);
-        object.property("isActive", &self.is_active);
-        object.property("userIds", &self.user_ids);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for SchedulingGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::model::ODataObject for SchedulingGroup {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "code" => read_lenient(map, key, &mut self.code, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "isActive" => read_lenient(map, key, &mut self.is_active, extra),
-            "userIds" => read_lenient(map, key, &mut self.user_ids, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams")]
-impl SchedulingGroup {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams")]
-/// The properties of [`SchedulingGroup`] by wire name, each a [`Field<SchedulingGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SchedulingGroup::set_null`].
-pub enum SchedulingGroupField {}
-
-#[cfg(feature = "_teams")]
-#[allow(non_upper_case_globals)]
-impl SchedulingGroupField {
-    /// `id`
-    pub const Id: model::Field<SchedulingGroup> = model::Field::new("id");
-    /// `createdBy`
-    pub const CreatedBy: model::Field<SchedulingGroup> = model::Field::new("createdBy");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<SchedulingGroup> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<SchedulingGroup> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<SchedulingGroup> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `code`
-    pub const Code: model::Field<SchedulingGroup> = model::Field::new("code");
-    /// `displayName`
-    pub const DisplayName: model::Field<SchedulingGroup> = model::Field::new(
-        "displayName",
-    );
-    /// `isActive`
-    pub const IsActive: model::Field<SchedulingGroup> = model::Field::new("isActive");
-    /// `userIds`
-    pub const UserIds: model::Field<SchedulingGroup> = model::Field::new("userIds");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SchedulingGroup>] = &[
-        Self::Id,
-        Self::CreatedBy,
-        Self::CreatedDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::Code,
-        Self::DisplayName,
-        Self::IsActive,
-        Self::UserIds,
-    ];
-}
-
-#[cfg(feature = "_solutions")]
-/// CSDL entity type `microsoft.graph.serviceApp`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `application`: `microsoft.graph.identity`.
-    pub application: Option<AnyIdentity>,
-    /// Property `effectiveDateTime`: `Edm.DateTimeOffset`.
-    pub effective_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
-    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `duration`: `Edm.Duration`, not nullable.
+    pub duration: Option<edm::Duration>,
+    /// Property `endDateTime`: `Edm.DateTimeOffset`.
+    pub end_date_time: Option<edm::DateTimeOffset>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `registrationDateTime`: `Edm.DateTimeOffset`.
-    pub registration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.serviceAppStatus`.
-    pub status: Option<ServiceAppStatus>,
+    /// Property `status`: `microsoft.graph.delegatedAdminRelationshipStatus`.
+    pub status: Option<DelegatedAdminRelationshipStatus>,
+    /// Navigation property `accessAssignments`: `Collection(microsoft.graph.delegatedAdminAccessAssignment)`, contained; present when expanded (`$expand`).
+    pub access_assignments: Option<Vec<DelegatedAdminAccessAssignment>>,
+    /// Navigation property `operations`: `Collection(microsoft.graph.delegatedAdminRelationshipOperation)`, contained; present when expanded (`$expand`).
+    pub operations: Option<Vec<DelegatedAdminRelationshipOperation>>,
+    /// Navigation property `requests`: `Collection(microsoft.graph.delegatedAdminRelationshipRequest)`, contained; present when expanded (`$expand`).
+    pub requests: Option<Vec<DelegatedAdminRelationshipRequest>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_solutions")]
-impl serde::Serialize for ServiceApp {
+#[cfg(feature = "_tenant_relationships")]
+impl serde::Serialize for DelegatedAdminRelationship {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_solutions")]
-impl ServiceApp {
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminRelationship {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceApp";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationship";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -1573,208 +234,25 @@ impl ServiceApp {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("application", &self.application);
-        object.property("effectiveDateTime", &self.effective_date_time);
-        object.property("lastModifiedBy", &self.last_modified_by);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("registrationDateTime", &self.registration_date_time);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl<'de> serde::Deserialize<'de> for ServiceApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl graph_odata_runtime::model::ODataObject for ServiceApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "application" => read_nullable(map, key, &mut self.application, extra),
-            "effectiveDateTime" => {
-                read_lenient(map, key, &mut self.effective_date_time, extra)
-            }
-            "lastModifiedBy" => {
-                read_nullable(map, key, &mut self.last_modified_by, extra)
-            }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "registrationDateTime" => {
-                read_lenient(map, key, &mut self.registration_date_time, extra)
-            }
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_solutions")]
-impl ServiceApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_solutions")]
-/// The properties of [`ServiceApp`] by wire name, each a [`Field<ServiceApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceApp::set_null`].
-pub enum ServiceAppField {}
-
-#[cfg(feature = "_solutions")]
-#[allow(non_upper_case_globals)]
-impl ServiceAppField {
-    /// `id`
-    pub const Id: model::Field<ServiceApp> = model::Field::new("id");
-    /// `application`
-    pub const Application: model::Field<ServiceApp> = model::Field::new("application");
-    /// `effectiveDateTime`
-    pub const EffectiveDateTime: model::Field<ServiceApp> = model::Field::new(
-        "effectiveDateTime",
-    );
-    /// `lastModifiedBy`
-    pub const LastModifiedBy: model::Field<ServiceApp> = model::Field::new(
-        "lastModifiedBy",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ServiceApp> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `registrationDateTime`
-    pub const RegistrationDateTime: model::Field<ServiceApp> = model::Field::new(
-        "registrationDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<ServiceApp> = model::Field::new("status");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceApp>] = &[
-        Self::Id,
-        Self::Application,
-        Self::EffectiveDateTime,
-        Self::LastModifiedBy,
-        Self::LastModifiedDateTime,
-        Self::RegistrationDateTime,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_admin")]
-/// CSDL entity type `microsoft.graph.serviceUpdateMessage`; base type `microsoft.graph.serviceAnnouncementBase`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ServiceUpdateMessage {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `details`: `Collection(microsoft.graph.keyValuePair)`.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
-    pub details: Option<Vec<KeyValuePair>>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `title`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.serviceAnnouncementBase`.
-    pub title: Option<String>,
-    /// Property `actionRequiredByDateTime`: `Edm.DateTimeOffset`.
-    pub action_required_by_date_time: Option<edm::DateTimeOffset>,
-    /// Property `attachmentsArchive`: `Edm.Stream`.
-    pub attachments_archive: Option<edm::Stream>,
-    /// Property `body`: `microsoft.graph.itemBody`, not nullable.
-    pub body: Option<ItemBody>,
-    /// Property `category`: `microsoft.graph.serviceUpdateCategory`, not nullable.
-    pub category: Option<ServiceUpdateCategory>,
-    /// Property `hasAttachments`: `Edm.Boolean`, not nullable.
-    pub has_attachments: Option<bool>,
-    /// Property `isMajorChange`: `Edm.Boolean`.
-    pub is_major_change: Option<bool>,
-    /// Property `services`: `Collection(Edm.String)`.
-    pub services: Option<Vec<String>>,
-    /// Property `severity`: `microsoft.graph.serviceUpdateSeverity`, not nullable.
-    pub severity: Option<ServiceUpdateSeverity>,
-    /// Property `tags`: `Collection(Edm.String)`.
-    pub tags: Option<Vec<String>>,
-    /// Property `viewPoint`: `microsoft.graph.serviceUpdateMessageViewpoint`.
-    pub view_point: Option<ServiceUpdateMessageViewpoint>,
-    /// Navigation property `attachments`: `Collection(microsoft.graph.serviceAnnouncementAttachment)`, contained; present when expanded (`$expand`).
-    pub attachments: Option<Vec<ServiceAnnouncementAttachment>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_admin")]
-impl serde::Serialize for ServiceUpdateMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_admin")]
-impl ServiceUpdateMessage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceUpdateMessage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("details", &self.details);
+        object.property("accessDetails", &self.access_details);
+        object.property("activatedDateTime", &self.activated_date_time);
+        object.property("autoExtendDuration", &self.auto_extend_duration);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("customer", &self.customer);
+        object.property("displayName", &self.display_name);
+        object.property("duration", &self.duration);
         object.property("endDateTime", &self.end_date_time);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("title", &self.title);
-        object.property("actionRequiredByDateTime", &self.action_required_by_date_time);
-        object.property("attachmentsArchive", &self.attachments_archive);
-        object.property("body", &self.body);
-        object.property("category", &self.category);
-        object.property("hasAttachments", &self.has_attachments);
-        object.property("isMajorChange", &self.is_major_change);
-        object.property("services", &self.services);
-        object.property("severity", &self.severity);
-        object.property("tags", &self.tags);
-        object.property("viewPoint", &self.view_point);
-        object.property("attachments", &self.attachments);
+        object.property("status", &self.status);
+        object.property("accessAssignments", &self.access_assignments);
+        object.property("operations", &self.operations);
+        object.property("requests", &self.requests);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin")]
-impl<'de> serde::Deserialize<'de> for ServiceUpdateMessage {
+#[cfg(feature = "_tenant_relationships")]
+impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationship {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1782,8 +260,8 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateMessage {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessage {
+#[cfg(feature = "_tenant_relationships")]
+impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationship {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1793,28 +271,29 @@ impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessage {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "details" => read_nullable(map, key, &mut self.details, extra),
+            "accessDetails" => read_nullable(map, key, &mut self.access_details, extra),
+            "activatedDateTime" => {
+                read_lenient(map, key, &mut self.activated_date_time, extra)
+            }
+            "autoExtendDuration" => {
+                read_lenient(map, key, &mut self.auto_extend_duration, extra)
+            }
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "customer" => read_nullable(map, key, &mut self.customer, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "duration" => read_lenient(map, key, &mut self.duration, extra),
             "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "title" => read_lenient(map, key, &mut self.title, extra),
-            "actionRequiredByDateTime" => {
-                read_lenient(map, key, &mut self.action_required_by_date_time, extra)
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "accessAssignments" => {
+                read_nullable(map, key, &mut self.access_assignments, extra)
             }
-            "attachmentsArchive" => {
-                read_lenient(map, key, &mut self.attachments_archive, extra)
-            }
-            "body" => read_nullable(map, key, &mut self.body, extra),
-            "category" => read_nullable(map, key, &mut self.category, extra),
-            "hasAttachments" => read_lenient(map, key, &mut self.has_attachments, extra),
-            "isMajorChange" => read_lenient(map, key, &mut self.is_major_change, extra),
-            "services" => read_lenient(map, key, &mut self.services, extra),
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "tags" => read_lenient(map, key, &mut self.tags, extra),
-            "viewPoint" => read_nullable(map, key, &mut self.view_point, extra),
-            "attachments" => read_nullable(map, key, &mut self.attachments, extra),
+            "operations" => read_nullable(map, key, &mut self.operations, extra),
+            "requests" => read_nullable(map, key, &mut self.requests, extra),
             _ => Ok(false),
         }
     }
@@ -1825,8 +304,8 @@ impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessage {
     }
 }
 
-#[cfg(feature = "_admin")]
-impl ServiceUpdateMessage {
+#[cfg(feature = "_tenant_relationships")]
+impl DelegatedAdminRelationship {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -1836,157 +315,107 @@ impl ServiceUpdateMessage {
     }
 }
 
-#[cfg(feature = "_admin")]
-/// The properties of [`ServiceUpdateMessage`] by wire name, each a [`Field<ServiceUpdateMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceUpdateMessage::set_null`].
-pub enum ServiceUpdateMessageField {}
+#[cfg(feature = "_tenant_relationships")]
+/// The properties of [`DelegatedAdminRelationship`] by wire name, each a [`Field<DelegatedAdminRelationship>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationship::set_null`].
+pub enum DelegatedAdminRelationshipField {}
 
-#[cfg(feature = "_admin")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
-impl ServiceUpdateMessageField {
+impl DelegatedAdminRelationshipField {
     /// `id`
-    pub const Id: model::Field<ServiceUpdateMessage> = model::Field::new("id");
-    /// `details`
-    pub const Details: model::Field<ServiceUpdateMessage> = model::Field::new("details");
+    pub const Id: model::Field<DelegatedAdminRelationship> = model::Field::new("id");
+    /// `accessDetails`
+    pub const AccessDetails: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "accessDetails",
+    );
+    /// `activatedDateTime`
+    pub const ActivatedDateTime: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "activatedDateTime",
+    );
+    /// `autoExtendDuration`
+    pub const AutoExtendDuration: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "autoExtendDuration",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `customer`
+    pub const Customer: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "customer",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "displayName",
+    );
+    /// `duration`
+    pub const Duration: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "duration",
+    );
     /// `endDateTime`
-    pub const EndDateTime: model::Field<ServiceUpdateMessage> = model::Field::new(
+    pub const EndDateTime: model::Field<DelegatedAdminRelationship> = model::Field::new(
         "endDateTime",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<ServiceUpdateMessage> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<DelegatedAdminRelationship> = model::Field::new(
         "lastModifiedDateTime",
     );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "startDateTime",
+    /// `status`
+    pub const Status: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "status",
     );
-    /// `title`
-    pub const Title: model::Field<ServiceUpdateMessage> = model::Field::new("title");
-    /// `actionRequiredByDateTime`
-    pub const ActionRequiredByDateTime: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "actionRequiredByDateTime",
+    /// `accessAssignments`
+    pub const AccessAssignments: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "accessAssignments",
     );
-    /// `attachmentsArchive`
-    pub const AttachmentsArchive: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "attachmentsArchive",
+    /// `operations`
+    pub const Operations: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "operations",
     );
-    /// `body`
-    pub const Body: model::Field<ServiceUpdateMessage> = model::Field::new("body");
-    /// `category`
-    pub const Category: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "category",
-    );
-    /// `hasAttachments`
-    pub const HasAttachments: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "hasAttachments",
-    );
-    /// `isMajorChange`
-    pub const IsMajorChange: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "isMajorChange",
-    );
-    /// `services`
-    pub const Services: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "services",
-    );
-    /// `severity`
-    pub const Severity: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "severity",
-    );
-    /// `tags`
-    pub const Tags: model::Field<ServiceUpdateMessage> = model::Field::new("tags");
-    /// `viewPoint`
-    pub const ViewPoint: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "viewPoint",
-    );
-    /// `attachments`
-    pub const Attachments: model::Field<ServiceUpdateMessage> = model::Field::new(
-        "attachments",
+    /// `requests`
+    pub const Requests: model::Field<DelegatedAdminRelationship> = model::Field::new(
+        "requests",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ServiceUpdateMessage>] = &[
+    pub const ALL: &'static [model::Field<DelegatedAdminRelationship>] = &[
         Self::Id,
-        Self::Details,
+        Self::AccessDetails,
+        Self::ActivatedDateTime,
+        Self::AutoExtendDuration,
+        Self::CreatedDateTime,
+        Self::Customer,
+        Self::DisplayName,
+        Self::Duration,
         Self::EndDateTime,
         Self::LastModifiedDateTime,
-        Self::StartDateTime,
-        Self::Title,
-        Self::ActionRequiredByDateTime,
-        Self::AttachmentsArchive,
-        Self::Body,
-        Self::Category,
-        Self::HasAttachments,
-        Self::IsMajorChange,
-        Self::Services,
-        Self::Severity,
-        Self::Tags,
-        Self::ViewPoint,
-        Self::Attachments,
+        Self::Status,
+        Self::AccessAssignments,
+        Self::Operations,
+        Self::Requests,
     ];
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.sharedPCConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+/// CSDL entity type `microsoft.graph.deviceEnrollmentConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SharedPcConfiguration {
+pub struct DeviceEnrollmentConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    pub priority: Option<i32>,
     /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
     pub version: Option<i32>,
-    /// Property `accountManagerPolicy`: `microsoft.graph.sharedPCAccountManagerPolicy`.
-    pub account_manager_policy: Option<SharedPcAccountManagerPolicy>,
-    /// Property `allowedAccounts`: `microsoft.graph.sharedPCAllowedAccountType`, not nullable.
-    pub allowed_accounts: Option<SharedPcAllowedAccountType>,
-    /// Property `allowLocalStorage`: `Edm.Boolean`, not nullable.
-    pub allow_local_storage: Option<bool>,
-    /// Property `disableAccountManager`: `Edm.Boolean`, not nullable.
-    pub disable_account_manager: Option<bool>,
-    /// Property `disableEduPolicies`: `Edm.Boolean`, not nullable.
-    pub disable_edu_policies: Option<bool>,
-    /// Property `disablePowerPolicies`: `Edm.Boolean`, not nullable.
-    pub disable_power_policies: Option<bool>,
-    /// Property `disableSignInOnResume`: `Edm.Boolean`, not nullable.
-    pub disable_sign_in_on_resume: Option<bool>,
-    /// Property `enabled`: `Edm.Boolean`, not nullable.
-    pub enabled: Option<bool>,
-    /// Property `idleTimeBeforeSleepInSeconds`: `Edm.Int32`.
-    pub idle_time_before_sleep_in_seconds: Option<i32>,
-    /// Property `kioskAppDisplayName`: `Edm.String`.
-    pub kiosk_app_display_name: Option<String>,
-    /// Property `kioskAppUserModelId`: `Edm.String`.
-    pub kiosk_app_user_model_id: Option<String>,
-    /// Property `maintenanceStartTime`: `Edm.TimeOfDay`.
-    pub maintenance_start_time: Option<edm::TimeOfDay>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -1994,16 +423,16 @@ pub struct SharedPcConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for SharedPcConfiguration {
+impl serde::Serialize for DeviceEnrollmentConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl SharedPcConfiguration {
+impl DeviceEnrollmentConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharedPCConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2021,39 +450,15 @@ impl SharedPcConfiguration {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("priority", &self.priority);
         object.property("version", &self.version);
-        object.property("accountManagerPolicy", &self.account_manager_policy);
-        object.property("allowedAccounts", &self.allowed_accounts);
-        object.property("allowLocalStorage", &self.allow_local_storage);
-        object.property("disableAccountManager", &self.disable_account_manager);
-        object.property("disableEduPolicies", &self.disable_edu_policies);
-        object.property("disablePowerPolicies", &self.disable_power_policies);
-        object.property("disableSignInOnResume", &self.disable_sign_in_on_resume);
-        object.property("enabled", &self.enabled);
-        object
-            .property(
-                "idleTimeBeforeSleepInSeconds",
-                &self.idle_time_before_sleep_in_seconds,
-            );
-        object.property("kioskAppDisplayName", &self.kiosk_app_display_name);
-        object.property("kioskAppUserModelId", &self.kiosk_app_user_model_id);
-        object.property("maintenanceStartTime", &self.maintenance_start_time);
         object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for SharedPcConfiguration {
+impl<'de> serde::Deserialize<'de> for DeviceEnrollmentConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2062,7 +467,7 @@ impl<'de> serde::Deserialize<'de> for SharedPcConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for SharedPcConfiguration {
+impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2080,58 +485,9 @@ impl graph_odata_runtime::model::ODataObject for SharedPcConfiguration {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            "accountManagerPolicy" => {
-                read_nullable(map, key, &mut self.account_manager_policy, extra)
-            }
-            "allowedAccounts" => {
-                read_nullable(map, key, &mut self.allowed_accounts, extra)
-            }
-            "allowLocalStorage" => {
-                read_lenient(map, key, &mut self.allow_local_storage, extra)
-            }
-            "disableAccountManager" => {
-                read_lenient(map, key, &mut self.disable_account_manager, extra)
-            }
-            "disableEduPolicies" => {
-                read_lenient(map, key, &mut self.disable_edu_policies, extra)
-            }
-            "disablePowerPolicies" => {
-                read_lenient(map, key, &mut self.disable_power_policies, extra)
-            }
-            "disableSignInOnResume" => {
-                read_lenient(map, key, &mut self.disable_sign_in_on_resume, extra)
-            }
-            "enabled" => read_lenient(map, key, &mut self.enabled, extra),
-            "idleTimeBeforeSleepInSeconds" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.idle_time_before_sleep_in_seconds,
-                    extra,
-                )
-            }
-            "kioskAppDisplayName" => {
-                read_lenient(map, key, &mut self.kiosk_app_display_name, extra)
-            }
-            "kioskAppUserModelId" => {
-                read_lenient(map, key, &mut self.kiosk_app_user_model_id, extra)
-            }
-            "maintenanceStartTime" => {
-                read_lenient(map, key, &mut self.maintenance_start_time, extra)
-            }
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
             _ => Ok(false),
         }
     }
@@ -2143,7 +499,7 @@ impl graph_odata_runtime::model::ODataObject for SharedPcConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-impl SharedPcConfiguration {
+impl DeviceEnrollmentConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2154,434 +510,124 @@ impl SharedPcConfiguration {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`SharedPcConfiguration`] by wire name, each a [`Field<SharedPcConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharedPcConfiguration::set_null`].
-pub enum SharedPcConfigurationField {}
+/// The properties of [`DeviceEnrollmentConfiguration`] by wire name, each a [`Field<DeviceEnrollmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentConfiguration::set_null`].
+pub enum DeviceEnrollmentConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl SharedPcConfigurationField {
+impl DeviceEnrollmentConfigurationField {
     /// `id`
-    pub const Id: model::Field<SharedPcConfiguration> = model::Field::new("id");
+    pub const Id: model::Field<DeviceEnrollmentConfiguration> = model::Field::new("id");
     /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<SharedPcConfiguration> = model::Field::new(
+    pub const CreatedDateTime: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
         "createdDateTime",
     );
     /// `description`
-    pub const Description: model::Field<SharedPcConfiguration> = model::Field::new(
+    pub const Description: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
         "description",
     );
     /// `displayName`
-    pub const DisplayName: model::Field<SharedPcConfiguration> = model::Field::new(
+    pub const DisplayName: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
         "displayName",
     );
     /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<SharedPcConfiguration> = model::Field::new(
+    pub const LastModifiedDateTime: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
         "lastModifiedDateTime",
     );
+    /// `priority`
+    pub const Priority: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
+        "priority",
+    );
     /// `version`
-    pub const Version: model::Field<SharedPcConfiguration> = model::Field::new(
+    pub const Version: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
         "version",
     );
-    /// `accountManagerPolicy`
-    pub const AccountManagerPolicy: model::Field<SharedPcConfiguration> = model::Field::new(
-        "accountManagerPolicy",
-    );
-    /// `allowedAccounts`
-    pub const AllowedAccounts: model::Field<SharedPcConfiguration> = model::Field::new(
-        "allowedAccounts",
-    );
-    /// `allowLocalStorage`
-    pub const AllowLocalStorage: model::Field<SharedPcConfiguration> = model::Field::new(
-        "allowLocalStorage",
-    );
-    /// `disableAccountManager`
-    pub const DisableAccountManager: model::Field<SharedPcConfiguration> = model::Field::new(
-        "disableAccountManager",
-    );
-    /// `disableEduPolicies`
-    pub const DisableEduPolicies: model::Field<SharedPcConfiguration> = model::Field::new(
-        "disableEduPolicies",
-    );
-    /// `disablePowerPolicies`
-    pub const DisablePowerPolicies: model::Field<SharedPcConfiguration> = model::Field::new(
-        "disablePowerPolicies",
-    );
-    /// `disableSignInOnResume`
-    pub const DisableSignInOnResume: model::Field<SharedPcConfiguration> = model::Field::new(
-        "disableSignInOnResume",
-    );
-    /// `enabled`
-    pub const Enabled: model::Field<SharedPcConfiguration> = model::Field::new(
-        "enabled",
-    );
-    /// `idleTimeBeforeSleepInSeconds`
-    pub const IdleTimeBeforeSleepInSeconds: model::Field<SharedPcConfiguration> = model::Field::new(
-        "idleTimeBeforeSleepInSeconds",
-    );
-    /// `kioskAppDisplayName`
-    pub const KioskAppDisplayName: model::Field<SharedPcConfiguration> = model::Field::new(
-        "kioskAppDisplayName",
-    );
-    /// `kioskAppUserModelId`
-    pub const KioskAppUserModelId: model::Field<SharedPcConfiguration> = model::Field::new(
-        "kioskAppUserModelId",
-    );
-    /// `maintenanceStartTime`
-    pub const MaintenanceStartTime: model::Field<SharedPcConfiguration> = model::Field::new(
-        "maintenanceStartTime",
-    );
     /// `assignments`
-    pub const Assignments: model::Field<SharedPcConfiguration> = model::Field::new(
+    pub const Assignments: model::Field<DeviceEnrollmentConfiguration> = model::Field::new(
         "assignments",
     );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<SharedPcConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<SharedPcConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<SharedPcConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<SharedPcConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<SharedPcConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SharedPcConfiguration>] = &[
+    pub const ALL: &'static [model::Field<DeviceEnrollmentConfiguration>] = &[
         Self::Id,
         Self::CreatedDateTime,
         Self::Description,
         Self::DisplayName,
         Self::LastModifiedDateTime,
+        Self::Priority,
         Self::Version,
-        Self::AccountManagerPolicy,
-        Self::AllowedAccounts,
-        Self::AllowLocalStorage,
-        Self::DisableAccountManager,
-        Self::DisableEduPolicies,
-        Self::DisablePowerPolicies,
-        Self::DisableSignInOnResume,
-        Self::Enabled,
-        Self::IdleTimeBeforeSleepInSeconds,
-        Self::KioskAppDisplayName,
-        Self::KioskAppUserModelId,
-        Self::MaintenanceStartTime,
         Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
     ];
 }
 
-#[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.simulationAutomationRun`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimulationAutomationRun {
+pub struct DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `endDateTime`: `Edm.DateTimeOffset`.
-    pub end_date_time: Option<edm::DateTimeOffset>,
-    /// Property `simulationId`: `Edm.String`.
-    pub simulation_id: Option<String>,
-    /// Property `startDateTime`: `Edm.DateTimeOffset`.
-    pub start_date_time: Option<edm::DateTimeOffset>,
-    /// Property `status`: `microsoft.graph.simulationAutomationRunStatus`.
-    pub status: Option<SimulationAutomationRunStatus>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for SimulationAutomationRun {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SimulationAutomationRun {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationAutomationRun";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("endDateTime", &self.end_date_time);
-        object.property("simulationId", &self.simulation_id);
-        object.property("startDateTime", &self.start_date_time);
-        object.property("status", &self.status);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SimulationAutomationRun {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for SimulationAutomationRun {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "endDateTime" => read_lenient(map, key, &mut self.end_date_time, extra),
-            "simulationId" => read_lenient(map, key, &mut self.simulation_id, extra),
-            "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            "status" => read_nullable(map, key, &mut self.status, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl SimulationAutomationRun {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`SimulationAutomationRun`] by wire name, each a [`Field<SimulationAutomationRun>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationAutomationRun::set_null`].
-pub enum SimulationAutomationRunField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl SimulationAutomationRunField {
-    /// `id`
-    pub const Id: model::Field<SimulationAutomationRun> = model::Field::new("id");
-    /// `endDateTime`
-    pub const EndDateTime: model::Field<SimulationAutomationRun> = model::Field::new(
-        "endDateTime",
-    );
-    /// `simulationId`
-    pub const SimulationId: model::Field<SimulationAutomationRun> = model::Field::new(
-        "simulationId",
-    );
-    /// `startDateTime`
-    pub const StartDateTime: model::Field<SimulationAutomationRun> = model::Field::new(
-        "startDateTime",
-    );
-    /// `status`
-    pub const Status: model::Field<SimulationAutomationRun> = model::Field::new(
-        "status",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SimulationAutomationRun>] = &[
-        Self::Id,
-        Self::EndDateTime,
-        Self::SimulationId,
-        Self::StartDateTime,
-        Self::Status,
-    ];
-}
-
-#[cfg(feature = "_teams_app")]
-/// CSDL entity type `microsoft.graph.teamsApp`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamsApp {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `distributionMethod`: `microsoft.graph.teamsAppDistributionMethod`.
-    pub distribution_method: Option<TeamsAppDistributionMethod>,
-    /// Property `externalId`: `Edm.String`.
-    pub external_id: Option<String>,
-    /// Navigation property `appDefinitions`: `Collection(microsoft.graph.teamsAppDefinition)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_app_authorization")]
-    pub app_definitions: Option<Vec<TeamsAppDefinition>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_teams_app")]
-impl serde::Serialize for TeamsApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_teams_app")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl TeamsApp {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsApp";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("displayName", &self.display_name);
-        object.property("distributionMethod", &self.distribution_method);
-        object.property("externalId", &self.external_id);
-        #[cfg(feature = "_teams_app_authorization")]
-        object.property("appDefinitions", &self.app_definitions);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_teams_app")]
-impl<'de> serde::Deserialize<'de> for TeamsApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_teams_app")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for TeamsApp {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "distributionMethod" => {
-                read_nullable(map, key, &mut self.distribution_method, extra)
-            }
-            "externalId" => read_lenient(map, key, &mut self.external_id, extra),
-            #[cfg(feature = "_teams_app_authorization")]
-            "appDefinitions" => read_nullable(map, key, &mut self.app_definitions, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_teams_app")]
-impl TeamsApp {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_teams_app")]
-/// The properties of [`TeamsApp`] by wire name, each a [`Field<TeamsApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsApp::set_null`].
-pub enum TeamsAppField {}
-
-#[cfg(feature = "_teams_app")]
-#[allow(non_upper_case_globals)]
-impl TeamsAppField {
-    /// `id`
-    pub const Id: model::Field<TeamsApp> = model::Field::new("id");
-    /// `displayName`
-    pub const DisplayName: model::Field<TeamsApp> = model::Field::new("displayName");
-    /// `distributionMethod`
-    pub const DistributionMethod: model::Field<TeamsApp> = model::Field::new(
-        "distributionMethod",
-    );
-    /// `externalId`
-    pub const ExternalId: model::Field<TeamsApp> = model::Field::new("externalId");
-    /// `appDefinitions`
-    pub const AppDefinitions: model::Field<TeamsApp> = model::Field::new(
-        "appDefinitions",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TeamsApp>] = &[
-        Self::Id,
-        Self::DisplayName,
-        Self::DistributionMethod,
-        Self::ExternalId,
-        Self::AppDefinitions,
-    ];
-}
-
-#[cfg(feature = "_information_protection")]
-/// CSDL entity type `microsoft.graph.threatAssessmentResult`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ThreatAssessmentResult {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
     pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `message`: `Edm.String`.
-    pub message: Option<String>,
-    /// Property `resultType`: `microsoft.graph.threatAssessmentResultType`.
-    pub result_type: Option<ThreatAssessmentResultType>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `priority`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub priority: Option<i32>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub version: Option<i32>,
+    /// Property `enhancedBiometricsState`: `microsoft.graph.enablement`, not nullable.
+    pub enhanced_biometrics_state: Option<Enablement>,
+    /// Property `pinExpirationInDays`: `Edm.Int32`, not nullable.
+    pub pin_expiration_in_days: Option<i32>,
+    /// Property `pinLowercaseCharactersUsage`: `microsoft.graph.windowsHelloForBusinessPinUsage`, not nullable.
+    pub pin_lowercase_characters_usage: Option<WindowsHelloForBusinessPinUsage>,
+    /// Property `pinMaximumLength`: `Edm.Int32`, not nullable.
+    pub pin_maximum_length: Option<i32>,
+    /// Property `pinMinimumLength`: `Edm.Int32`, not nullable.
+    pub pin_minimum_length: Option<i32>,
+    /// Property `pinPreviousBlockCount`: `Edm.Int32`, not nullable.
+    pub pin_previous_block_count: Option<i32>,
+    /// Property `pinSpecialCharactersUsage`: `microsoft.graph.windowsHelloForBusinessPinUsage`, not nullable.
+    pub pin_special_characters_usage: Option<WindowsHelloForBusinessPinUsage>,
+    /// Property `pinUppercaseCharactersUsage`: `microsoft.graph.windowsHelloForBusinessPinUsage`, not nullable.
+    pub pin_uppercase_characters_usage: Option<WindowsHelloForBusinessPinUsage>,
+    /// Property `remotePassportEnabled`: `Edm.Boolean`, not nullable.
+    pub remote_passport_enabled: Option<bool>,
+    /// Property `securityDeviceRequired`: `Edm.Boolean`, not nullable.
+    pub security_device_required: Option<bool>,
+    /// Property `state`: `microsoft.graph.enablement`, not nullable.
+    pub state: Option<Enablement>,
+    /// Property `unlockWithBiometricsEnabled`: `Edm.Boolean`, not nullable.
+    pub unlock_with_biometrics_enabled: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.enrollmentConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
+    pub assignments: Option<Vec<EnrollmentConfigurationAssignment>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_information_protection")]
-impl serde::Serialize for ThreatAssessmentResult {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_information_protection")]
-impl ThreatAssessmentResult {
+#[cfg(feature = "_device_management")]
+impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.threatAssessmentResult";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -2596,247 +642,43 @@ impl ThreatAssessmentResult {
         )?;
         object.property("id", &self.id);
         object.property("createdDateTime", &self.created_date_time);
-        object.property("message", &self.message);
-        object.property("resultType", &self.result_type);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl<'de> serde::Deserialize<'de> for ThreatAssessmentResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl graph_odata_runtime::model::ODataObject for ThreatAssessmentResult {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "message" => read_lenient(map, key, &mut self.message, extra),
-            "resultType" => read_nullable(map, key, &mut self.result_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl ThreatAssessmentResult {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-/// The properties of [`ThreatAssessmentResult`] by wire name, each a [`Field<ThreatAssessmentResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatAssessmentResult::set_null`].
-pub enum ThreatAssessmentResultField {}
-
-#[cfg(feature = "_information_protection")]
-#[allow(non_upper_case_globals)]
-impl ThreatAssessmentResultField {
-    /// `id`
-    pub const Id: model::Field<ThreatAssessmentResult> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<ThreatAssessmentResult> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `message`
-    pub const Message: model::Field<ThreatAssessmentResult> = model::Field::new(
-        "message",
-    );
-    /// `resultType`
-    pub const ResultType: model::Field<ThreatAssessmentResult> = model::Field::new(
-        "resultType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<ThreatAssessmentResult>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Message,
-        Self::ResultType,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserExperienceAnalyticsWorkFromAnywhereDevice {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `autoPilotProfileAssigned`: `Edm.Boolean`.
-    pub auto_pilot_profile_assigned: Option<bool>,
-    /// Property `autoPilotRegistered`: `Edm.Boolean`.
-    pub auto_pilot_registered: Option<bool>,
-    /// Property `azureAdDeviceId`: `Edm.String`.
-    pub azure_ad_device_id: Option<String>,
-    /// Property `azureAdJoinType`: `Edm.String`.
-    pub azure_ad_join_type: Option<String>,
-    /// Property `azureAdRegistered`: `Edm.Boolean`.
-    pub azure_ad_registered: Option<bool>,
-    /// Property `cloudIdentityScore`: `Edm.Double`.
-    pub cloud_identity_score: Option<f64>,
-    /// Property `cloudManagementScore`: `Edm.Double`.
-    pub cloud_management_score: Option<f64>,
-    /// Property `cloudProvisioningScore`: `Edm.Double`.
-    pub cloud_provisioning_score: Option<f64>,
-    /// Property `compliancePolicySetToIntune`: `Edm.Boolean`.
-    pub compliance_policy_set_to_intune: Option<bool>,
-    /// Property `deviceId`: `Edm.String`.
-    pub device_id: Option<String>,
-    /// Property `deviceName`: `Edm.String`.
-    pub device_name: Option<String>,
-    /// Property `healthStatus`: `microsoft.graph.userExperienceAnalyticsHealthState`, not nullable.
-    pub health_status: Option<UserExperienceAnalyticsHealthState>,
-    /// Property `isCloudManagedGatewayEnabled`: `Edm.Boolean`.
-    pub is_cloud_managed_gateway_enabled: Option<bool>,
-    /// Property `managedBy`: `Edm.String`.
-    pub managed_by: Option<String>,
-    /// Property `manufacturer`: `Edm.String`.
-    pub manufacturer: Option<String>,
-    /// Property `model`: `Edm.String`.
-    pub model: Option<String>,
-    /// Property `osCheckFailed`: `Edm.Boolean`.
-    pub os_check_failed: Option<bool>,
-    /// Property `osDescription`: `Edm.String`.
-    pub os_description: Option<String>,
-    /// Property `osVersion`: `Edm.String`.
-    pub os_version: Option<String>,
-    /// Property `otherWorkloadsSetToIntune`: `Edm.Boolean`.
-    pub other_workloads_set_to_intune: Option<bool>,
-    /// Property `ownership`: `Edm.String`.
-    pub ownership: Option<String>,
-    /// Property `processor64BitCheckFailed`: `Edm.Boolean`.
-    pub processor64_bit_check_failed: Option<bool>,
-    /// Property `processorCoreCountCheckFailed`: `Edm.Boolean`.
-    pub processor_core_count_check_failed: Option<bool>,
-    /// Property `processorFamilyCheckFailed`: `Edm.Boolean`.
-    pub processor_family_check_failed: Option<bool>,
-    /// Property `processorSpeedCheckFailed`: `Edm.Boolean`.
-    pub processor_speed_check_failed: Option<bool>,
-    /// Property `ramCheckFailed`: `Edm.Boolean`.
-    pub ram_check_failed: Option<bool>,
-    /// Property `secureBootCheckFailed`: `Edm.Boolean`.
-    pub secure_boot_check_failed: Option<bool>,
-    /// Property `serialNumber`: `Edm.String`.
-    pub serial_number: Option<String>,
-    /// Property `storageCheckFailed`: `Edm.Boolean`.
-    pub storage_check_failed: Option<bool>,
-    /// Property `tenantAttached`: `Edm.Boolean`.
-    pub tenant_attached: Option<bool>,
-    /// Property `tpmCheckFailed`: `Edm.Boolean`.
-    pub tpm_check_failed: Option<bool>,
-    /// Property `upgradeEligibility`: `microsoft.graph.operatingSystemUpgradeEligibility`, not nullable.
-    pub upgrade_eligibility: Option<OperatingSystemUpgradeEligibility>,
-    /// Property `windowsScore`: `Edm.Double`.
-    pub windows_score: Option<f64>,
-    /// Property `workFromAnywhereScore`: `Edm.Double`.
-    pub work_from_anywhere_score: Option<f64>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for UserExperienceAnalyticsWorkFromAnywhereDevice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl UserExperienceAnalyticsWorkFromAnywhereDevice {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("autoPilotProfileAssigned", &self.auto_pilot_profile_assigned);
-        object.property("autoPilotRegistered", &self.auto_pilot_registered);
-        object.property("azureAdDeviceId", &self.azure_ad_device_id);
-        object.property("azureAdJoinType", &self.azure_ad_join_type);
-        object.property("azureAdRegistered", &self.azure_ad_registered);
-        object.property("cloudIdentityScore", &self.cloud_identity_score);
-        object.property("cloudManagementScore", &self.cloud_management_score);
-        object.property("cloudProvisioningScore", &self.cloud_provisioning_score);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("priority", &self.priority);
+        object.property("version", &self.version);
+        object.property("enhancedBiometricsState", &self.enhanced_biometrics_state);
+        object.property("pinExpirationInDays", &self.pin_expiration_in_days);
         object
             .property(
-                "compliancePolicySetToIntune",
-                &self.compliance_policy_set_to_intune,
+                "pinLowercaseCharactersUsage",
+                &self.pin_lowercase_characters_usage,
             );
-        object.property("deviceId", &self.device_id);
-        object.property("deviceName", &self.device_name);
-        object.property("healthStatus", &self.health_status);
+        object.property("pinMaximumLength", &self.pin_maximum_length);
+        object.property("pinMinimumLength", &self.pin_minimum_length);
+        object.property("pinPreviousBlockCount", &self.pin_previous_block_count);
+        object.property("pinSpecialCharactersUsage", &self.pin_special_characters_usage);
         object
             .property(
-                "isCloudManagedGatewayEnabled",
-                &self.is_cloud_managed_gateway_enabled,
+                "pinUppercaseCharactersUsage",
+                &self.pin_uppercase_characters_usage,
             );
-        object.property("managedBy", &self.managed_by);
-        object.property("manufacturer", &self.manufacturer);
-        object.property("model", &self.model);
-        object.property("osCheckFailed", &self.os_check_failed);
-        object.property("osDescription", &self.os_description);
-        object.property("osVersion", &self.os_version);
-        object
-            .property("otherWorkloadsSetToIntune", &self.other_workloads_set_to_intune);
-        object.property("ownership", &self.ownership);
-        object.property("processor64BitCheckFailed", &self.processor64_bit_check_failed);
+        object.property("remotePassportEnabled", &self.remote_passport_enabled);
+        object.property("securityDeviceRequired", &self.security_device_required);
+        object.property("state", &self.state);
         object
             .property(
-                "processorCoreCountCheckFailed",
-                &self.processor_core_count_check_failed,
+                "unlockWithBiometricsEnabled",
+                &self.unlock_with_biometrics_enabled,
             );
-        object
-            .property("processorFamilyCheckFailed", &self.processor_family_check_failed);
-        object.property("processorSpeedCheckFailed", &self.processor_speed_check_failed);
-        object.property("ramCheckFailed", &self.ram_check_failed);
-        object.property("secureBootCheckFailed", &self.secure_boot_check_failed);
-        object.property("serialNumber", &self.serial_number);
-        object.property("storageCheckFailed", &self.storage_check_failed);
-        object.property("tenantAttached", &self.tenant_attached);
-        object.property("tpmCheckFailed", &self.tpm_check_failed);
-        object.property("upgradeEligibility", &self.upgrade_eligibility);
-        object.property("windowsScore", &self.windows_score);
-        object.property("workFromAnywhereScore", &self.work_from_anywhere_score);
+        object.property("assignments", &self.assignments);
         object.end()
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsWorkFromAnywhereDevice {
+impl<'de> serde::Deserialize<'de>
+for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2846,7 +688,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsWorkFromAnywhereDev
 
 #[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
-for UserExperienceAnalyticsWorkFromAnywhereDevice {
+for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2856,83 +698,51 @@ for UserExperienceAnalyticsWorkFromAnywhereDevice {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "autoPilotProfileAssigned" => {
-                read_lenient(map, key, &mut self.auto_pilot_profile_assigned, extra)
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "autoPilotRegistered" => {
-                read_lenient(map, key, &mut self.auto_pilot_registered, extra)
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            "azureAdDeviceId" => {
-                read_lenient(map, key, &mut self.azure_ad_device_id, extra)
+            "priority" => read_lenient(map, key, &mut self.priority, extra),
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "enhancedBiometricsState" => {
+                read_nullable(map, key, &mut self.enhanced_biometrics_state, extra)
             }
-            "azureAdJoinType" => {
-                read_lenient(map, key, &mut self.azure_ad_join_type, extra)
+            "pinExpirationInDays" => {
+                read_lenient(map, key, &mut self.pin_expiration_in_days, extra)
             }
-            "azureAdRegistered" => {
-                read_lenient(map, key, &mut self.azure_ad_registered, extra)
+            "pinLowercaseCharactersUsage" => {
+                read_nullable(map, key, &mut self.pin_lowercase_characters_usage, extra)
             }
-            "cloudIdentityScore" => {
-                read_lenient(map, key, &mut self.cloud_identity_score, extra)
+            "pinMaximumLength" => {
+                read_lenient(map, key, &mut self.pin_maximum_length, extra)
             }
-            "cloudManagementScore" => {
-                read_lenient(map, key, &mut self.cloud_management_score, extra)
+            "pinMinimumLength" => {
+                read_lenient(map, key, &mut self.pin_minimum_length, extra)
             }
-            "cloudProvisioningScore" => {
-                read_lenient(map, key, &mut self.cloud_provisioning_score, extra)
+            "pinPreviousBlockCount" => {
+                read_lenient(map, key, &mut self.pin_previous_block_count, extra)
             }
-            "compliancePolicySetToIntune" => {
-                read_lenient(map, key, &mut self.compliance_policy_set_to_intune, extra)
+            "pinSpecialCharactersUsage" => {
+                read_nullable(map, key, &mut self.pin_special_characters_usage, extra)
             }
-            "deviceId" => read_lenient(map, key, &mut self.device_id, extra),
-            "deviceName" => read_lenient(map, key, &mut self.device_name, extra),
-            "healthStatus" => read_nullable(map, key, &mut self.health_status, extra),
-            "isCloudManagedGatewayEnabled" => {
-                read_lenient(map, key, &mut self.is_cloud_managed_gateway_enabled, extra)
+            "pinUppercaseCharactersUsage" => {
+                read_nullable(map, key, &mut self.pin_uppercase_characters_usage, extra)
             }
-            "managedBy" => read_lenient(map, key, &mut self.managed_by, extra),
-            "manufacturer" => read_lenient(map, key, &mut self.manufacturer, extra),
-            "model" => read_lenient(map, key, &mut self.model, extra),
-            "osCheckFailed" => read_lenient(map, key, &mut self.os_check_failed, extra),
-            "osDescription" => read_lenient(map, key, &mut self.os_description, extra),
-            "osVersion" => read_lenient(map, key, &mut self.os_version, extra),
-            "otherWorkloadsSetToIntune" => {
-                read_lenient(map, key, &mut self.other_workloads_set_to_intune, extra)
+            "remotePassportEnabled" => {
+                read_lenient(map, key, &mut self.remote_passport_enabled, extra)
             }
-            "ownership" => read_lenient(map, key, &mut self.ownership, extra),
-            "processor64BitCheckFailed" => {
-                read_lenient(map, key, &mut self.processor64_bit_check_failed, extra)
+            "securityDeviceRequired" => {
+                read_lenient(map, key, &mut self.security_device_required, extra)
             }
-            "processorCoreCountCheckFailed" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.processor_core_count_check_failed,
-                    extra,
-                )
+            "state" => read_nullable(map, key, &mut self.state, extra),
+            "unlockWithBiometricsEnabled" => {
+                read_lenient(map, key, &mut self.unlock_with_biometrics_enabled, extra)
             }
-            "processorFamilyCheckFailed" => {
-                read_lenient(map, key, &mut self.processor_family_check_failed, extra)
-            }
-            "processorSpeedCheckFailed" => {
-                read_lenient(map, key, &mut self.processor_speed_check_failed, extra)
-            }
-            "ramCheckFailed" => read_lenient(map, key, &mut self.ram_check_failed, extra),
-            "secureBootCheckFailed" => {
-                read_lenient(map, key, &mut self.secure_boot_check_failed, extra)
-            }
-            "serialNumber" => read_lenient(map, key, &mut self.serial_number, extra),
-            "storageCheckFailed" => {
-                read_lenient(map, key, &mut self.storage_check_failed, extra)
-            }
-            "tenantAttached" => read_lenient(map, key, &mut self.tenant_attached, extra),
-            "tpmCheckFailed" => read_lenient(map, key, &mut self.tpm_check_failed, extra),
-            "upgradeEligibility" => {
-                read_nullable(map, key, &mut self.upgrade_eligibility, extra)
-            }
-            "windowsScore" => read_lenient(map, key, &mut self.windows_score, extra),
-            "workFromAnywhereScore" => {
-                read_lenient(map, key, &mut self.work_from_anywhere_score, extra)
-            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
             _ => Ok(false),
         }
     }
@@ -2944,7 +754,7 @@ for UserExperienceAnalyticsWorkFromAnywhereDevice {
 }
 
 #[cfg(feature = "_device_management")]
-impl UserExperienceAnalyticsWorkFromAnywhereDevice {
+impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -2955,346 +765,163 @@ impl UserExperienceAnalyticsWorkFromAnywhereDevice {
 }
 
 #[cfg(feature = "_device_management")]
-/// The properties of [`UserExperienceAnalyticsWorkFromAnywhereDevice`] by wire name, each a [`Field<UserExperienceAnalyticsWorkFromAnywhereDevice>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsWorkFromAnywhereDevice::set_null`].
-pub enum UserExperienceAnalyticsWorkFromAnywhereDeviceField {}
+/// The properties of [`DeviceEnrollmentWindowsHelloForBusinessConfiguration`] by wire name, each a [`Field<DeviceEnrollmentWindowsHelloForBusinessConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentWindowsHelloForBusinessConfiguration::set_null`].
+pub enum DeviceEnrollmentWindowsHelloForBusinessConfigurationField {}
 
 #[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl UserExperienceAnalyticsWorkFromAnywhereDeviceField {
+impl DeviceEnrollmentWindowsHelloForBusinessConfigurationField {
     /// `id`
-    pub const Id: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
+    pub const Id: model::Field<DeviceEnrollmentWindowsHelloForBusinessConfiguration> = model::Field::new(
         "id",
     );
-    /// `autoPilotProfileAssigned`
-    pub const AutoPilotProfileAssigned: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("autoPilotProfileAssigned");
-    /// `autoPilotRegistered`
-    pub const AutoPilotRegistered: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("autoPilotRegistered");
-    /// `azureAdDeviceId`
-    pub const AzureAdDeviceId: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("azureAdDeviceId");
-    /// `azureAdJoinType`
-    pub const AzureAdJoinType: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("azureAdJoinType");
-    /// `azureAdRegistered`
-    pub const AzureAdRegistered: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("azureAdRegistered");
-    /// `cloudIdentityScore`
-    pub const CloudIdentityScore: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("cloudIdentityScore");
-    /// `cloudManagementScore`
-    pub const CloudManagementScore: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("cloudManagementScore");
-    /// `cloudProvisioningScore`
-    pub const CloudProvisioningScore: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("cloudProvisioningScore");
-    /// `compliancePolicySetToIntune`
-    pub const CompliancePolicySetToIntune: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("compliancePolicySetToIntune");
-    /// `deviceId`
-    pub const DeviceId: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
-        "deviceId",
-    );
-    /// `deviceName`
-    pub const DeviceName: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
-        "deviceName",
-    );
-    /// `healthStatus`
-    pub const HealthStatus: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("healthStatus");
-    /// `isCloudManagedGatewayEnabled`
-    pub const IsCloudManagedGatewayEnabled: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("isCloudManagedGatewayEnabled");
-    /// `managedBy`
-    pub const ManagedBy: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
-        "managedBy",
-    );
-    /// `manufacturer`
-    pub const Manufacturer: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("manufacturer");
-    /// `model`
-    pub const Model: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
-        "model",
-    );
-    /// `osCheckFailed`
-    pub const OsCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("osCheckFailed");
-    /// `osDescription`
-    pub const OsDescription: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("osDescription");
-    /// `osVersion`
-    pub const OsVersion: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
-        "osVersion",
-    );
-    /// `otherWorkloadsSetToIntune`
-    pub const OtherWorkloadsSetToIntune: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("otherWorkloadsSetToIntune");
-    /// `ownership`
-    pub const Ownership: model::Field<UserExperienceAnalyticsWorkFromAnywhereDevice> = model::Field::new(
-        "ownership",
-    );
-    /// `processor64BitCheckFailed`
-    pub const Processor64BitCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("processor64BitCheckFailed");
-    /// `processorCoreCountCheckFailed`
-    pub const ProcessorCoreCountCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("processorCoreCountCheckFailed");
-    /// `processorFamilyCheckFailed`
-    pub const ProcessorFamilyCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("processorFamilyCheckFailed");
-    /// `processorSpeedCheckFailed`
-    pub const ProcessorSpeedCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("processorSpeedCheckFailed");
-    /// `ramCheckFailed`
-    pub const RamCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("ramCheckFailed");
-    /// `secureBootCheckFailed`
-    pub const SecureBootCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("secureBootCheckFailed");
-    /// `serialNumber`
-    pub const SerialNumber: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("serialNumber");
-    /// `storageCheckFailed`
-    pub const StorageCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("storageCheckFailed");
-    /// `tenantAttached`
-    pub const TenantAttached: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("tenantAttached");
-    /// `tpmCheckFailed`
-    pub const TpmCheckFailed: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("tpmCheckFailed");
-    /// `upgradeEligibility`
-    pub const UpgradeEligibility: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("upgradeEligibility");
-    /// `windowsScore`
-    pub const WindowsScore: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("windowsScore");
-    /// `workFromAnywhereScore`
-    pub const WorkFromAnywhereScore: model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
-    > = model::Field::new("workFromAnywhereScore");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("createdDateTime");
+    /// `description`
+    pub const Description: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("description");
+    /// `displayName`
+    pub const DisplayName: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("displayName");
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("lastModifiedDateTime");
+    /// `priority`
+    pub const Priority: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("priority");
+    /// `version`
+    pub const Version: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("version");
+    /// `enhancedBiometricsState`
+    pub const EnhancedBiometricsState: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("enhancedBiometricsState");
+    /// `pinExpirationInDays`
+    pub const PinExpirationInDays: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("pinExpirationInDays");
+    /// `pinLowercaseCharactersUsage`
+    pub const PinLowercaseCharactersUsage: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("pinLowercaseCharactersUsage");
+    /// `pinMaximumLength`
+    pub const PinMaximumLength: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("pinMaximumLength");
+    /// `pinMinimumLength`
+    pub const PinMinimumLength: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("pinMinimumLength");
+    /// `pinPreviousBlockCount`
+    pub const PinPreviousBlockCount: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("pinPreviousBlockCount");
+    /// `pinSpecialCharactersUsage`
+    pub const PinSpecialCharactersUsage: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("pinSpecialCharactersUsage");
+    /// `pinUppercaseCharactersUsage`
+    pub const PinUppercaseCharactersUsage: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("pinUppercaseCharactersUsage");
+    /// `remotePassportEnabled`
+    pub const RemotePassportEnabled: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("remotePassportEnabled");
+    /// `securityDeviceRequired`
+    pub const SecurityDeviceRequired: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("securityDeviceRequired");
+    /// `state`
+    pub const State: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("state");
+    /// `unlockWithBiometricsEnabled`
+    pub const UnlockWithBiometricsEnabled: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("unlockWithBiometricsEnabled");
+    /// `assignments`
+    pub const Assignments: model::Field<
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
+    > = model::Field::new("assignments");
     /// Every property, in declaration order (inherited first).
     pub const ALL: &'static [model::Field<
-        UserExperienceAnalyticsWorkFromAnywhereDevice,
+        DeviceEnrollmentWindowsHelloForBusinessConfiguration,
     >] = &[
         Self::Id,
-        Self::AutoPilotProfileAssigned,
-        Self::AutoPilotRegistered,
-        Self::AzureAdDeviceId,
-        Self::AzureAdJoinType,
-        Self::AzureAdRegistered,
-        Self::CloudIdentityScore,
-        Self::CloudManagementScore,
-        Self::CloudProvisioningScore,
-        Self::CompliancePolicySetToIntune,
-        Self::DeviceId,
-        Self::DeviceName,
-        Self::HealthStatus,
-        Self::IsCloudManagedGatewayEnabled,
-        Self::ManagedBy,
-        Self::Manufacturer,
-        Self::Model,
-        Self::OsCheckFailed,
-        Self::OsDescription,
-        Self::OsVersion,
-        Self::OtherWorkloadsSetToIntune,
-        Self::Ownership,
-        Self::Processor64BitCheckFailed,
-        Self::ProcessorCoreCountCheckFailed,
-        Self::ProcessorFamilyCheckFailed,
-        Self::ProcessorSpeedCheckFailed,
-        Self::RamCheckFailed,
-        Self::SecureBootCheckFailed,
-        Self::SerialNumber,
-        Self::StorageCheckFailed,
-        Self::TenantAttached,
-        Self::TpmCheckFailed,
-        Self::UpgradeEligibility,
-        Self::WindowsScore,
-        Self::WorkFromAnywhereScore,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Priority,
+        Self::Version,
+        Self::EnhancedBiometricsState,
+        Self::PinExpirationInDays,
+        Self::PinLowercaseCharactersUsage,
+        Self::PinMaximumLength,
+        Self::PinMinimumLength,
+        Self::PinPreviousBlockCount,
+        Self::PinSpecialCharactersUsage,
+        Self::PinUppercaseCharactersUsage,
+        Self::RemotePassportEnabled,
+        Self::SecurityDeviceRequired,
+        Self::State,
+        Self::UnlockWithBiometricsEnabled,
+        Self::Assignments,
     ];
 }
 
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.userStorage`; base type `microsoft.graph.entity`; key `id`.
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.deviceManagementExportJob`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserStorage {
+pub struct DeviceManagementExportJob {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Navigation property `quota`: `microsoft.graph.unifiedStorageQuota`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_service_storage_quota_breakdown")]
-    pub quota: Option<UnifiedStorageQuota>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for UserStorage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl UserStorage {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userStorage";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        #[cfg(feature = "_service_storage_quota_breakdown")]
-        object.property("quota", &self.quota);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for UserStorage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
-impl graph_odata_runtime::model::ODataObject for UserStorage {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_service_storage_quota_breakdown")]
-            "quota" => read_nullable(map, key, &mut self.quota, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl UserStorage {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`UserStorage`] by wire name, each a [`Field<UserStorage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserStorage::set_null`].
-pub enum UserStorageField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl UserStorageField {
-    /// `id`
-    pub const Id: model::Field<UserStorage> = model::Field::new("id");
-    /// `quota`
-    pub const Quota: model::Field<UserStorage> = model::Field::new("quota");
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<UserStorage>] = &[Self::Id, Self::Quota];
-}
-
-#[cfg(feature = "_device_app_management")]
-/// CSDL entity type `microsoft.graph.vppToken`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VppToken {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `appleId`: `Edm.String`.
-    pub apple_id: Option<String>,
-    /// Property `automaticallyUpdateApps`: `Edm.Boolean`, not nullable.
-    pub automatically_update_apps: Option<bool>,
-    /// Property `countryOrRegion`: `Edm.String`.
-    pub country_or_region: Option<String>,
     /// Property `expirationDateTime`: `Edm.DateTimeOffset`, not nullable.
     pub expiration_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastSyncDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_sync_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastSyncStatus`: `microsoft.graph.vppTokenSyncStatus`, not nullable.
-    pub last_sync_status: Option<VppTokenSyncStatus>,
-    /// Property `organizationName`: `Edm.String`.
-    pub organization_name: Option<String>,
-    /// Property `state`: `microsoft.graph.vppTokenState`, not nullable.
-    pub state: Option<VppTokenState>,
-    /// Property `token`: `Edm.String`.
-    pub token: Option<String>,
-    /// Property `vppTokenAccountType`: `microsoft.graph.vppTokenAccountType`, not nullable.
-    pub vpp_token_account_type: Option<VppTokenAccountType>,
+    /// Property `filter`: `Edm.String`.
+    pub filter: Option<String>,
+    /// Property `format`: `microsoft.graph.deviceManagementReportFileFormat`, not nullable.
+    pub format: Option<DeviceManagementReportFileFormat>,
+    /// Property `localizationType`: `microsoft.graph.deviceManagementExportJobLocalizationType`, not nullable.
+    pub localization_type: Option<DeviceManagementExportJobLocalizationType>,
+    /// Property `reportName`: `Edm.String`, not nullable.
+    pub report_name: Option<String>,
+    /// Property `requestDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub request_date_time: Option<edm::DateTimeOffset>,
+    /// Property `select`: `Collection(Edm.String)`.
+    pub select: Option<Vec<String>>,
+    /// Property `snapshotId`: `Edm.String`.
+    pub snapshot_id: Option<String>,
+    /// Property `status`: `microsoft.graph.deviceManagementReportStatus`, not nullable.
+    pub status: Option<DeviceManagementReportStatus>,
+    /// Property `url`: `Edm.String`.
+    pub url: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_app_management")]
-impl serde::Serialize for VppToken {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceManagementExportJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl VppToken {
+#[cfg(feature = "_device_management")]
+impl DeviceManagementExportJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.vppToken";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementExportJob";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3308,23 +935,22 @@ impl VppToken {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("appleId", &self.apple_id);
-        object.property("automaticallyUpdateApps", &self.automatically_update_apps);
-        object.property("countryOrRegion", &self.country_or_region);
         object.property("expirationDateTime", &self.expiration_date_time);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("lastSyncDateTime", &self.last_sync_date_time);
-        object.property("lastSyncStatus", &self.last_sync_status);
-        object.property("organizationName", &self.organization_name);
-        object.property("state", &self.state);
-        object.property("token", &self.token);
-        object.property("vppTokenAccountType", &self.vpp_token_account_type);
+        object.property("filter", &self.filter);
+        object.property("format", &self.format);
+        object.property("localizationType", &self.localization_type);
+        object.property("reportName", &self.report_name);
+        object.property("requestDateTime", &self.request_date_time);
+        object.property("select", &self.select);
+        object.property("snapshotId", &self.snapshot_id);
+        object.property("status", &self.status);
+        object.property("url", &self.url);
         object.end()
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl<'de> serde::Deserialize<'de> for VppToken {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementExportJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3332,8 +958,8 @@ impl<'de> serde::Deserialize<'de> for VppToken {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl graph_odata_runtime::model::ODataObject for VppToken {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for DeviceManagementExportJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3343,33 +969,22 @@ impl graph_odata_runtime::model::ODataObject for VppToken {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "appleId" => read_lenient(map, key, &mut self.apple_id, extra),
-            "automaticallyUpdateApps" => {
-                read_lenient(map, key, &mut self.automatically_update_apps, extra)
-            }
-            "countryOrRegion" => {
-                read_lenient(map, key, &mut self.country_or_region, extra)
-            }
             "expirationDateTime" => {
                 read_lenient(map, key, &mut self.expiration_date_time, extra)
             }
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            "filter" => read_lenient(map, key, &mut self.filter, extra),
+            "format" => read_nullable(map, key, &mut self.format, extra),
+            "localizationType" => {
+                read_nullable(map, key, &mut self.localization_type, extra)
             }
-            "lastSyncDateTime" => {
-                read_lenient(map, key, &mut self.last_sync_date_time, extra)
+            "reportName" => read_lenient(map, key, &mut self.report_name, extra),
+            "requestDateTime" => {
+                read_lenient(map, key, &mut self.request_date_time, extra)
             }
-            "lastSyncStatus" => {
-                read_nullable(map, key, &mut self.last_sync_status, extra)
-            }
-            "organizationName" => {
-                read_lenient(map, key, &mut self.organization_name, extra)
-            }
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "token" => read_lenient(map, key, &mut self.token, extra),
-            "vppTokenAccountType" => {
-                read_nullable(map, key, &mut self.vpp_token_account_type, extra)
-            }
+            "select" => read_lenient(map, key, &mut self.select, extra),
+            "snapshotId" => read_lenient(map, key, &mut self.snapshot_id, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "url" => read_lenient(map, key, &mut self.url, extra),
             _ => Ok(false),
         }
     }
@@ -3380,8 +995,8 @@ impl graph_odata_runtime::model::ODataObject for VppToken {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-impl VppToken {
+#[cfg(feature = "_device_management")]
+impl DeviceManagementExportJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -3391,129 +1006,97 @@ impl VppToken {
     }
 }
 
-#[cfg(feature = "_device_app_management")]
-/// The properties of [`VppToken`] by wire name, each a [`Field<VppToken>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VppToken::set_null`].
-pub enum VppTokenField {}
+#[cfg(feature = "_device_management")]
+/// The properties of [`DeviceManagementExportJob`] by wire name, each a [`Field<DeviceManagementExportJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementExportJob::set_null`].
+pub enum DeviceManagementExportJobField {}
 
-#[cfg(feature = "_device_app_management")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
-impl VppTokenField {
+impl DeviceManagementExportJobField {
     /// `id`
-    pub const Id: model::Field<VppToken> = model::Field::new("id");
-    /// `appleId`
-    pub const AppleId: model::Field<VppToken> = model::Field::new("appleId");
-    /// `automaticallyUpdateApps`
-    pub const AutomaticallyUpdateApps: model::Field<VppToken> = model::Field::new(
-        "automaticallyUpdateApps",
-    );
-    /// `countryOrRegion`
-    pub const CountryOrRegion: model::Field<VppToken> = model::Field::new(
-        "countryOrRegion",
-    );
+    pub const Id: model::Field<DeviceManagementExportJob> = model::Field::new("id");
     /// `expirationDateTime`
-    pub const ExpirationDateTime: model::Field<VppToken> = model::Field::new(
+    pub const ExpirationDateTime: model::Field<DeviceManagementExportJob> = model::Field::new(
         "expirationDateTime",
     );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<VppToken> = model::Field::new(
-        "lastModifiedDateTime",
+    /// `filter`
+    pub const Filter: model::Field<DeviceManagementExportJob> = model::Field::new(
+        "filter",
     );
-    /// `lastSyncDateTime`
-    pub const LastSyncDateTime: model::Field<VppToken> = model::Field::new(
-        "lastSyncDateTime",
+    /// `format`
+    pub const Format: model::Field<DeviceManagementExportJob> = model::Field::new(
+        "format",
     );
-    /// `lastSyncStatus`
-    pub const LastSyncStatus: model::Field<VppToken> = model::Field::new(
-        "lastSyncStatus",
+    /// `localizationType`
+    pub const LocalizationType: model::Field<DeviceManagementExportJob> = model::Field::new(
+        "localizationType",
     );
-    /// `organizationName`
-    pub const OrganizationName: model::Field<VppToken> = model::Field::new(
-        "organizationName",
+    /// `reportName`
+    pub const ReportName: model::Field<DeviceManagementExportJob> = model::Field::new(
+        "reportName",
     );
-    /// `state`
-    pub const State: model::Field<VppToken> = model::Field::new("state");
-    /// `token`
-    pub const Token: model::Field<VppToken> = model::Field::new("token");
-    /// `vppTokenAccountType`
-    pub const VppTokenAccountType: model::Field<VppToken> = model::Field::new(
-        "vppTokenAccountType",
+    /// `requestDateTime`
+    pub const RequestDateTime: model::Field<DeviceManagementExportJob> = model::Field::new(
+        "requestDateTime",
     );
+    /// `select`
+    pub const Select: model::Field<DeviceManagementExportJob> = model::Field::new(
+        "select",
+    );
+    /// `snapshotId`
+    pub const SnapshotId: model::Field<DeviceManagementExportJob> = model::Field::new(
+        "snapshotId",
+    );
+    /// `status`
+    pub const Status: model::Field<DeviceManagementExportJob> = model::Field::new(
+        "status",
+    );
+    /// `url`
+    pub const Url: model::Field<DeviceManagementExportJob> = model::Field::new("url");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<VppToken>] = &[
+    pub const ALL: &'static [model::Field<DeviceManagementExportJob>] = &[
         Self::Id,
-        Self::AppleId,
-        Self::AutomaticallyUpdateApps,
-        Self::CountryOrRegion,
         Self::ExpirationDateTime,
-        Self::LastModifiedDateTime,
-        Self::LastSyncDateTime,
-        Self::LastSyncStatus,
-        Self::OrganizationName,
-        Self::State,
-        Self::Token,
-        Self::VppTokenAccountType,
+        Self::Filter,
+        Self::Format,
+        Self::LocalizationType,
+        Self::ReportName,
+        Self::RequestDateTime,
+        Self::Select,
+        Self::SnapshotId,
+        Self::Status,
+        Self::Url,
     ];
 }
 
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows10CustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[cfg(feature = "_action_state")]
+/// CSDL entity type `microsoft.graph.deviceManagementTroubleshootingEvent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows10CustomConfiguration {
+pub struct DeviceManagementTroubleshootingEvent {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `omaSettings`: `Collection(microsoft.graph.omaSetting)`.
-    pub oma_settings: Option<Vec<AnyOmaSetting>>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Property `correlationId`: `Edm.String`.
+    pub correlation_id: Option<String>,
+    /// Property `eventDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub event_date_time: Option<edm::DateTimeOffset>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10CustomConfiguration {
+#[cfg(feature = "_action_state")]
+impl serde::Serialize for DeviceManagementTroubleshootingEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl Windows10CustomConfiguration {
+#[cfg(feature = "_action_state")]
+impl DeviceManagementTroubleshootingEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10CustomConfiguration";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementTroubleshootingEvent";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -3527,4496 +1110,14 @@ impl Windows10CustomConfiguration {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("omaSettings", &self.oma_settings);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows10CustomConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for Windows10CustomConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "omaSettings" => read_nullable(map, key, &mut self.oma_settings, extra),
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Windows10CustomConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`Windows10CustomConfiguration`] by wire name, each a [`Field<Windows10CustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10CustomConfiguration::set_null`].
-pub enum Windows10CustomConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl Windows10CustomConfigurationField {
-    /// `id`
-    pub const Id: model::Field<Windows10CustomConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `omaSettings`
-    pub const OmaSettings: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "omaSettings",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<Windows10CustomConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Windows10CustomConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::OmaSettings,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows10GeneralConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows10GeneralConfiguration {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub version: Option<i32>,
-    /// Property `accountsBlockAddingNonMicrosoftAccountEmail`: `Edm.Boolean`, not nullable.
-    pub accounts_block_adding_non_microsoft_account_email: Option<bool>,
-    /// Property `antiTheftModeBlocked`: `Edm.Boolean`, not nullable.
-    pub anti_theft_mode_blocked: Option<bool>,
-    /// Property `appsAllowTrustedAppsSideloading`: `microsoft.graph.stateManagementSetting`, not nullable.
-    pub apps_allow_trusted_apps_sideloading: Option<StateManagementSetting>,
-    /// Property `appsBlockWindowsStoreOriginatedApps`: `Edm.Boolean`, not nullable.
-    pub apps_block_windows_store_originated_apps: Option<bool>,
-    /// Property `bluetoothAllowedServices`: `Collection(Edm.String)`.
-    pub bluetooth_allowed_services: Option<Vec<String>>,
-    /// Property `bluetoothBlockAdvertising`: `Edm.Boolean`, not nullable.
-    pub bluetooth_block_advertising: Option<bool>,
-    /// Property `bluetoothBlockDiscoverableMode`: `Edm.Boolean`, not nullable.
-    pub bluetooth_block_discoverable_mode: Option<bool>,
-    /// Property `bluetoothBlocked`: `Edm.Boolean`, not nullable.
-    pub bluetooth_blocked: Option<bool>,
-    /// Property `bluetoothBlockPrePairing`: `Edm.Boolean`, not nullable.
-    pub bluetooth_block_pre_pairing: Option<bool>,
-    /// Property `cameraBlocked`: `Edm.Boolean`, not nullable.
-    pub camera_blocked: Option<bool>,
-    /// Property `cellularBlockDataWhenRoaming`: `Edm.Boolean`, not nullable.
-    pub cellular_block_data_when_roaming: Option<bool>,
-    /// Property `cellularBlockVpn`: `Edm.Boolean`, not nullable.
-    pub cellular_block_vpn: Option<bool>,
-    /// Property `cellularBlockVpnWhenRoaming`: `Edm.Boolean`, not nullable.
-    pub cellular_block_vpn_when_roaming: Option<bool>,
-    /// Property `certificatesBlockManualRootCertificateInstallation`: `Edm.Boolean`, not nullable.
-    pub certificates_block_manual_root_certificate_installation: Option<bool>,
-    /// Property `connectedDevicesServiceBlocked`: `Edm.Boolean`, not nullable.
-    pub connected_devices_service_blocked: Option<bool>,
-    /// Property `copyPasteBlocked`: `Edm.Boolean`, not nullable.
-    pub copy_paste_blocked: Option<bool>,
-    /// Property `cortanaBlocked`: `Edm.Boolean`, not nullable.
-    pub cortana_blocked: Option<bool>,
-    /// Property `defenderBlockEndUserAccess`: `Edm.Boolean`, not nullable.
-    pub defender_block_end_user_access: Option<bool>,
-    /// Property `defenderCloudBlockLevel`: `microsoft.graph.defenderCloudBlockLevelType`, not nullable.
-    pub defender_cloud_block_level: Option<DefenderCloudBlockLevelType>,
-    /// Property `defenderDaysBeforeDeletingQuarantinedMalware`: `Edm.Int32`.
-    pub defender_days_before_deleting_quarantined_malware: Option<i32>,
-    /// Property `defenderDetectedMalwareActions`: `microsoft.graph.defenderDetectedMalwareActions`.
-    pub defender_detected_malware_actions: Option<DefenderDetectedMalwareActions>,
-    /// Property `defenderFileExtensionsToExclude`: `Collection(Edm.String)`.
-    pub defender_file_extensions_to_exclude: Option<Vec<String>>,
-    /// Property `defenderFilesAndFoldersToExclude`: `Collection(Edm.String)`.
-    pub defender_files_and_folders_to_exclude: Option<Vec<String>>,
-    /// Property `defenderMonitorFileActivity`: `microsoft.graph.defenderMonitorFileActivity`, not nullable.
-    pub defender_monitor_file_activity: Option<DefenderMonitorFileActivity>,
-    /// Property `defenderProcessesToExclude`: `Collection(Edm.String)`.
-    pub defender_processes_to_exclude: Option<Vec<String>>,
-    /// Property `defenderPromptForSampleSubmission`: `microsoft.graph.defenderPromptForSampleSubmission`, not nullable.
-    pub defender_prompt_for_sample_submission: Option<DefenderPromptForSampleSubmission>,
-    /// Property `defenderRequireBehaviorMonitoring`: `Edm.Boolean`, not nullable.
-    pub defender_require_behavior_monitoring: Option<bool>,
-    /// Property `defenderRequireCloudProtection`: `Edm.Boolean`, not nullable.
-    pub defender_require_cloud_protection: Option<bool>,
-    /// Property `defenderRequireNetworkInspectionSystem`: `Edm.Boolean`, not nullable.
-    pub defender_require_network_inspection_system: Option<bool>,
-    /// Property `defenderRequireRealTimeMonitoring`: `Edm.Boolean`, not nullable.
-    pub defender_require_real_time_monitoring: Option<bool>,
-    /// Property `defenderScanArchiveFiles`: `Edm.Boolean`, not nullable.
-    pub defender_scan_archive_files: Option<bool>,
-    /// Property `defenderScanDownloads`: `Edm.Boolean`, not nullable.
-    pub defender_scan_downloads: Option<bool>,
-    /// Property `defenderScanIncomingMail`: `Edm.Boolean`, not nullable.
-    pub defender_scan_incoming_mail: Option<bool>,
-    /// Property `defenderScanMappedNetworkDrivesDuringFullScan`: `Edm.Boolean`, not nullable.
-    pub defender_scan_mapped_network_drives_during_full_scan: Option<bool>,
-    /// Property `defenderScanMaxCpu`: `Edm.Int32`.
-    pub defender_scan_max_cpu: Option<i32>,
-    /// Property `defenderScanNetworkFiles`: `Edm.Boolean`, not nullable.
-    pub defender_scan_network_files: Option<bool>,
-    /// Property `defenderScanRemovableDrivesDuringFullScan`: `Edm.Boolean`, not nullable.
-    pub defender_scan_removable_drives_during_full_scan: Option<bool>,
-    /// Property `defenderScanScriptsLoadedInInternetExplorer`: `Edm.Boolean`, not nullable.
-    pub defender_scan_scripts_loaded_in_internet_explorer: Option<bool>,
-    /// Property `defenderScanType`: `microsoft.graph.defenderScanType`, not nullable.
-    pub defender_scan_type: Option<DefenderScanType>,
-    /// Property `defenderScheduledQuickScanTime`: `Edm.TimeOfDay`.
-    pub defender_scheduled_quick_scan_time: Option<edm::TimeOfDay>,
-    /// Property `defenderScheduledScanTime`: `Edm.TimeOfDay`.
-    pub defender_scheduled_scan_time: Option<edm::TimeOfDay>,
-    /// Property `defenderSignatureUpdateIntervalInHours`: `Edm.Int32`.
-    pub defender_signature_update_interval_in_hours: Option<i32>,
-    /// Property `defenderSystemScanSchedule`: `microsoft.graph.weeklySchedule`, not nullable.
-    pub defender_system_scan_schedule: Option<WeeklySchedule>,
-    /// Property `developerUnlockSetting`: `microsoft.graph.stateManagementSetting`, not nullable.
-    pub developer_unlock_setting: Option<StateManagementSetting>,
-    /// Property `deviceManagementBlockFactoryResetOnMobile`: `Edm.Boolean`, not nullable.
-    pub device_management_block_factory_reset_on_mobile: Option<bool>,
-    /// Property `deviceManagementBlockManualUnenroll`: `Edm.Boolean`, not nullable.
-    pub device_management_block_manual_unenroll: Option<bool>,
-    /// Property `diagnosticsDataSubmissionMode`: `microsoft.graph.diagnosticDataSubmissionMode`, not nullable.
-    pub diagnostics_data_submission_mode: Option<DiagnosticDataSubmissionMode>,
-    /// Property `edgeAllowStartPagesModification`: `Edm.Boolean`, not nullable.
-    pub edge_allow_start_pages_modification: Option<bool>,
-    /// Property `edgeBlockAccessToAboutFlags`: `Edm.Boolean`, not nullable.
-    pub edge_block_access_to_about_flags: Option<bool>,
-    /// Property `edgeBlockAddressBarDropdown`: `Edm.Boolean`, not nullable.
-    pub edge_block_address_bar_dropdown: Option<bool>,
-    /// Property `edgeBlockAutofill`: `Edm.Boolean`, not nullable.
-    pub edge_block_autofill: Option<bool>,
-    /// Property `edgeBlockCompatibilityList`: `Edm.Boolean`, not nullable.
-    pub edge_block_compatibility_list: Option<bool>,
-    /// Property `edgeBlockDeveloperTools`: `Edm.Boolean`, not nullable.
-    pub edge_block_developer_tools: Option<bool>,
-    /// Property `edgeBlocked`: `Edm.Boolean`, not nullable.
-    pub edge_blocked: Option<bool>,
-    /// Property `edgeBlockExtensions`: `Edm.Boolean`, not nullable.
-    pub edge_block_extensions: Option<bool>,
-    /// Property `edgeBlockInPrivateBrowsing`: `Edm.Boolean`, not nullable.
-    pub edge_block_in_private_browsing: Option<bool>,
-    /// Property `edgeBlockJavaScript`: `Edm.Boolean`, not nullable.
-    pub edge_block_java_script: Option<bool>,
-    /// Property `edgeBlockLiveTileDataCollection`: `Edm.Boolean`, not nullable.
-    pub edge_block_live_tile_data_collection: Option<bool>,
-    /// Property `edgeBlockPasswordManager`: `Edm.Boolean`, not nullable.
-    pub edge_block_password_manager: Option<bool>,
-    /// Property `edgeBlockPopups`: `Edm.Boolean`, not nullable.
-    pub edge_block_popups: Option<bool>,
-    /// Property `edgeBlockSearchSuggestions`: `Edm.Boolean`, not nullable.
-    pub edge_block_search_suggestions: Option<bool>,
-    /// Property `edgeBlockSendingDoNotTrackHeader`: `Edm.Boolean`, not nullable.
-    pub edge_block_sending_do_not_track_header: Option<bool>,
-    /// Property `edgeBlockSendingIntranetTrafficToInternetExplorer`: `Edm.Boolean`, not nullable.
-    pub edge_block_sending_intranet_traffic_to_internet_explorer: Option<bool>,
-    /// Property `edgeClearBrowsingDataOnExit`: `Edm.Boolean`, not nullable.
-    pub edge_clear_browsing_data_on_exit: Option<bool>,
-    /// Property `edgeCookiePolicy`: `microsoft.graph.edgeCookiePolicy`, not nullable.
-    pub edge_cookie_policy: Option<EdgeCookiePolicy>,
-    /// Property `edgeDisableFirstRunPage`: `Edm.Boolean`, not nullable.
-    pub edge_disable_first_run_page: Option<bool>,
-    /// Property `edgeEnterpriseModeSiteListLocation`: `Edm.String`.
-    pub edge_enterprise_mode_site_list_location: Option<String>,
-    /// Property `edgeFirstRunUrl`: `Edm.String`.
-    pub edge_first_run_url: Option<String>,
-    /// Property `edgeHomepageUrls`: `Collection(Edm.String)`.
-    pub edge_homepage_urls: Option<Vec<String>>,
-    /// Property `edgeRequireSmartScreen`: `Edm.Boolean`, not nullable.
-    pub edge_require_smart_screen: Option<bool>,
-    /// Property `edgeSearchEngine`: `microsoft.graph.edgeSearchEngineBase`.
-    pub edge_search_engine: Option<AnyEdgeSearchEngineBase>,
-    /// Property `edgeSendIntranetTrafficToInternetExplorer`: `Edm.Boolean`, not nullable.
-    pub edge_send_intranet_traffic_to_internet_explorer: Option<bool>,
-    /// Property `edgeSyncFavoritesWithInternetExplorer`: `Edm.Boolean`, not nullable.
-    pub edge_sync_favorites_with_internet_explorer: Option<bool>,
-    /// Property `enterpriseCloudPrintDiscoveryEndPoint`: `Edm.String`.
-    pub enterprise_cloud_print_discovery_end_point: Option<String>,
-    /// Property `enterpriseCloudPrintDiscoveryMaxLimit`: `Edm.Int32`.
-    pub enterprise_cloud_print_discovery_max_limit: Option<i32>,
-    /// Property `enterpriseCloudPrintMopriaDiscoveryResourceIdentifier`: `Edm.String`.
-    pub enterprise_cloud_print_mopria_discovery_resource_identifier: Option<String>,
-    /// Property `enterpriseCloudPrintOAuthAuthority`: `Edm.String`.
-    pub enterprise_cloud_print_o_auth_authority: Option<String>,
-    /// Property `enterpriseCloudPrintOAuthClientIdentifier`: `Edm.String`.
-    pub enterprise_cloud_print_o_auth_client_identifier: Option<String>,
-    /// Property `enterpriseCloudPrintResourceIdentifier`: `Edm.String`.
-    pub enterprise_cloud_print_resource_identifier: Option<String>,
-    /// Property `experienceBlockDeviceDiscovery`: `Edm.Boolean`, not nullable.
-    pub experience_block_device_discovery: Option<bool>,
-    /// Property `experienceBlockErrorDialogWhenNoSIM`: `Edm.Boolean`, not nullable.
-    pub experience_block_error_dialog_when_no_sim: Option<bool>,
-    /// Property `experienceBlockTaskSwitcher`: `Edm.Boolean`, not nullable.
-    pub experience_block_task_switcher: Option<bool>,
-    /// Property `gameDvrBlocked`: `Edm.Boolean`, not nullable.
-    pub game_dvr_blocked: Option<bool>,
-    /// Property `internetSharingBlocked`: `Edm.Boolean`, not nullable.
-    pub internet_sharing_blocked: Option<bool>,
-    /// Property `locationServicesBlocked`: `Edm.Boolean`, not nullable.
-    pub location_services_blocked: Option<bool>,
-    /// Property `lockScreenAllowTimeoutConfiguration`: `Edm.Boolean`, not nullable.
-    pub lock_screen_allow_timeout_configuration: Option<bool>,
-    /// Property `lockScreenBlockActionCenterNotifications`: `Edm.Boolean`, not nullable.
-    pub lock_screen_block_action_center_notifications: Option<bool>,
-    /// Property `lockScreenBlockCortana`: `Edm.Boolean`, not nullable.
-    pub lock_screen_block_cortana: Option<bool>,
-    /// Property `lockScreenBlockToastNotifications`: `Edm.Boolean`, not nullable.
-    pub lock_screen_block_toast_notifications: Option<bool>,
-    /// Property `lockScreenTimeoutInSeconds`: `Edm.Int32`.
-    pub lock_screen_timeout_in_seconds: Option<i32>,
-    /// Property `logonBlockFastUserSwitching`: `Edm.Boolean`, not nullable.
-    pub logon_block_fast_user_switching: Option<bool>,
-    /// Property `microsoftAccountBlocked`: `Edm.Boolean`, not nullable.
-    pub microsoft_account_blocked: Option<bool>,
-    /// Property `microsoftAccountBlockSettingsSync`: `Edm.Boolean`, not nullable.
-    pub microsoft_account_block_settings_sync: Option<bool>,
-    /// Property `networkProxyApplySettingsDeviceWide`: `Edm.Boolean`, not nullable.
-    pub network_proxy_apply_settings_device_wide: Option<bool>,
-    /// Property `networkProxyAutomaticConfigurationUrl`: `Edm.String`.
-    pub network_proxy_automatic_configuration_url: Option<String>,
-    /// Property `networkProxyDisableAutoDetect`: `Edm.Boolean`, not nullable.
-    pub network_proxy_disable_auto_detect: Option<bool>,
-    /// Property `networkProxyServer`: `microsoft.graph.windows10NetworkProxyServer`.
-    pub network_proxy_server: Option<Windows10NetworkProxyServer>,
-    /// Property `nfcBlocked`: `Edm.Boolean`, not nullable.
-    pub nfc_blocked: Option<bool>,
-    /// Property `oneDriveDisableFileSync`: `Edm.Boolean`, not nullable.
-    pub one_drive_disable_file_sync: Option<bool>,
-    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
-    pub password_block_simple: Option<bool>,
-    /// Property `passwordExpirationDays`: `Edm.Int32`.
-    pub password_expiration_days: Option<i32>,
-    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
-    pub password_minimum_character_set_count: Option<i32>,
-    /// Property `passwordMinimumLength`: `Edm.Int32`.
-    pub password_minimum_length: Option<i32>,
-    /// Property `passwordMinutesOfInactivityBeforeScreenTimeout`: `Edm.Int32`.
-    pub password_minutes_of_inactivity_before_screen_timeout: Option<i32>,
-    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
-    pub password_previous_password_block_count: Option<i32>,
-    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
-    pub password_required: Option<bool>,
-    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
-    pub password_required_type: Option<RequiredPasswordType>,
-    /// Property `passwordRequireWhenResumeFromIdleState`: `Edm.Boolean`, not nullable.
-    pub password_require_when_resume_from_idle_state: Option<bool>,
-    /// Property `passwordSignInFailureCountBeforeFactoryReset`: `Edm.Int32`.
-    pub password_sign_in_failure_count_before_factory_reset: Option<i32>,
-    /// Property `personalizationDesktopImageUrl`: `Edm.String`.
-    pub personalization_desktop_image_url: Option<String>,
-    /// Property `personalizationLockScreenImageUrl`: `Edm.String`.
-    pub personalization_lock_screen_image_url: Option<String>,
-    /// Property `privacyAdvertisingId`: `microsoft.graph.stateManagementSetting`, not nullable.
-    pub privacy_advertising_id: Option<StateManagementSetting>,
-    /// Property `privacyAutoAcceptPairingAndConsentPrompts`: `Edm.Boolean`, not nullable.
-    pub privacy_auto_accept_pairing_and_consent_prompts: Option<bool>,
-    /// Property `privacyBlockInputPersonalization`: `Edm.Boolean`, not nullable.
-    pub privacy_block_input_personalization: Option<bool>,
-    /// Property `resetProtectionModeBlocked`: `Edm.Boolean`, not nullable.
-    pub reset_protection_mode_blocked: Option<bool>,
-    /// Property `safeSearchFilter`: `microsoft.graph.safeSearchFilterType`, not nullable.
-    pub safe_search_filter: Option<SafeSearchFilterType>,
-    /// Property `screenCaptureBlocked`: `Edm.Boolean`, not nullable.
-    pub screen_capture_blocked: Option<bool>,
-    /// Property `searchBlockDiacritics`: `Edm.Boolean`, not nullable.
-    pub search_block_diacritics: Option<bool>,
-    /// Property `searchDisableAutoLanguageDetection`: `Edm.Boolean`, not nullable.
-    pub search_disable_auto_language_detection: Option<bool>,
-    /// Property `searchDisableIndexerBackoff`: `Edm.Boolean`, not nullable.
-    pub search_disable_indexer_backoff: Option<bool>,
-    /// Property `searchDisableIndexingEncryptedItems`: `Edm.Boolean`, not nullable.
-    pub search_disable_indexing_encrypted_items: Option<bool>,
-    /// Property `searchDisableIndexingRemovableDrive`: `Edm.Boolean`, not nullable.
-    pub search_disable_indexing_removable_drive: Option<bool>,
-    /// Property `searchEnableAutomaticIndexSizeManangement`: `Edm.Boolean`, not nullable.
-    pub search_enable_automatic_index_size_manangement: Option<bool>,
-    /// Property `searchEnableRemoteQueries`: `Edm.Boolean`, not nullable.
-    pub search_enable_remote_queries: Option<bool>,
-    /// Property `settingsBlockAccountsPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_accounts_page: Option<bool>,
-    /// Property `settingsBlockAddProvisioningPackage`: `Edm.Boolean`, not nullable.
-    pub settings_block_add_provisioning_package: Option<bool>,
-    /// Property `settingsBlockAppsPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_apps_page: Option<bool>,
-    /// Property `settingsBlockChangeLanguage`: `Edm.Boolean`, not nullable.
-    pub settings_block_change_language: Option<bool>,
-    /// Property `settingsBlockChangePowerSleep`: `Edm.Boolean`, not nullable.
-    pub settings_block_change_power_sleep: Option<bool>,
-    /// Property `settingsBlockChangeRegion`: `Edm.Boolean`, not nullable.
-    pub settings_block_change_region: Option<bool>,
-    /// Property `settingsBlockChangeSystemTime`: `Edm.Boolean`, not nullable.
-    pub settings_block_change_system_time: Option<bool>,
-    /// Property `settingsBlockDevicesPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_devices_page: Option<bool>,
-    /// Property `settingsBlockEaseOfAccessPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_ease_of_access_page: Option<bool>,
-    /// Property `settingsBlockEditDeviceName`: `Edm.Boolean`, not nullable.
-    pub settings_block_edit_device_name: Option<bool>,
-    /// Property `settingsBlockGamingPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_gaming_page: Option<bool>,
-    /// Property `settingsBlockNetworkInternetPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_network_internet_page: Option<bool>,
-    /// Property `settingsBlockPersonalizationPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_personalization_page: Option<bool>,
-    /// Property `settingsBlockPrivacyPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_privacy_page: Option<bool>,
-    /// Property `settingsBlockRemoveProvisioningPackage`: `Edm.Boolean`, not nullable.
-    pub settings_block_remove_provisioning_package: Option<bool>,
-    /// Property `settingsBlockSettingsApp`: `Edm.Boolean`, not nullable.
-    pub settings_block_settings_app: Option<bool>,
-    /// Property `settingsBlockSystemPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_system_page: Option<bool>,
-    /// Property `settingsBlockTimeLanguagePage`: `Edm.Boolean`, not nullable.
-    pub settings_block_time_language_page: Option<bool>,
-    /// Property `settingsBlockUpdateSecurityPage`: `Edm.Boolean`, not nullable.
-    pub settings_block_update_security_page: Option<bool>,
-    /// Property `sharedUserAppDataAllowed`: `Edm.Boolean`, not nullable.
-    pub shared_user_app_data_allowed: Option<bool>,
-    /// Property `smartScreenBlockPromptOverride`: `Edm.Boolean`, not nullable.
-    pub smart_screen_block_prompt_override: Option<bool>,
-    /// Property `smartScreenBlockPromptOverrideForFiles`: `Edm.Boolean`, not nullable.
-    pub smart_screen_block_prompt_override_for_files: Option<bool>,
-    /// Property `smartScreenEnableAppInstallControl`: `Edm.Boolean`, not nullable.
-    pub smart_screen_enable_app_install_control: Option<bool>,
-    /// Property `startBlockUnpinningAppsFromTaskbar`: `Edm.Boolean`, not nullable.
-    pub start_block_unpinning_apps_from_taskbar: Option<bool>,
-    /// Property `startMenuAppListVisibility`: `microsoft.graph.windowsStartMenuAppListVisibilityType`, not nullable.
-    pub start_menu_app_list_visibility: Option<WindowsStartMenuAppListVisibilityType>,
-    /// Property `startMenuHideChangeAccountSettings`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_change_account_settings: Option<bool>,
-    /// Property `startMenuHideFrequentlyUsedApps`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_frequently_used_apps: Option<bool>,
-    /// Property `startMenuHideHibernate`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_hibernate: Option<bool>,
-    /// Property `startMenuHideLock`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_lock: Option<bool>,
-    /// Property `startMenuHidePowerButton`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_power_button: Option<bool>,
-    /// Property `startMenuHideRecentJumpLists`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_recent_jump_lists: Option<bool>,
-    /// Property `startMenuHideRecentlyAddedApps`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_recently_added_apps: Option<bool>,
-    /// Property `startMenuHideRestartOptions`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_restart_options: Option<bool>,
-    /// Property `startMenuHideShutDown`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_shut_down: Option<bool>,
-    /// Property `startMenuHideSignOut`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_sign_out: Option<bool>,
-    /// Property `startMenuHideSleep`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_sleep: Option<bool>,
-    /// Property `startMenuHideSwitchAccount`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_switch_account: Option<bool>,
-    /// Property `startMenuHideUserTile`: `Edm.Boolean`, not nullable.
-    pub start_menu_hide_user_tile: Option<bool>,
-    /// Property `startMenuLayoutEdgeAssetsXml`: `Edm.Binary`.
-    pub start_menu_layout_edge_assets_xml: Option<edm::Binary>,
-    /// Property `startMenuLayoutXml`: `Edm.Binary`.
-    pub start_menu_layout_xml: Option<edm::Binary>,
-    /// Property `startMenuMode`: `microsoft.graph.windowsStartMenuModeType`, not nullable.
-    pub start_menu_mode: Option<WindowsStartMenuModeType>,
-    /// Property `startMenuPinnedFolderDocuments`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_documents: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderDownloads`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_downloads: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderFileExplorer`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_file_explorer: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderHomeGroup`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_home_group: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderMusic`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_music: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderNetwork`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_network: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderPersonalFolder`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_personal_folder: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderPictures`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_pictures: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderSettings`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_settings: Option<VisibilitySetting>,
-    /// Property `startMenuPinnedFolderVideos`: `microsoft.graph.visibilitySetting`, not nullable.
-    pub start_menu_pinned_folder_videos: Option<VisibilitySetting>,
-    /// Property `storageBlockRemovableStorage`: `Edm.Boolean`, not nullable.
-    pub storage_block_removable_storage: Option<bool>,
-    /// Property `storageRequireMobileDeviceEncryption`: `Edm.Boolean`, not nullable.
-    pub storage_require_mobile_device_encryption: Option<bool>,
-    /// Property `storageRestrictAppDataToSystemVolume`: `Edm.Boolean`, not nullable.
-    pub storage_restrict_app_data_to_system_volume: Option<bool>,
-    /// Property `storageRestrictAppInstallToSystemVolume`: `Edm.Boolean`, not nullable.
-    pub storage_restrict_app_install_to_system_volume: Option<bool>,
-    /// Property `tenantLockdownRequireNetworkDuringOutOfBoxExperience`: `Edm.Boolean`, not nullable.
-    pub tenant_lockdown_require_network_during_out_of_box_experience: Option<bool>,
-    /// Property `usbBlocked`: `Edm.Boolean`, not nullable.
-    pub usb_blocked: Option<bool>,
-    /// Property `voiceRecordingBlocked`: `Edm.Boolean`, not nullable.
-    pub voice_recording_blocked: Option<bool>,
-    /// Property `webRtcBlockLocalhostIpAddress`: `Edm.Boolean`, not nullable.
-    pub web_rtc_block_localhost_ip_address: Option<bool>,
-    /// Property `wiFiBlockAutomaticConnectHotspots`: `Edm.Boolean`, not nullable.
-    pub wi_fi_block_automatic_connect_hotspots: Option<bool>,
-    /// Property `wiFiBlocked`: `Edm.Boolean`, not nullable.
-    pub wi_fi_blocked: Option<bool>,
-    /// Property `wiFiBlockManualConfiguration`: `Edm.Boolean`, not nullable.
-    pub wi_fi_block_manual_configuration: Option<bool>,
-    /// Property `wiFiScanInterval`: `Edm.Int32`.
-    pub wi_fi_scan_interval: Option<i32>,
-    /// Property `windowsSpotlightBlockConsumerSpecificFeatures`: `Edm.Boolean`, not nullable.
-    pub windows_spotlight_block_consumer_specific_features: Option<bool>,
-    /// Property `windowsSpotlightBlocked`: `Edm.Boolean`, not nullable.
-    pub windows_spotlight_blocked: Option<bool>,
-    /// Property `windowsSpotlightBlockOnActionCenter`: `Edm.Boolean`, not nullable.
-    pub windows_spotlight_block_on_action_center: Option<bool>,
-    /// Property `windowsSpotlightBlockTailoredExperiences`: `Edm.Boolean`, not nullable.
-    pub windows_spotlight_block_tailored_experiences: Option<bool>,
-    /// Property `windowsSpotlightBlockThirdPartyNotifications`: `Edm.Boolean`, not nullable.
-    pub windows_spotlight_block_third_party_notifications: Option<bool>,
-    /// Property `windowsSpotlightBlockWelcomeExperience`: `Edm.Boolean`, not nullable.
-    pub windows_spotlight_block_welcome_experience: Option<bool>,
-    /// Property `windowsSpotlightBlockWindowsTips`: `Edm.Boolean`, not nullable.
-    pub windows_spotlight_block_windows_tips: Option<bool>,
-    /// Property `windowsSpotlightConfigureOnLockScreen`: `microsoft.graph.windowsSpotlightEnablementSettings`, not nullable.
-    pub windows_spotlight_configure_on_lock_screen: Option<
-        WindowsSpotlightEnablementSettings,
-    >,
-    /// Property `windowsStoreBlockAutoUpdate`: `Edm.Boolean`, not nullable.
-    pub windows_store_block_auto_update: Option<bool>,
-    /// Property `windowsStoreBlocked`: `Edm.Boolean`, not nullable.
-    pub windows_store_blocked: Option<bool>,
-    /// Property `windowsStoreEnablePrivateStoreOnly`: `Edm.Boolean`, not nullable.
-    pub windows_store_enable_private_store_only: Option<bool>,
-    /// Property `wirelessDisplayBlockProjectionToThisDevice`: `Edm.Boolean`, not nullable.
-    pub wireless_display_block_projection_to_this_device: Option<bool>,
-    /// Property `wirelessDisplayBlockUserInputFromReceiver`: `Edm.Boolean`, not nullable.
-    pub wireless_display_block_user_input_from_receiver: Option<bool>,
-    /// Property `wirelessDisplayRequirePinForPairing`: `Edm.Boolean`, not nullable.
-    pub wireless_display_require_pin_for_pairing: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceConfiguration`.
-    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10GeneralConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Windows10GeneralConfiguration {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10GeneralConfiguration";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object
-            .property(
-                "accountsBlockAddingNonMicrosoftAccountEmail",
-                &self.accounts_block_adding_non_microsoft_account_email,
-            );
-        object.property("antiTheftModeBlocked", &self.anti_theft_mode_blocked);
-        object
-            .property(
-                "appsAllowTrustedAppsSideloading",
-                &self.apps_allow_trusted_apps_sideloading,
-            );
-        object
-            .property(
-                "appsBlockWindowsStoreOriginatedApps",
-                &self.apps_block_windows_store_originated_apps,
-            );
-        object.property("bluetoothAllowedServices", &self.bluetooth_allowed_services);
-        object.property("bluetoothBlockAdvertising", &self.bluetooth_block_advertising);
-        object
-            .property(
-                "bluetoothBlockDiscoverableMode",
-                &self.bluetooth_block_discoverable_mode,
-            );
-        object.property("bluetoothBlocked", &self.bluetooth_blocked);
-        object.property("bluetoothBlockPrePairing", &self.bluetooth_block_pre_pairing);
-        object.property("cameraBlocked", &self.camera_blocked);
-        object
-            .property(
-                "cellularBlockDataWhenRoaming",
-                &self.cellular_block_data_when_roaming,
-            );
-        object.property("cellularBlockVpn", &self.cellular_block_vpn);
-        object
-            .property(
-                "cellularBlockVpnWhenRoaming",
-                &self.cellular_block_vpn_when_roaming,
-            );
-        object
-            .property(
-                "certificatesBlockManualRootCertificateInstallation",
-                &self.certificates_block_manual_root_certificate_installation,
-            );
-        object
-            .property(
-                "connectedDevicesServiceBlocked",
-                &self.connected_devices_service_blocked,
-            );
-        object.property("copyPasteBlocked", &self.copy_paste_blocked);
-        object.property("cortanaBlocked", &self.cortana_blocked);
-        object
-            .property(
-                "defenderBlockEndUserAccess",
-                &self.defender_block_end_user_access,
-            );
-        object.property("defenderCloudBlockLevel", &self.defender_cloud_block_level);
-        object
-            .property(
-                "defenderDaysBeforeDeletingQuarantinedMalware",
-                &self.defender_days_before_deleting_quarantined_malware,
-            );
-        object
-            .property(
-                "defenderDetectedMalwareActions",
-                &self.defender_detected_malware_actions,
-            );
-        object
-            .property(
-                "defenderFileExtensionsToExclude",
-                &self.defender_file_extensions_to_exclude,
-            );
-        object
-            .property(
-                "defenderFilesAndFoldersToExclude",
-                &self.defender_files_and_folders_to_exclude,
-            );
-        object
-            .property(
-                "defenderMonitorFileActivity",
-                &self.defender_monitor_file_activity,
-            );
-        object
-            .property("defenderProcessesToExclude", &self.defender_processes_to_exclude);
-        object
-            .property(
-                "defenderPromptForSampleSubmission",
-                &self.defender_prompt_for_sample_submission,
-            );
-        object
-            .property(
-                "defenderRequireBehaviorMonitoring",
-                &self.defender_require_behavior_monitoring,
-            );
-        object
-            .property(
-                "defenderRequireCloudProtection",
-                &self.defender_require_cloud_protection,
-            );
-        object
-            .property(
-                "defenderRequireNetworkInspectionSystem",
-                &self.defender_require_network_inspection_system,
-            );
-        object
-            .property(
-                "defenderRequireRealTimeMonitoring",
-                &self.defender_require_real_time_monitoring,
-            );
-        object.property("defenderScanArchiveFiles", &self.defender_scan_archive_files);
-        object.property("defenderScanDownloads", &self.defender_scan_downloads);
-        object.property("defenderScanIncomingMail", &self.defender_scan_incoming_mail);
-        object
-            .property(
-                "defenderScanMappedNetworkDrivesDuringFullScan",
-                &self.defender_scan_mapped_network_drives_during_full_scan,
-            );
-        object.property("defenderScanMaxCpu", &self.defender_scan_max_cpu);
-        object.property("defenderScanNetworkFiles", &self.defender_scan_network_files);
-        object
-            .property(
-                "defenderScanRemovableDrivesDuringFullScan",
-                &self.defender_scan_removable_drives_during_full_scan,
-            );
-        object
-            .property(
-                "defenderScanScriptsLoadedInInternetExplorer",
-                &self.defender_scan_scripts_loaded_in_internet_explorer,
-            );
-        object.property("defenderScanType", &self.defender_scan_type);
-        object
-            .property(
-                "defenderScheduledQuickScanTime",
-                &self.defender_scheduled_quick_scan_time,
-            );
-        object.property("defenderScheduledScanTime", &self.defender_scheduled_scan_time);
-        object
-            .property(
-                "defenderSignatureUpdateIntervalInHours",
-                &self.defender_signature_update_interval_in_hours,
-            );
-        object
-            .property("defenderSystemScanSchedule", &self.defender_system_scan_schedule);
-        object.property("developerUnlockSetting", &self.developer_unlock_setting);
-        object
-            .property(
-                "deviceManagementBlockFactoryResetOnMobile",
-                &self.device_management_block_factory_reset_on_mobile,
-            );
-        object
-            .property(
-                "deviceManagementBlockManualUnenroll",
-                &self.device_management_block_manual_unenroll,
-            );
-        object
-            .property(
-                "diagnosticsDataSubmissionMode",
-                &self.diagnostics_data_submission_mode,
-            );
-        object
-            .property(
-                "edgeAllowStartPagesModification",
-                &self.edge_allow_start_pages_modification,
-            );
-        object
-            .property(
-                "edgeBlockAccessToAboutFlags",
-                &self.edge_block_access_to_about_flags,
-            );
-        object
-            .property(
-                "edgeBlockAddressBarDropdown",
-                &self.edge_block_address_bar_dropdown,
-            );
-        object.property("edgeBlockAutofill", &self.edge_block_autofill);
-        object
-            .property("edgeBlockCompatibilityList", &self.edge_block_compatibility_list);
-        object.property("edgeBlockDeveloperTools", &self.edge_block_developer_tools);
-        object.property("edgeBlocked", &self.edge_blocked);
-        object.property("edgeBlockExtensions", &self.edge_block_extensions);
-        object
-            .property(
-                "edgeBlockInPrivateBrowsing",
-                &self.edge_block_in_private_browsing,
-            );
-        object.property("edgeBlockJavaScript", &self.edge_block_java_script);
-        object
-            .property(
-                "edgeBlockLiveTileDataCollection",
-                &self.edge_block_live_tile_data_collection,
-            );
-        object.property("edgeBlockPasswordManager", &self.edge_block_password_manager);
-        object.property("edgeBlockPopups", &self.edge_block_popups);
-        object
-            .property("edgeBlockSearchSuggestions", &self.edge_block_search_suggestions);
-        object
-            .property(
-                "edgeBlockSendingDoNotTrackHeader",
-                &self.edge_block_sending_do_not_track_header,
-            );
-        object
-            .property(
-                "edgeBlockSendingIntranetTrafficToInternetExplorer",
-                &self.edge_block_sending_intranet_traffic_to_internet_explorer,
-            );
-        object
-            .property(
-                "edgeClearBrowsingDataOnExit",
-                &self.edge_clear_browsing_data_on_exit,
-            );
-        object.property("edgeCookiePolicy", &self.edge_cookie_policy);
-        object.property("edgeDisableFirstRunPage", &self.edge_disable_first_run_page);
-        object
-            .property(
-                "edgeEnterpriseModeSiteListLocation",
-                &self.edge_enterprise_mode_site_list_location,
-            );
-        object.property("edgeFirstRunUrl", &self.edge_first_run_url);
-        object.property("edgeHomepageUrls", &self.edge_homepage_urls);
-        object.property("edgeRequireSmartScreen", &self.edge_require_smart_screen);
-        object.property("edgeSearchEngine", &self.edge_search_engine);
-        object
-            .property(
-                "edgeSendIntranetTrafficToInternetExplorer",
-                &self.edge_send_intranet_traffic_to_internet_explorer,
-            );
-        object
-            .property(
-                "edgeSyncFavoritesWithInternetExplorer",
-                &self.edge_sync_favorites_with_internet_explorer,
-            );
-        object
-            .property(
-                "enterpriseCloudPrintDiscoveryEndPoint",
-                &self.enterprise_cloud_print_discovery_end_point,
-            );
-        object
-            .property(
-                "enterpriseCloudPrintDiscoveryMaxLimit",
-                &self.enterprise_cloud_print_discovery_max_limit,
-            );
-        object
-            .property(
-                "enterpriseCloudPrintMopriaDiscoveryResourceIdentifier",
-                &self.enterprise_cloud_print_mopria_discovery_resource_identifier,
-            );
-        object
-            .property(
-                "enterpriseCloudPrintOAuthAuthority",
-                &self.enterprise_cloud_print_o_auth_authority,
-            );
-        object
-            .property(
-                "enterpriseCloudPrintOAuthClientIdentifier",
-                &self.enterprise_cloud_print_o_auth_client_identifier,
-            );
-        object
-            .property(
-                "enterpriseCloudPrintResourceIdentifier",
-                &self.enterprise_cloud_print_resource_identifier,
-            );
-        object
-            .property(
-                "experienceBlockDeviceDiscovery",
-                &self.experience_block_device_discovery,
-            );
-        object
-            .property(
-                "experienceBlockErrorDialogWhenNoSIM",
-                &self.experience_block_error_dialog_when_no_sim,
-            );
-        object
-            .property(
-                "experienceBlockTaskSwitcher",
-                &self.experience_block_task_switcher,
-            );
-        object.property("gameDvrBlocked", &self.game_dvr_blocked);
-        object.property("internetSharingBlocked", &self.internet_sharing_blocked);
-        object.property("locationServicesBlocked", &self.location_services_blocked);
-        object
-            .property(
-                "lockScreenAllowTimeoutConfiguration",
-                &self.lock_screen_allow_timeout_configuration,
-            );
-        object
-            .property(
-                "lockScreenBlockActionCenterNotifications",
-                &self.lock_screen_block_action_center_notifications,
-            );
-        object.property("lockScreenBlockCortana", &self.lock_screen_block_cortana);
-        object
-            .property(
-                "lockScreenBlockToastNotifications",
-                &self.lock_screen_block_toast_notifications,
-            );
-        object
-            .property(
-                "lockScreenTimeoutInSeconds",
-                &self.lock_screen_timeout_in_seconds,
-            );
-        object
-            .property(
-                "logonBlockFastUserSwitching",
-                &self.logon_block_fast_user_switching,
-            );
-        object.property("microsoftAccountBlocked", &self.microsoft_account_blocked);
-        object
-            .property(
-                "microsoftAccountBlockSettingsSync",
-                &self.microsoft_account_block_settings_sync,
-            );
-        object
-            .property(
-                "networkProxyApplySettingsDeviceWide",
-                &self.network_proxy_apply_settings_device_wide,
-            );
-        object
-            .property(
-                "networkProxyAutomaticConfigurationUrl",
-                &self.network_proxy_automatic_configuration_url,
-            );
-        object
-            .property(
-                "networkProxyDisableAutoDetect",
-                &self.network_proxy_disable_auto_detect,
-            );
-        object.property("networkProxyServer", &self.network_proxy_server);
-        object.property("nfcBlocked", &self.nfc_blocked);
-        object.property("oneDriveDisableFileSync", &self.one_drive_disable_file_sync);
-        object.property("passwordBlockSimple", &self.password_block_simple);
-        object.property("passwordExpirationDays", &self.password_expiration_days);
-        object
-            .property(
-                "passwordMinimumCharacterSetCount",
-                &self.password_minimum_character_set_count,
-            );
-        object.property("passwordMinimumLength", &self.password_minimum_length);
-        object
-            .property(
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-                &self.password_minutes_of_inactivity_before_screen_timeout,
-            );
-        object
-            .property(
-                "passwordPreviousPasswordBlockCount",
-                &self.password_previous_password_block_count,
-            );
-        object.property("passwordRequired", &self.password_required);
-        object.property("passwordRequiredType", &self.password_required_type);
-        object
-            .property(
-                "passwordRequireWhenResumeFromIdleState",
-                &self.password_require_when_resume_from_idle_state,
-            );
-        object
-            .property(
-                "passwordSignInFailureCountBeforeFactoryReset",
-                &self.password_sign_in_failure_count_before_factory_reset,
-            );
-        object
-            .property(
-                "personalizationDesktopImageUrl",
-                &self.personalization_desktop_image_url,
-            );
-        object
-            .property(
-                "personalizationLockScreenImageUrl",
-                &self.personalization_lock_screen_image_url,
-            );
-        object.property("privacyAdvertisingId", &self.privacy_advertising_id);
-        object
-            .property(
-                "privacyAutoAcceptPairingAndConsentPrompts",
-                &self.privacy_auto_accept_pairing_and_consent_prompts,
-            );
-        object
-            .property(
-                "privacyBlockInputPersonalization",
-                &self.privacy_block_input_personalization,
-            );
-        object
-            .property("resetProtectionModeBlocked", &self.reset_protection_mode_blocked);
-        object.property("safeSearchFilter", &self.safe_search_filter);
-        object.property("screenCaptureBlocked", &self.screen_capture_blocked);
-        object.property("searchBlockDiacritics", &self.search_block_diacritics);
-        object
-            .property(
-                "searchDisableAutoLanguageDetection",
-                &self.search_disable_auto_language_detection,
-            );
-        object
-            .property(
-                "searchDisableIndexerBackoff",
-                &self.search_disable_indexer_backoff,
-            );
-        object
-            .property(
-                "searchDisableIndexingEncryptedItems",
-                &self.search_disable_indexing_encrypted_items,
-            );
-        object
-            .property(
-                "searchDisableIndexingRemovableDrive",
-                &self.search_disable_indexing_removable_drive,
-            );
-        object
-            .property(
-                "searchEnableAutomaticIndexSizeManangement",
-                &self.search_enable_automatic_index_size_manangement,
-            );
-        object.property("searchEnableRemoteQueries", &self.search_enable_remote_queries);
-        object.property("settingsBlockAccountsPage", &self.settings_block_accounts_page);
-        object
-            .property(
-                "settingsBlockAddProvisioningPackage",
-                &self.settings_block_add_provisioning_package,
-            );
-        object.property("settingsBlockAppsPage", &self.settings_block_apps_page);
-        object
-            .property(
-                "settingsBlockChangeLanguage",
-                &self.settings_block_change_language,
-            );
-        object
-            .property(
-                "settingsBlockChangePowerSleep",
-                &self.settings_block_change_power_sleep,
-            );
-        object.property("settingsBlockChangeRegion", &self.settings_block_change_region);
-        object
-            .property(
-                "settingsBlockChangeSystemTime",
-                &self.settings_block_change_system_time,
-            );
-        object.property("settingsBlockDevicesPage", &self.settings_block_devices_page);
-        object
-            .property(
-                "settingsBlockEaseOfAccessPage",
-                &self.settings_block_ease_of_access_page,
-            );
-        object
-            .property(
-                "settingsBlockEditDeviceName",
-                &self.settings_block_edit_device_name,
-            );
-        object.property("settingsBlockGamingPage", &self.settings_block_gaming_page);
-        object
-            .property(
-                "settingsBlockNetworkInternetPage",
-                &self.settings_block_network_internet_page,
-            );
-        object
-            .property(
-                "settingsBlockPersonalizationPage",
-                &self.settings_block_personalization_page,
-            );
-        object.property("settingsBlockPrivacyPage", &self.settings_block_privacy_page);
-        object
-            .property(
-                "settingsBlockRemoveProvisioningPackage",
-                &self.settings_block_remove_provisioning_package,
-            );
-        object.property("settingsBlockSettingsApp", &self.settings_block_settings_app);
-        object.property("settingsBlockSystemPage", &self.settings_block_system_page);
-        object
-            .property(
-                "settingsBlockTimeLanguagePage",
-                &self.settings_block_time_language_page,
-            );
-        object
-            .property(
-                "settingsBlockUpdateSecurityPage",
-                &self.settings_block_update_security_page,
-            );
-        object.property("sharedUserAppDataAllowed", &self.shared_user_app_data_allowed);
-        object
-            .property(
-                "smartScreenBlockPromptOverride",
-                &self.smart_screen_block_prompt_override,
-            );
-        object
-            .property(
-                "smartScreenBlockPromptOverrideForFiles",
-                &self.smart_screen_block_prompt_override_for_files,
-            );
-        object
-            .property(
-                "smartScreenEnableAppInstallControl",
-                &self.smart_screen_enable_app_install_control,
-            );
-        object
-            .property(
-                "startBlockUnpinningAppsFromTaskbar",
-                &self.start_block_unpinning_apps_from_taskbar,
-            );
-        object
-            .property(
-                "startMenuAppListVisibility",
-                &self.start_menu_app_list_visibility,
-            );
-        object
-            .property(
-                "startMenuHideChangeAccountSettings",
-                &self.start_menu_hide_change_account_settings,
-            );
-        object
-            .property(
-                "startMenuHideFrequentlyUsedApps",
-                &self.start_menu_hide_frequently_used_apps,
-            );
-        object.property("startMenuHideHibernate", &self.start_menu_hide_hibernate);
-        object.property("startMenuHideLock", &self.start_menu_hide_lock);
-        object.property("startMenuHidePowerButton", &self.start_menu_hide_power_button);
-        object
-            .property(
-                "startMenuHideRecentJumpLists",
-                &self.start_menu_hide_recent_jump_lists,
-            );
-        object
-            .property(
-                "startMenuHideRecentlyAddedApps",
-                &self.start_menu_hide_recently_added_apps,
-            );
-        object
-            .property(
-                "startMenuHideRestartOptions",
-                &self.start_menu_hide_restart_options,
-            );
-        object.property("startMenuHideShutDown", &self.start_menu_hide_shut_down);
-        object.property("startMenuHideSignOut", &self.start_menu_hide_sign_out);
-        object.property("startMenuHideSleep", &self.start_menu_hide_sleep);
-        object
-            .property(
-                "startMenuHideSwitchAccount",
-                &self.start_menu_hide_switch_account,
-            );
-        object.property("startMenuHideUserTile", &self.start_menu_hide_user_tile);
-        object
-            .property(
-                "startMenuLayoutEdgeAssetsXml",
-                &self.start_menu_layout_edge_assets_xml,
-            );
-        object.property("startMenuLayoutXml", &self.start_menu_layout_xml);
-        object.property("startMenuMode", &self.start_menu_mode);
-        object
-            .property(
-                "startMenuPinnedFolderDocuments",
-                &self.start_menu_pinned_folder_documents,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderDownloads",
-                &self.start_menu_pinned_folder_downloads,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderFileExplorer",
-                &self.start_menu_pinned_folder_file_explorer,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderHomeGroup",
-                &self.start_menu_pinned_folder_home_group,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderMusic",
-                &self.start_menu_pinned_folder_music,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderNetwork",
-                &self.start_menu_pinned_folder_network,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderPersonalFolder",
-                &self.start_menu_pinned_folder_personal_folder,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderPictures",
-                &self.start_menu_pinned_folder_pictures,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderSettings",
-                &self.start_menu_pinned_folder_settings,
-            );
-        object
-            .property(
-                "startMenuPinnedFolderVideos",
-                &self.start_menu_pinned_folder_videos,
-            );
-        object
-            .property(
-                "storageBlockRemovableStorage",
-                &self.storage_block_removable_storage,
-            );
-        object
-            .property(
-                "storageRequireMobileDeviceEncryption",
-                &self.storage_require_mobile_device_encryption,
-            );
-        object
-            .property(
-                "storageRestrictAppDataToSystemVolume",
-                &self.storage_restrict_app_data_to_system_volume,
-            );
-        object
-            .property(
-                "storageRestrictAppInstallToSystemVolume",
-                &self.storage_restrict_app_install_to_system_volume,
-            );
-        object
-            .property(
-                "tenantLockdownRequireNetworkDuringOutOfBoxExperience",
-                &self.tenant_lockdown_require_network_during_out_of_box_experience,
-            );
-        object.property("usbBlocked", &self.usb_blocked);
-        object.property("voiceRecordingBlocked", &self.voice_recording_blocked);
-        object
-            .property(
-                "webRtcBlockLocalhostIpAddress",
-                &self.web_rtc_block_localhost_ip_address,
-            );
-        object
-            .property(
-                "wiFiBlockAutomaticConnectHotspots",
-                &self.wi_fi_block_automatic_connect_hotspots,
-            );
-        object.property("wiFiBlocked", &self.wi_fi_blocked);
-        object
-            .property(
-                "wiFiBlockManualConfiguration",
-                &self.wi_fi_block_manual_configuration,
-            );
-        object.property("wiFiScanInterval", &self.wi_fi_scan_interval);
-        object
-            .property(
-                "windowsSpotlightBlockConsumerSpecificFeatures",
-                &self.windows_spotlight_block_consumer_specific_features,
-            );
-        object.property("windowsSpotlightBlocked", &self.windows_spotlight_blocked);
-        object
-            .property(
-                "windowsSpotlightBlockOnActionCenter",
-                &self.windows_spotlight_block_on_action_center,
-            );
-        object
-            .property(
-                "windowsSpotlightBlockTailoredExperiences",
-                &self.windows_spotlight_block_tailored_experiences,
-            );
-        object
-            .property(
-                "windowsSpotlightBlockThirdPartyNotifications",
-                &self.windows_spotlight_block_third_party_notifications,
-            );
-        object
-            .property(
-                "windowsSpotlightBlockWelcomeExperience",
-                &self.windows_spotlight_block_welcome_experience,
-            );
-        object
-            .property(
-                "windowsSpotlightBlockWindowsTips",
-                &self.windows_spotlight_block_windows_tips,
-            );
-        object
-            .property(
-                "windowsSpotlightConfigureOnLockScreen",
-                &self.windows_spotlight_configure_on_lock_screen,
-            );
-        object
-            .property(
-                "windowsStoreBlockAutoUpdate",
-                &self.windows_store_block_auto_update,
-            );
-        object.property("windowsStoreBlocked", &self.windows_store_blocked);
-        object
-            .property(
-                "windowsStoreEnablePrivateStoreOnly",
-                &self.windows_store_enable_private_store_only,
-            );
-        object
-            .property(
-                "wirelessDisplayBlockProjectionToThisDevice",
-                &self.wireless_display_block_projection_to_this_device,
-            );
-        object
-            .property(
-                "wirelessDisplayBlockUserInputFromReceiver",
-                &self.wireless_display_block_user_input_from_receiver,
-            );
-        object
-            .property(
-                "wirelessDisplayRequirePinForPairing",
-                &self.wireless_display_require_pin_for_pairing,
-            );
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows10GeneralConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for Windows10GeneralConfiguration {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "accountsBlockAddingNonMicrosoftAccountEmail" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.accounts_block_adding_non_microsoft_account_email,
-                    extra,
-                )
-            }
-            "antiTheftModeBlocked" => {
-                read_lenient(map, key, &mut self.anti_theft_mode_blocked, extra)
-            }
-            "appsAllowTrustedAppsSideloading" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.apps_allow_trusted_apps_sideloading,
-                    extra,
-                )
-            }
-            "appsBlockWindowsStoreOriginatedApps" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.apps_block_windows_store_originated_apps,
-                    extra,
-                )
-            }
-            "bluetoothAllowedServices" => {
-                read_lenient(map, key, &mut self.bluetooth_allowed_services, extra)
-            }
-            "bluetoothBlockAdvertising" => {
-                read_lenient(map, key, &mut self.bluetooth_block_advertising, extra)
-            }
-            "bluetoothBlockDiscoverableMode" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.bluetooth_block_discoverable_mode,
-                    extra,
-                )
-            }
-            "bluetoothBlocked" => {
-                read_lenient(map, key, &mut self.bluetooth_blocked, extra)
-            }
-            "bluetoothBlockPrePairing" => {
-                read_lenient(map, key, &mut self.bluetooth_block_pre_pairing, extra)
-            }
-            "cameraBlocked" => read_lenient(map, key, &mut self.camera_blocked, extra),
-            "cellularBlockDataWhenRoaming" => {
-                read_lenient(map, key, &mut self.cellular_block_data_when_roaming, extra)
-            }
-            "cellularBlockVpn" => {
-                read_lenient(map, key, &mut self.cellular_block_vpn, extra)
-            }
-            "cellularBlockVpnWhenRoaming" => {
-                read_lenient(map, key, &mut self.cellular_block_vpn_when_roaming, extra)
-            }
-            "certificatesBlockManualRootCertificateInstallation" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.certificates_block_manual_root_certificate_installation,
-                    extra,
-                )
-            }
-            "connectedDevicesServiceBlocked" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.connected_devices_service_blocked,
-                    extra,
-                )
-            }
-            "copyPasteBlocked" => {
-                read_lenient(map, key, &mut self.copy_paste_blocked, extra)
-            }
-            "cortanaBlocked" => read_lenient(map, key, &mut self.cortana_blocked, extra),
-            "defenderBlockEndUserAccess" => {
-                read_lenient(map, key, &mut self.defender_block_end_user_access, extra)
-            }
-            "defenderCloudBlockLevel" => {
-                read_nullable(map, key, &mut self.defender_cloud_block_level, extra)
-            }
-            "defenderDaysBeforeDeletingQuarantinedMalware" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_days_before_deleting_quarantined_malware,
-                    extra,
-                )
-            }
-            "defenderDetectedMalwareActions" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.defender_detected_malware_actions,
-                    extra,
-                )
-            }
-            "defenderFileExtensionsToExclude" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_file_extensions_to_exclude,
-                    extra,
-                )
-            }
-            "defenderFilesAndFoldersToExclude" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_files_and_folders_to_exclude,
-                    extra,
-                )
-            }
-            "defenderMonitorFileActivity" => {
-                read_nullable(map, key, &mut self.defender_monitor_file_activity, extra)
-            }
-            "defenderProcessesToExclude" => {
-                read_lenient(map, key, &mut self.defender_processes_to_exclude, extra)
-            }
-            "defenderPromptForSampleSubmission" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.defender_prompt_for_sample_submission,
-                    extra,
-                )
-            }
-            "defenderRequireBehaviorMonitoring" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_require_behavior_monitoring,
-                    extra,
-                )
-            }
-            "defenderRequireCloudProtection" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_require_cloud_protection,
-                    extra,
-                )
-            }
-            "defenderRequireNetworkInspectionSystem" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_require_network_inspection_system,
-                    extra,
-                )
-            }
-            "defenderRequireRealTimeMonitoring" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_require_real_time_monitoring,
-                    extra,
-                )
-            }
-            "defenderScanArchiveFiles" => {
-                read_lenient(map, key, &mut self.defender_scan_archive_files, extra)
-            }
-            "defenderScanDownloads" => {
-                read_lenient(map, key, &mut self.defender_scan_downloads, extra)
-            }
-            "defenderScanIncomingMail" => {
-                read_lenient(map, key, &mut self.defender_scan_incoming_mail, extra)
-            }
-            "defenderScanMappedNetworkDrivesDuringFullScan" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_scan_mapped_network_drives_during_full_scan,
-                    extra,
-                )
-            }
-            "defenderScanMaxCpu" => {
-                read_lenient(map, key, &mut self.defender_scan_max_cpu, extra)
-            }
-            "defenderScanNetworkFiles" => {
-                read_lenient(map, key, &mut self.defender_scan_network_files, extra)
-            }
-            "defenderScanRemovableDrivesDuringFullScan" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_scan_removable_drives_during_full_scan,
-                    extra,
-                )
-            }
-            "defenderScanScriptsLoadedInInternetExplorer" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_scan_scripts_loaded_in_internet_explorer,
-                    extra,
-                )
-            }
-            "defenderScanType" => {
-                read_nullable(map, key, &mut self.defender_scan_type, extra)
-            }
-            "defenderScheduledQuickScanTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_scheduled_quick_scan_time,
-                    extra,
-                )
-            }
-            "defenderScheduledScanTime" => {
-                read_lenient(map, key, &mut self.defender_scheduled_scan_time, extra)
-            }
-            "defenderSignatureUpdateIntervalInHours" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.defender_signature_update_interval_in_hours,
-                    extra,
-                )
-            }
-            "defenderSystemScanSchedule" => {
-                read_nullable(map, key, &mut self.defender_system_scan_schedule, extra)
-            }
-            "developerUnlockSetting" => {
-                read_nullable(map, key, &mut self.developer_unlock_setting, extra)
-            }
-            "deviceManagementBlockFactoryResetOnMobile" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.device_management_block_factory_reset_on_mobile,
-                    extra,
-                )
-            }
-            "deviceManagementBlockManualUnenroll" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.device_management_block_manual_unenroll,
-                    extra,
-                )
-            }
-            "diagnosticsDataSubmissionMode" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.diagnostics_data_submission_mode,
-                    extra,
-                )
-            }
-            "edgeAllowStartPagesModification" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.edge_allow_start_pages_modification,
-                    extra,
-                )
-            }
-            "edgeBlockAccessToAboutFlags" => {
-                read_lenient(map, key, &mut self.edge_block_access_to_about_flags, extra)
-            }
-            "edgeBlockAddressBarDropdown" => {
-                read_lenient(map, key, &mut self.edge_block_address_bar_dropdown, extra)
-            }
-            "edgeBlockAutofill" => {
-                read_lenient(map, key, &mut self.edge_block_autofill, extra)
-            }
-            "edgeBlockCompatibilityList" => {
-                read_lenient(map, key, &mut self.edge_block_compatibility_list, extra)
-            }
-            "edgeBlockDeveloperTools" => {
-                read_lenient(map, key, &mut self.edge_block_developer_tools, extra)
-            }
-            "edgeBlocked" => read_lenient(map, key, &mut self.edge_blocked, extra),
-            "edgeBlockExtensions" => {
-                read_lenient(map, key, &mut self.edge_block_extensions, extra)
-            }
-            "edgeBlockInPrivateBrowsing" => {
-                read_lenient(map, key, &mut self.edge_block_in_private_browsing, extra)
-            }
-            "edgeBlockJavaScript" => {
-                read_lenient(map, key, &mut self.edge_block_java_script, extra)
-            }
-            "edgeBlockLiveTileDataCollection" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.edge_block_live_tile_data_collection,
-                    extra,
-                )
-            }
-            "edgeBlockPasswordManager" => {
-                read_lenient(map, key, &mut self.edge_block_password_manager, extra)
-            }
-            "edgeBlockPopups" => {
-                read_lenient(map, key, &mut self.edge_block_popups, extra)
-            }
-            "edgeBlockSearchSuggestions" => {
-                read_lenient(map, key, &mut self.edge_block_search_suggestions, extra)
-            }
-            "edgeBlockSendingDoNotTrackHeader" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.edge_block_sending_do_not_track_header,
-                    extra,
-                )
-            }
-            "edgeBlockSendingIntranetTrafficToInternetExplorer" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.edge_block_sending_intranet_traffic_to_internet_explorer,
-                    extra,
-                )
-            }
-            "edgeClearBrowsingDataOnExit" => {
-                read_lenient(map, key, &mut self.edge_clear_browsing_data_on_exit, extra)
-            }
-            "edgeCookiePolicy" => {
-                read_nullable(map, key, &mut self.edge_cookie_policy, extra)
-            }
-            "edgeDisableFirstRunPage" => {
-                read_lenient(map, key, &mut self.edge_disable_first_run_page, extra)
-            }
-            "edgeEnterpriseModeSiteListLocation" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.edge_enterprise_mode_site_list_location,
-                    extra,
-                )
-            }
-            "edgeFirstRunUrl" => {
-                read_lenient(map, key, &mut self.edge_first_run_url, extra)
-            }
-            "edgeHomepageUrls" => {
-                read_lenient(map, key, &mut self.edge_homepage_urls, extra)
-            }
-            "edgeRequireSmartScreen" => {
-                read_lenient(map, key, &mut self.edge_require_smart_screen, extra)
-            }
-            "edgeSearchEngine" => {
-                read_nullable(map, key, &mut self.edge_search_engine, extra)
-            }
-            "edgeSendIntranetTrafficToInternetExplorer" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.edge_send_intranet_traffic_to_internet_explorer,
-                    extra,
-                )
-            }
-            "edgeSyncFavoritesWithInternetExplorer" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.edge_sync_favorites_with_internet_explorer,
-                    extra,
-                )
-            }
-            "enterpriseCloudPrintDiscoveryEndPoint" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.enterprise_cloud_print_discovery_end_point,
-                    extra,
-                )
-            }
-            "enterpriseCloudPrintDiscoveryMaxLimit" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.enterprise_cloud_print_discovery_max_limit,
-                    extra,
-                )
-            }
-            "enterpriseCloudPrintMopriaDiscoveryResourceIdentifier" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self
-                        .enterprise_cloud_print_mopria_discovery_resource_identifier,
-                    extra,
-                )
-            }
-            "enterpriseCloudPrintOAuthAuthority" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.enterprise_cloud_print_o_auth_authority,
-                    extra,
-                )
-            }
-            "enterpriseCloudPrintOAuthClientIdentifier" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.enterprise_cloud_print_o_auth_client_identifier,
-                    extra,
-                )
-            }
-            "enterpriseCloudPrintResourceIdentifier" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.enterprise_cloud_print_resource_identifier,
-                    extra,
-                )
-            }
-            "experienceBlockDeviceDiscovery" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.experience_block_device_discovery,
-                    extra,
-                )
-            }
-            "experienceBlockErrorDialogWhenNoSIM" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.experience_block_error_dialog_when_no_sim,
-                    extra,
-                )
-            }
-            "experienceBlockTaskSwitcher" => {
-                read_lenient(map, key, &mut self.experience_block_task_switcher, extra)
-            }
-            "gameDvrBlocked" => read_lenient(map, key, &mut self.game_dvr_blocked, extra),
-            "internetSharingBlocked" => {
-                read_lenient(map, key, &mut self.internet_sharing_blocked, extra)
-            }
-            "locationServicesBlocked" => {
-                read_lenient(map, key, &mut self.location_services_blocked, extra)
-            }
-            "lockScreenAllowTimeoutConfiguration" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.lock_screen_allow_timeout_configuration,
-                    extra,
-                )
-            }
-            "lockScreenBlockActionCenterNotifications" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.lock_screen_block_action_center_notifications,
-                    extra,
-                )
-            }
-            "lockScreenBlockCortana" => {
-                read_lenient(map, key, &mut self.lock_screen_block_cortana, extra)
-            }
-            "lockScreenBlockToastNotifications" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.lock_screen_block_toast_notifications,
-                    extra,
-                )
-            }
-            "lockScreenTimeoutInSeconds" => {
-                read_lenient(map, key, &mut self.lock_screen_timeout_in_seconds, extra)
-            }
-            "logonBlockFastUserSwitching" => {
-                read_lenient(map, key, &mut self.logon_block_fast_user_switching, extra)
-            }
-            "microsoftAccountBlocked" => {
-                read_lenient(map, key, &mut self.microsoft_account_blocked, extra)
-            }
-            "microsoftAccountBlockSettingsSync" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.microsoft_account_block_settings_sync,
-                    extra,
-                )
-            }
-            "networkProxyApplySettingsDeviceWide" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.network_proxy_apply_settings_device_wide,
-                    extra,
-                )
-            }
-            "networkProxyAutomaticConfigurationUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.network_proxy_automatic_configuration_url,
-                    extra,
-                )
-            }
-            "networkProxyDisableAutoDetect" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.network_proxy_disable_auto_detect,
-                    extra,
-                )
-            }
-            "networkProxyServer" => {
-                read_nullable(map, key, &mut self.network_proxy_server, extra)
-            }
-            "nfcBlocked" => read_lenient(map, key, &mut self.nfc_blocked, extra),
-            "oneDriveDisableFileSync" => {
-                read_lenient(map, key, &mut self.one_drive_disable_file_sync, extra)
-            }
-            "passwordBlockSimple" => {
-                read_lenient(map, key, &mut self.password_block_simple, extra)
-            }
-            "passwordExpirationDays" => {
-                read_lenient(map, key, &mut self.password_expiration_days, extra)
-            }
-            "passwordMinimumCharacterSetCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minimum_character_set_count,
-                    extra,
-                )
-            }
-            "passwordMinimumLength" => {
-                read_lenient(map, key, &mut self.password_minimum_length, extra)
-            }
-            "passwordMinutesOfInactivityBeforeScreenTimeout" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minutes_of_inactivity_before_screen_timeout,
-                    extra,
-                )
-            }
-            "passwordPreviousPasswordBlockCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_previous_password_block_count,
-                    extra,
-                )
-            }
-            "passwordRequired" => {
-                read_lenient(map, key, &mut self.password_required, extra)
-            }
-            "passwordRequiredType" => {
-                read_nullable(map, key, &mut self.password_required_type, extra)
-            }
-            "passwordRequireWhenResumeFromIdleState" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_require_when_resume_from_idle_state,
-                    extra,
-                )
-            }
-            "passwordSignInFailureCountBeforeFactoryReset" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_sign_in_failure_count_before_factory_reset,
-                    extra,
-                )
-            }
-            "personalizationDesktopImageUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.personalization_desktop_image_url,
-                    extra,
-                )
-            }
-            "personalizationLockScreenImageUrl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.personalization_lock_screen_image_url,
-                    extra,
-                )
-            }
-            "privacyAdvertisingId" => {
-                read_nullable(map, key, &mut self.privacy_advertising_id, extra)
-            }
-            "privacyAutoAcceptPairingAndConsentPrompts" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.privacy_auto_accept_pairing_and_consent_prompts,
-                    extra,
-                )
-            }
-            "privacyBlockInputPersonalization" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.privacy_block_input_personalization,
-                    extra,
-                )
-            }
-            "resetProtectionModeBlocked" => {
-                read_lenient(map, key, &mut self.reset_protection_mode_blocked, extra)
-            }
-            "safeSearchFilter" => {
-                read_nullable(map, key, &mut self.safe_search_filter, extra)
-            }
-            "screenCaptureBlocked" => {
-                read_lenient(map, key, &mut self.screen_capture_blocked, extra)
-            }
-            "searchBlockDiacritics" => {
-                read_lenient(map, key, &mut self.search_block_diacritics, extra)
-            }
-            "searchDisableAutoLanguageDetection" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.search_disable_auto_language_detection,
-                    extra,
-                )
-            }
-            "searchDisableIndexerBackoff" => {
-                read_lenient(map, key, &mut self.search_disable_indexer_backoff, extra)
-            }
-            "searchDisableIndexingEncryptedItems" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.search_disable_indexing_encrypted_items,
-                    extra,
-                )
-            }
-            "searchDisableIndexingRemovableDrive" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.search_disable_indexing_removable_drive,
-                    extra,
-                )
-            }
-            "searchEnableAutomaticIndexSizeManangement" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.search_enable_automatic_index_size_manangement,
-                    extra,
-                )
-            }
-            "searchEnableRemoteQueries" => {
-                read_lenient(map, key, &mut self.search_enable_remote_queries, extra)
-            }
-            "settingsBlockAccountsPage" => {
-                read_lenient(map, key, &mut self.settings_block_accounts_page, extra)
-            }
-            "settingsBlockAddProvisioningPackage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_add_provisioning_package,
-                    extra,
-                )
-            }
-            "settingsBlockAppsPage" => {
-                read_lenient(map, key, &mut self.settings_block_apps_page, extra)
-            }
-            "settingsBlockChangeLanguage" => {
-                read_lenient(map, key, &mut self.settings_block_change_language, extra)
-            }
-            "settingsBlockChangePowerSleep" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_change_power_sleep,
-                    extra,
-                )
-            }
-            "settingsBlockChangeRegion" => {
-                read_lenient(map, key, &mut self.settings_block_change_region, extra)
-            }
-            "settingsBlockChangeSystemTime" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_change_system_time,
-                    extra,
-                )
-            }
-            "settingsBlockDevicesPage" => {
-                read_lenient(map, key, &mut self.settings_block_devices_page, extra)
-            }
-            "settingsBlockEaseOfAccessPage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_ease_of_access_page,
-                    extra,
-                )
-            }
-            "settingsBlockEditDeviceName" => {
-                read_lenient(map, key, &mut self.settings_block_edit_device_name, extra)
-            }
-            "settingsBlockGamingPage" => {
-                read_lenient(map, key, &mut self.settings_block_gaming_page, extra)
-            }
-            "settingsBlockNetworkInternetPage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_network_internet_page,
-                    extra,
-                )
-            }
-            "settingsBlockPersonalizationPage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_personalization_page,
-                    extra,
-                )
-            }
-            "settingsBlockPrivacyPage" => {
-                read_lenient(map, key, &mut self.settings_block_privacy_page, extra)
-            }
-            "settingsBlockRemoveProvisioningPackage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_remove_provisioning_package,
-                    extra,
-                )
-            }
-            "settingsBlockSettingsApp" => {
-                read_lenient(map, key, &mut self.settings_block_settings_app, extra)
-            }
-            "settingsBlockSystemPage" => {
-                read_lenient(map, key, &mut self.settings_block_system_page, extra)
-            }
-            "settingsBlockTimeLanguagePage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_time_language_page,
-                    extra,
-                )
-            }
-            "settingsBlockUpdateSecurityPage" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.settings_block_update_security_page,
-                    extra,
-                )
-            }
-            "sharedUserAppDataAllowed" => {
-                read_lenient(map, key, &mut self.shared_user_app_data_allowed, extra)
-            }
-            "smartScreenBlockPromptOverride" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.smart_screen_block_prompt_override,
-                    extra,
-                )
-            }
-            "smartScreenBlockPromptOverrideForFiles" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.smart_screen_block_prompt_override_for_files,
-                    extra,
-                )
-            }
-            "smartScreenEnableAppInstallControl" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.smart_screen_enable_app_install_control,
-                    extra,
-                )
-            }
-            "startBlockUnpinningAppsFromTaskbar" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.start_block_unpinning_apps_from_taskbar,
-                    extra,
-                )
-            }
-            "startMenuAppListVisibility" => {
-                read_nullable(map, key, &mut self.start_menu_app_list_visibility, extra)
-            }
-            "startMenuHideChangeAccountSettings" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.start_menu_hide_change_account_settings,
-                    extra,
-                )
-            }
-            "startMenuHideFrequentlyUsedApps" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.start_menu_hide_frequently_used_apps,
-                    extra,
-                )
-            }
-            "startMenuHideHibernate" => {
-                read_lenient(map, key, &mut self.start_menu_hide_hibernate, extra)
-            }
-            "startMenuHideLock" => {
-                read_lenient(map, key, &mut self.start_menu_hide_lock, extra)
-            }
-            "startMenuHidePowerButton" => {
-                read_lenient(map, key, &mut self.start_menu_hide_power_button, extra)
-            }
-            "startMenuHideRecentJumpLists" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.start_menu_hide_recent_jump_lists,
-                    extra,
-                )
-            }
-            "startMenuHideRecentlyAddedApps" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.start_menu_hide_recently_added_apps,
-                    extra,
-                )
-            }
-            "startMenuHideRestartOptions" => {
-                read_lenient(map, key, &mut self.start_menu_hide_restart_options, extra)
-            }
-            "startMenuHideShutDown" => {
-                read_lenient(map, key, &mut self.start_menu_hide_shut_down, extra)
-            }
-            "startMenuHideSignOut" => {
-                read_lenient(map, key, &mut self.start_menu_hide_sign_out, extra)
-            }
-            "startMenuHideSleep" => {
-                read_lenient(map, key, &mut self.start_menu_hide_sleep, extra)
-            }
-            "startMenuHideSwitchAccount" => {
-                read_lenient(map, key, &mut self.start_menu_hide_switch_account, extra)
-            }
-            "startMenuHideUserTile" => {
-                read_lenient(map, key, &mut self.start_menu_hide_user_tile, extra)
-            }
-            "startMenuLayoutEdgeAssetsXml" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.start_menu_layout_edge_assets_xml,
-                    extra,
-                )
-            }
-            "startMenuLayoutXml" => {
-                read_lenient(map, key, &mut self.start_menu_layout_xml, extra)
-            }
-            "startMenuMode" => read_nullable(map, key, &mut self.start_menu_mode, extra),
-            "startMenuPinnedFolderDocuments" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.start_menu_pinned_folder_documents,
-                    extra,
-                )
-            }
-            "startMenuPinnedFolderDownloads" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.start_menu_pinned_folder_downloads,
-                    extra,
-                )
-            }
-            "startMenuPinnedFolderFileExplorer" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.start_menu_pinned_folder_file_explorer,
-                    extra,
-                )
-            }
-            "startMenuPinnedFolderHomeGroup" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.start_menu_pinned_folder_home_group,
-                    extra,
-                )
-            }
-            "startMenuPinnedFolderMusic" => {
-                read_nullable(map, key, &mut self.start_menu_pinned_folder_music, extra)
-            }
-            "startMenuPinnedFolderNetwork" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.start_menu_pinned_folder_network,
-                    extra,
-                )
-            }
-            "startMenuPinnedFolderPersonalFolder" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.start_menu_pinned_folder_personal_folder,
-                    extra,
-                )
-            }
-            "startMenuPinnedFolderPictures" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.start_menu_pinned_folder_pictures,
-                    extra,
-                )
-            }
-            "startMenuPinnedFolderSettings" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.start_menu_pinned_folder_settings,
-                    extra,
-                )
-            }
-            "startMenuPinnedFolderVideos" => {
-                read_nullable(map, key, &mut self.start_menu_pinned_folder_videos, extra)
-            }
-            "storageBlockRemovableStorage" => {
-                read_lenient(map, key, &mut self.storage_block_removable_storage, extra)
-            }
-            "storageRequireMobileDeviceEncryption" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.storage_require_mobile_device_encryption,
-                    extra,
-                )
-            }
-            "storageRestrictAppDataToSystemVolume" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.storage_restrict_app_data_to_system_volume,
-                    extra,
-                )
-            }
-            "storageRestrictAppInstallToSystemVolume" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.storage_restrict_app_install_to_system_volume,
-                    extra,
-                )
-            }
-            "tenantLockdownRequireNetworkDuringOutOfBoxExperience" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self
-                        .tenant_lockdown_require_network_during_out_of_box_experience,
-                    extra,
-                )
-            }
-            "usbBlocked" => read_lenient(map, key, &mut self.usb_blocked, extra),
-            "voiceRecordingBlocked" => {
-                read_lenient(map, key, &mut self.voice_recording_blocked, extra)
-            }
-            "webRtcBlockLocalhostIpAddress" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.web_rtc_block_localhost_ip_address,
-                    extra,
-                )
-            }
-            "wiFiBlockAutomaticConnectHotspots" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.wi_fi_block_automatic_connect_hotspots,
-                    extra,
-                )
-            }
-            "wiFiBlocked" => read_lenient(map, key, &mut self.wi_fi_blocked, extra),
-            "wiFiBlockManualConfiguration" => {
-                read_lenient(map, key, &mut self.wi_fi_block_manual_configuration, extra)
-            }
-            "wiFiScanInterval" => {
-                read_lenient(map, key, &mut self.wi_fi_scan_interval, extra)
-            }
-            "windowsSpotlightBlockConsumerSpecificFeatures" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.windows_spotlight_block_consumer_specific_features,
-                    extra,
-                )
-            }
-            "windowsSpotlightBlocked" => {
-                read_lenient(map, key, &mut self.windows_spotlight_blocked, extra)
-            }
-            "windowsSpotlightBlockOnActionCenter" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.windows_spotlight_block_on_action_center,
-                    extra,
-                )
-            }
-            "windowsSpotlightBlockTailoredExperiences" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.windows_spotlight_block_tailored_experiences,
-                    extra,
-                )
-            }
-            "windowsSpotlightBlockThirdPartyNotifications" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.windows_spotlight_block_third_party_notifications,
-                    extra,
-                )
-            }
-            "windowsSpotlightBlockWelcomeExperience" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.windows_spotlight_block_welcome_experience,
-                    extra,
-                )
-            }
-            "windowsSpotlightBlockWindowsTips" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.windows_spotlight_block_windows_tips,
-                    extra,
-                )
-            }
-            "windowsSpotlightConfigureOnLockScreen" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.windows_spotlight_configure_on_lock_screen,
-                    extra,
-                )
-            }
-            "windowsStoreBlockAutoUpdate" => {
-                read_lenient(map, key, &mut self.windows_store_block_auto_update, extra)
-            }
-            "windowsStoreBlocked" => {
-                read_lenient(map, key, &mut self.windows_store_blocked, extra)
-            }
-            "windowsStoreEnablePrivateStoreOnly" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.windows_store_enable_private_store_only,
-                    extra,
-                )
-            }
-            "wirelessDisplayBlockProjectionToThisDevice" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.wireless_display_block_projection_to_this_device,
-                    extra,
-                )
-            }
-            "wirelessDisplayBlockUserInputFromReceiver" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.wireless_display_block_user_input_from_receiver,
-                    extra,
-                )
-            }
-            "wirelessDisplayRequirePinForPairing" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.wireless_display_require_pin_for_pairing,
-                    extra,
-                )
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Windows10GeneralConfiguration {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`Windows10GeneralConfiguration`] by wire name, each a [`Field<Windows10GeneralConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10GeneralConfiguration::set_null`].
-pub enum Windows10GeneralConfigurationField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl Windows10GeneralConfigurationField {
-    /// `id`
-    pub const Id: model::Field<Windows10GeneralConfiguration> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "version",
-    );
-    /// `accountsBlockAddingNonMicrosoftAccountEmail`
-    pub const AccountsBlockAddingNonMicrosoftAccountEmail: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("accountsBlockAddingNonMicrosoftAccountEmail");
-    /// `antiTheftModeBlocked`
-    pub const AntiTheftModeBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "antiTheftModeBlocked",
-    );
-    /// `appsAllowTrustedAppsSideloading`
-    pub const AppsAllowTrustedAppsSideloading: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("appsAllowTrustedAppsSideloading");
-    /// `appsBlockWindowsStoreOriginatedApps`
-    pub const AppsBlockWindowsStoreOriginatedApps: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("appsBlockWindowsStoreOriginatedApps");
-    /// `bluetoothAllowedServices`
-    pub const BluetoothAllowedServices: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "bluetoothAllowedServices",
-    );
-    /// `bluetoothBlockAdvertising`
-    pub const BluetoothBlockAdvertising: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "bluetoothBlockAdvertising",
-    );
-    /// `bluetoothBlockDiscoverableMode`
-    pub const BluetoothBlockDiscoverableMode: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("bluetoothBlockDiscoverableMode");
-    /// `bluetoothBlocked`
-    pub const BluetoothBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "bluetoothBlocked",
-    );
-    /// `bluetoothBlockPrePairing`
-    pub const BluetoothBlockPrePairing: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "bluetoothBlockPrePairing",
-    );
-    /// `cameraBlocked`
-    pub const CameraBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "cameraBlocked",
-    );
-    /// `cellularBlockDataWhenRoaming`
-    pub const CellularBlockDataWhenRoaming: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("cellularBlockDataWhenRoaming");
-    /// `cellularBlockVpn`
-    pub const CellularBlockVpn: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "cellularBlockVpn",
-    );
-    /// `cellularBlockVpnWhenRoaming`
-    pub const CellularBlockVpnWhenRoaming: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "cellularBlockVpnWhenRoaming",
-    );
-    /// `certificatesBlockManualRootCertificateInstallation`
-    pub const CertificatesBlockManualRootCertificateInstallation: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("certificatesBlockManualRootCertificateInstallation");
-    /// `connectedDevicesServiceBlocked`
-    pub const ConnectedDevicesServiceBlocked: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("connectedDevicesServiceBlocked");
-    /// `copyPasteBlocked`
-    pub const CopyPasteBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "copyPasteBlocked",
-    );
-    /// `cortanaBlocked`
-    pub const CortanaBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "cortanaBlocked",
-    );
-    /// `defenderBlockEndUserAccess`
-    pub const DefenderBlockEndUserAccess: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderBlockEndUserAccess",
-    );
-    /// `defenderCloudBlockLevel`
-    pub const DefenderCloudBlockLevel: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderCloudBlockLevel",
-    );
-    /// `defenderDaysBeforeDeletingQuarantinedMalware`
-    pub const DefenderDaysBeforeDeletingQuarantinedMalware: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderDaysBeforeDeletingQuarantinedMalware");
-    /// `defenderDetectedMalwareActions`
-    pub const DefenderDetectedMalwareActions: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderDetectedMalwareActions");
-    /// `defenderFileExtensionsToExclude`
-    pub const DefenderFileExtensionsToExclude: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderFileExtensionsToExclude");
-    /// `defenderFilesAndFoldersToExclude`
-    pub const DefenderFilesAndFoldersToExclude: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderFilesAndFoldersToExclude");
-    /// `defenderMonitorFileActivity`
-    pub const DefenderMonitorFileActivity: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderMonitorFileActivity",
-    );
-    /// `defenderProcessesToExclude`
-    pub const DefenderProcessesToExclude: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderProcessesToExclude",
-    );
-    /// `defenderPromptForSampleSubmission`
-    pub const DefenderPromptForSampleSubmission: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderPromptForSampleSubmission");
-    /// `defenderRequireBehaviorMonitoring`
-    pub const DefenderRequireBehaviorMonitoring: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderRequireBehaviorMonitoring");
-    /// `defenderRequireCloudProtection`
-    pub const DefenderRequireCloudProtection: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderRequireCloudProtection");
-    /// `defenderRequireNetworkInspectionSystem`
-    pub const DefenderRequireNetworkInspectionSystem: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderRequireNetworkInspectionSystem");
-    /// `defenderRequireRealTimeMonitoring`
-    pub const DefenderRequireRealTimeMonitoring: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderRequireRealTimeMonitoring");
-    /// `defenderScanArchiveFiles`
-    pub const DefenderScanArchiveFiles: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderScanArchiveFiles",
-    );
-    /// `defenderScanDownloads`
-    pub const DefenderScanDownloads: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderScanDownloads",
-    );
-    /// `defenderScanIncomingMail`
-    pub const DefenderScanIncomingMail: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderScanIncomingMail",
-    );
-    /// `defenderScanMappedNetworkDrivesDuringFullScan`
-    pub const DefenderScanMappedNetworkDrivesDuringFullScan: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderScanMappedNetworkDrivesDuringFullScan");
-    /// `defenderScanMaxCpu`
-    pub const DefenderScanMaxCpu: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderScanMaxCpu",
-    );
-    /// `defenderScanNetworkFiles`
-    pub const DefenderScanNetworkFiles: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderScanNetworkFiles",
-    );
-    /// `defenderScanRemovableDrivesDuringFullScan`
-    pub const DefenderScanRemovableDrivesDuringFullScan: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderScanRemovableDrivesDuringFullScan");
-    /// `defenderScanScriptsLoadedInInternetExplorer`
-    pub const DefenderScanScriptsLoadedInInternetExplorer: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderScanScriptsLoadedInInternetExplorer");
-    /// `defenderScanType`
-    pub const DefenderScanType: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderScanType",
-    );
-    /// `defenderScheduledQuickScanTime`
-    pub const DefenderScheduledQuickScanTime: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderScheduledQuickScanTime");
-    /// `defenderScheduledScanTime`
-    pub const DefenderScheduledScanTime: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderScheduledScanTime",
-    );
-    /// `defenderSignatureUpdateIntervalInHours`
-    pub const DefenderSignatureUpdateIntervalInHours: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("defenderSignatureUpdateIntervalInHours");
-    /// `defenderSystemScanSchedule`
-    pub const DefenderSystemScanSchedule: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "defenderSystemScanSchedule",
-    );
-    /// `developerUnlockSetting`
-    pub const DeveloperUnlockSetting: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "developerUnlockSetting",
-    );
-    /// `deviceManagementBlockFactoryResetOnMobile`
-    pub const DeviceManagementBlockFactoryResetOnMobile: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("deviceManagementBlockFactoryResetOnMobile");
-    /// `deviceManagementBlockManualUnenroll`
-    pub const DeviceManagementBlockManualUnenroll: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("deviceManagementBlockManualUnenroll");
-    /// `diagnosticsDataSubmissionMode`
-    pub const DiagnosticsDataSubmissionMode: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("diagnosticsDataSubmissionMode");
-    /// `edgeAllowStartPagesModification`
-    pub const EdgeAllowStartPagesModification: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("edgeAllowStartPagesModification");
-    /// `edgeBlockAccessToAboutFlags`
-    pub const EdgeBlockAccessToAboutFlags: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockAccessToAboutFlags",
-    );
-    /// `edgeBlockAddressBarDropdown`
-    pub const EdgeBlockAddressBarDropdown: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockAddressBarDropdown",
-    );
-    /// `edgeBlockAutofill`
-    pub const EdgeBlockAutofill: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockAutofill",
-    );
-    /// `edgeBlockCompatibilityList`
-    pub const EdgeBlockCompatibilityList: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockCompatibilityList",
-    );
-    /// `edgeBlockDeveloperTools`
-    pub const EdgeBlockDeveloperTools: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockDeveloperTools",
-    );
-    /// `edgeBlocked`
-    pub const EdgeBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlocked",
-    );
-    /// `edgeBlockExtensions`
-    pub const EdgeBlockExtensions: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockExtensions",
-    );
-    /// `edgeBlockInPrivateBrowsing`
-    pub const EdgeBlockInPrivateBrowsing: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockInPrivateBrowsing",
-    );
-    /// `edgeBlockJavaScript`
-    pub const EdgeBlockJavaScript: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockJavaScript",
-    );
-    /// `edgeBlockLiveTileDataCollection`
-    pub const EdgeBlockLiveTileDataCollection: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("edgeBlockLiveTileDataCollection");
-    /// `edgeBlockPasswordManager`
-    pub const EdgeBlockPasswordManager: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockPasswordManager",
-    );
-    /// `edgeBlockPopups`
-    pub const EdgeBlockPopups: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockPopups",
-    );
-    /// `edgeBlockSearchSuggestions`
-    pub const EdgeBlockSearchSuggestions: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeBlockSearchSuggestions",
-    );
-    /// `edgeBlockSendingDoNotTrackHeader`
-    pub const EdgeBlockSendingDoNotTrackHeader: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("edgeBlockSendingDoNotTrackHeader");
-    /// `edgeBlockSendingIntranetTrafficToInternetExplorer`
-    pub const EdgeBlockSendingIntranetTrafficToInternetExplorer: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("edgeBlockSendingIntranetTrafficToInternetExplorer");
-    /// `edgeClearBrowsingDataOnExit`
-    pub const EdgeClearBrowsingDataOnExit: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeClearBrowsingDataOnExit",
-    );
-    /// `edgeCookiePolicy`
-    pub const EdgeCookiePolicy: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeCookiePolicy",
-    );
-    /// `edgeDisableFirstRunPage`
-    pub const EdgeDisableFirstRunPage: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeDisableFirstRunPage",
-    );
-    /// `edgeEnterpriseModeSiteListLocation`
-    pub const EdgeEnterpriseModeSiteListLocation: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("edgeEnterpriseModeSiteListLocation");
-    /// `edgeFirstRunUrl`
-    pub const EdgeFirstRunUrl: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeFirstRunUrl",
-    );
-    /// `edgeHomepageUrls`
-    pub const EdgeHomepageUrls: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeHomepageUrls",
-    );
-    /// `edgeRequireSmartScreen`
-    pub const EdgeRequireSmartScreen: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeRequireSmartScreen",
-    );
-    /// `edgeSearchEngine`
-    pub const EdgeSearchEngine: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "edgeSearchEngine",
-    );
-    /// `edgeSendIntranetTrafficToInternetExplorer`
-    pub const EdgeSendIntranetTrafficToInternetExplorer: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("edgeSendIntranetTrafficToInternetExplorer");
-    /// `edgeSyncFavoritesWithInternetExplorer`
-    pub const EdgeSyncFavoritesWithInternetExplorer: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("edgeSyncFavoritesWithInternetExplorer");
-    /// `enterpriseCloudPrintDiscoveryEndPoint`
-    pub const EnterpriseCloudPrintDiscoveryEndPoint: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("enterpriseCloudPrintDiscoveryEndPoint");
-    /// `enterpriseCloudPrintDiscoveryMaxLimit`
-    pub const EnterpriseCloudPrintDiscoveryMaxLimit: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("enterpriseCloudPrintDiscoveryMaxLimit");
-    /// `enterpriseCloudPrintMopriaDiscoveryResourceIdentifier`
-    pub const EnterpriseCloudPrintMopriaDiscoveryResourceIdentifier: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("enterpriseCloudPrintMopriaDiscoveryResourceIdentifier");
-    /// `enterpriseCloudPrintOAuthAuthority`
-    pub const EnterpriseCloudPrintOAuthAuthority: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("enterpriseCloudPrintOAuthAuthority");
-    /// `enterpriseCloudPrintOAuthClientIdentifier`
-    pub const EnterpriseCloudPrintOAuthClientIdentifier: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("enterpriseCloudPrintOAuthClientIdentifier");
-    /// `enterpriseCloudPrintResourceIdentifier`
-    pub const EnterpriseCloudPrintResourceIdentifier: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("enterpriseCloudPrintResourceIdentifier");
-    /// `experienceBlockDeviceDiscovery`
-    pub const ExperienceBlockDeviceDiscovery: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("experienceBlockDeviceDiscovery");
-    /// `experienceBlockErrorDialogWhenNoSIM`
-    pub const ExperienceBlockErrorDialogWhenNoSim: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("experienceBlockErrorDialogWhenNoSIM");
-    /// `experienceBlockTaskSwitcher`
-    pub const ExperienceBlockTaskSwitcher: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "experienceBlockTaskSwitcher",
-    );
-    /// `gameDvrBlocked`
-    pub const GameDvrBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "gameDvrBlocked",
-    );
-    /// `internetSharingBlocked`
-    pub const InternetSharingBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "internetSharingBlocked",
-    );
-    /// `locationServicesBlocked`
-    pub const LocationServicesBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "locationServicesBlocked",
-    );
-    /// `lockScreenAllowTimeoutConfiguration`
-    pub const LockScreenAllowTimeoutConfiguration: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("lockScreenAllowTimeoutConfiguration");
-    /// `lockScreenBlockActionCenterNotifications`
-    pub const LockScreenBlockActionCenterNotifications: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("lockScreenBlockActionCenterNotifications");
-    /// `lockScreenBlockCortana`
-    pub const LockScreenBlockCortana: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "lockScreenBlockCortana",
-    );
-    /// `lockScreenBlockToastNotifications`
-    pub const LockScreenBlockToastNotifications: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("lockScreenBlockToastNotifications");
-    /// `lockScreenTimeoutInSeconds`
-    pub const LockScreenTimeoutInSeconds: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "lockScreenTimeoutInSeconds",
-    );
-    /// `logonBlockFastUserSwitching`
-    pub const LogonBlockFastUserSwitching: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "logonBlockFastUserSwitching",
-    );
-    /// `microsoftAccountBlocked`
-    pub const MicrosoftAccountBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "microsoftAccountBlocked",
-    );
-    /// `microsoftAccountBlockSettingsSync`
-    pub const MicrosoftAccountBlockSettingsSync: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("microsoftAccountBlockSettingsSync");
-    /// `networkProxyApplySettingsDeviceWide`
-    pub const NetworkProxyApplySettingsDeviceWide: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("networkProxyApplySettingsDeviceWide");
-    /// `networkProxyAutomaticConfigurationUrl`
-    pub const NetworkProxyAutomaticConfigurationUrl: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("networkProxyAutomaticConfigurationUrl");
-    /// `networkProxyDisableAutoDetect`
-    pub const NetworkProxyDisableAutoDetect: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("networkProxyDisableAutoDetect");
-    /// `networkProxyServer`
-    pub const NetworkProxyServer: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "networkProxyServer",
-    );
-    /// `nfcBlocked`
-    pub const NfcBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "nfcBlocked",
-    );
-    /// `oneDriveDisableFileSync`
-    pub const OneDriveDisableFileSync: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "oneDriveDisableFileSync",
-    );
-    /// `passwordBlockSimple`
-    pub const PasswordBlockSimple: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "passwordBlockSimple",
-    );
-    /// `passwordExpirationDays`
-    pub const PasswordExpirationDays: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "passwordExpirationDays",
-    );
-    /// `passwordMinimumCharacterSetCount`
-    pub const PasswordMinimumCharacterSetCount: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("passwordMinimumCharacterSetCount");
-    /// `passwordMinimumLength`
-    pub const PasswordMinimumLength: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "passwordMinimumLength",
-    );
-    /// `passwordMinutesOfInactivityBeforeScreenTimeout`
-    pub const PasswordMinutesOfInactivityBeforeScreenTimeout: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("passwordMinutesOfInactivityBeforeScreenTimeout");
-    /// `passwordPreviousPasswordBlockCount`
-    pub const PasswordPreviousPasswordBlockCount: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("passwordPreviousPasswordBlockCount");
-    /// `passwordRequired`
-    pub const PasswordRequired: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "passwordRequired",
-    );
-    /// `passwordRequiredType`
-    pub const PasswordRequiredType: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "passwordRequiredType",
-    );
-    /// `passwordRequireWhenResumeFromIdleState`
-    pub const PasswordRequireWhenResumeFromIdleState: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("passwordRequireWhenResumeFromIdleState");
-    /// `passwordSignInFailureCountBeforeFactoryReset`
-    pub const PasswordSignInFailureCountBeforeFactoryReset: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("passwordSignInFailureCountBeforeFactoryReset");
-    /// `personalizationDesktopImageUrl`
-    pub const PersonalizationDesktopImageUrl: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("personalizationDesktopImageUrl");
-    /// `personalizationLockScreenImageUrl`
-    pub const PersonalizationLockScreenImageUrl: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("personalizationLockScreenImageUrl");
-    /// `privacyAdvertisingId`
-    pub const PrivacyAdvertisingId: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "privacyAdvertisingId",
-    );
-    /// `privacyAutoAcceptPairingAndConsentPrompts`
-    pub const PrivacyAutoAcceptPairingAndConsentPrompts: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("privacyAutoAcceptPairingAndConsentPrompts");
-    /// `privacyBlockInputPersonalization`
-    pub const PrivacyBlockInputPersonalization: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("privacyBlockInputPersonalization");
-    /// `resetProtectionModeBlocked`
-    pub const ResetProtectionModeBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "resetProtectionModeBlocked",
-    );
-    /// `safeSearchFilter`
-    pub const SafeSearchFilter: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "safeSearchFilter",
-    );
-    /// `screenCaptureBlocked`
-    pub const ScreenCaptureBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "screenCaptureBlocked",
-    );
-    /// `searchBlockDiacritics`
-    pub const SearchBlockDiacritics: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "searchBlockDiacritics",
-    );
-    /// `searchDisableAutoLanguageDetection`
-    pub const SearchDisableAutoLanguageDetection: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("searchDisableAutoLanguageDetection");
-    /// `searchDisableIndexerBackoff`
-    pub const SearchDisableIndexerBackoff: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "searchDisableIndexerBackoff",
-    );
-    /// `searchDisableIndexingEncryptedItems`
-    pub const SearchDisableIndexingEncryptedItems: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("searchDisableIndexingEncryptedItems");
-    /// `searchDisableIndexingRemovableDrive`
-    pub const SearchDisableIndexingRemovableDrive: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("searchDisableIndexingRemovableDrive");
-    /// `searchEnableAutomaticIndexSizeManangement`
-    pub const SearchEnableAutomaticIndexSizeManangement: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("searchEnableAutomaticIndexSizeManangement");
-    /// `searchEnableRemoteQueries`
-    pub const SearchEnableRemoteQueries: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "searchEnableRemoteQueries",
-    );
-    /// `settingsBlockAccountsPage`
-    pub const SettingsBlockAccountsPage: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockAccountsPage",
-    );
-    /// `settingsBlockAddProvisioningPackage`
-    pub const SettingsBlockAddProvisioningPackage: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockAddProvisioningPackage");
-    /// `settingsBlockAppsPage`
-    pub const SettingsBlockAppsPage: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockAppsPage",
-    );
-    /// `settingsBlockChangeLanguage`
-    pub const SettingsBlockChangeLanguage: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockChangeLanguage",
-    );
-    /// `settingsBlockChangePowerSleep`
-    pub const SettingsBlockChangePowerSleep: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockChangePowerSleep");
-    /// `settingsBlockChangeRegion`
-    pub const SettingsBlockChangeRegion: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockChangeRegion",
-    );
-    /// `settingsBlockChangeSystemTime`
-    pub const SettingsBlockChangeSystemTime: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockChangeSystemTime");
-    /// `settingsBlockDevicesPage`
-    pub const SettingsBlockDevicesPage: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockDevicesPage",
-    );
-    /// `settingsBlockEaseOfAccessPage`
-    pub const SettingsBlockEaseOfAccessPage: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockEaseOfAccessPage");
-    /// `settingsBlockEditDeviceName`
-    pub const SettingsBlockEditDeviceName: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockEditDeviceName",
-    );
-    /// `settingsBlockGamingPage`
-    pub const SettingsBlockGamingPage: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockGamingPage",
-    );
-    /// `settingsBlockNetworkInternetPage`
-    pub const SettingsBlockNetworkInternetPage: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockNetworkInternetPage");
-    /// `settingsBlockPersonalizationPage`
-    pub const SettingsBlockPersonalizationPage: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockPersonalizationPage");
-    /// `settingsBlockPrivacyPage`
-    pub const SettingsBlockPrivacyPage: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockPrivacyPage",
-    );
-    /// `settingsBlockRemoveProvisioningPackage`
-    pub const SettingsBlockRemoveProvisioningPackage: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockRemoveProvisioningPackage");
-    /// `settingsBlockSettingsApp`
-    pub const SettingsBlockSettingsApp: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockSettingsApp",
-    );
-    /// `settingsBlockSystemPage`
-    pub const SettingsBlockSystemPage: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "settingsBlockSystemPage",
-    );
-    /// `settingsBlockTimeLanguagePage`
-    pub const SettingsBlockTimeLanguagePage: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockTimeLanguagePage");
-    /// `settingsBlockUpdateSecurityPage`
-    pub const SettingsBlockUpdateSecurityPage: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("settingsBlockUpdateSecurityPage");
-    /// `sharedUserAppDataAllowed`
-    pub const SharedUserAppDataAllowed: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "sharedUserAppDataAllowed",
-    );
-    /// `smartScreenBlockPromptOverride`
-    pub const SmartScreenBlockPromptOverride: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("smartScreenBlockPromptOverride");
-    /// `smartScreenBlockPromptOverrideForFiles`
-    pub const SmartScreenBlockPromptOverrideForFiles: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("smartScreenBlockPromptOverrideForFiles");
-    /// `smartScreenEnableAppInstallControl`
-    pub const SmartScreenEnableAppInstallControl: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("smartScreenEnableAppInstallControl");
-    /// `startBlockUnpinningAppsFromTaskbar`
-    pub const StartBlockUnpinningAppsFromTaskbar: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startBlockUnpinningAppsFromTaskbar");
-    /// `startMenuAppListVisibility`
-    pub const StartMenuAppListVisibility: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuAppListVisibility",
-    );
-    /// `startMenuHideChangeAccountSettings`
-    pub const StartMenuHideChangeAccountSettings: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuHideChangeAccountSettings");
-    /// `startMenuHideFrequentlyUsedApps`
-    pub const StartMenuHideFrequentlyUsedApps: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuHideFrequentlyUsedApps");
-    /// `startMenuHideHibernate`
-    pub const StartMenuHideHibernate: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHideHibernate",
-    );
-    /// `startMenuHideLock`
-    pub const StartMenuHideLock: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHideLock",
-    );
-    /// `startMenuHidePowerButton`
-    pub const StartMenuHidePowerButton: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHidePowerButton",
-    );
-    /// `startMenuHideRecentJumpLists`
-    pub const StartMenuHideRecentJumpLists: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuHideRecentJumpLists");
-    /// `startMenuHideRecentlyAddedApps`
-    pub const StartMenuHideRecentlyAddedApps: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuHideRecentlyAddedApps");
-    /// `startMenuHideRestartOptions`
-    pub const StartMenuHideRestartOptions: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHideRestartOptions",
-    );
-    /// `startMenuHideShutDown`
-    pub const StartMenuHideShutDown: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHideShutDown",
-    );
-    /// `startMenuHideSignOut`
-    pub const StartMenuHideSignOut: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHideSignOut",
-    );
-    /// `startMenuHideSleep`
-    pub const StartMenuHideSleep: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHideSleep",
-    );
-    /// `startMenuHideSwitchAccount`
-    pub const StartMenuHideSwitchAccount: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHideSwitchAccount",
-    );
-    /// `startMenuHideUserTile`
-    pub const StartMenuHideUserTile: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuHideUserTile",
-    );
-    /// `startMenuLayoutEdgeAssetsXml`
-    pub const StartMenuLayoutEdgeAssetsXml: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuLayoutEdgeAssetsXml");
-    /// `startMenuLayoutXml`
-    pub const StartMenuLayoutXml: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuLayoutXml",
-    );
-    /// `startMenuMode`
-    pub const StartMenuMode: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuMode",
-    );
-    /// `startMenuPinnedFolderDocuments`
-    pub const StartMenuPinnedFolderDocuments: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuPinnedFolderDocuments");
-    /// `startMenuPinnedFolderDownloads`
-    pub const StartMenuPinnedFolderDownloads: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuPinnedFolderDownloads");
-    /// `startMenuPinnedFolderFileExplorer`
-    pub const StartMenuPinnedFolderFileExplorer: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuPinnedFolderFileExplorer");
-    /// `startMenuPinnedFolderHomeGroup`
-    pub const StartMenuPinnedFolderHomeGroup: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuPinnedFolderHomeGroup");
-    /// `startMenuPinnedFolderMusic`
-    pub const StartMenuPinnedFolderMusic: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuPinnedFolderMusic",
-    );
-    /// `startMenuPinnedFolderNetwork`
-    pub const StartMenuPinnedFolderNetwork: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuPinnedFolderNetwork");
-    /// `startMenuPinnedFolderPersonalFolder`
-    pub const StartMenuPinnedFolderPersonalFolder: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuPinnedFolderPersonalFolder");
-    /// `startMenuPinnedFolderPictures`
-    pub const StartMenuPinnedFolderPictures: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuPinnedFolderPictures");
-    /// `startMenuPinnedFolderSettings`
-    pub const StartMenuPinnedFolderSettings: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("startMenuPinnedFolderSettings");
-    /// `startMenuPinnedFolderVideos`
-    pub const StartMenuPinnedFolderVideos: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "startMenuPinnedFolderVideos",
-    );
-    /// `storageBlockRemovableStorage`
-    pub const StorageBlockRemovableStorage: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("storageBlockRemovableStorage");
-    /// `storageRequireMobileDeviceEncryption`
-    pub const StorageRequireMobileDeviceEncryption: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("storageRequireMobileDeviceEncryption");
-    /// `storageRestrictAppDataToSystemVolume`
-    pub const StorageRestrictAppDataToSystemVolume: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("storageRestrictAppDataToSystemVolume");
-    /// `storageRestrictAppInstallToSystemVolume`
-    pub const StorageRestrictAppInstallToSystemVolume: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("storageRestrictAppInstallToSystemVolume");
-    /// `tenantLockdownRequireNetworkDuringOutOfBoxExperience`
-    pub const TenantLockdownRequireNetworkDuringOutOfBoxExperience: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("tenantLockdownRequireNetworkDuringOutOfBoxExperience");
-    /// `usbBlocked`
-    pub const UsbBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "usbBlocked",
-    );
-    /// `voiceRecordingBlocked`
-    pub const VoiceRecordingBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "voiceRecordingBlocked",
-    );
-    /// `webRtcBlockLocalhostIpAddress`
-    pub const WebRtcBlockLocalhostIpAddress: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("webRtcBlockLocalhostIpAddress");
-    /// `wiFiBlockAutomaticConnectHotspots`
-    pub const WiFiBlockAutomaticConnectHotspots: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("wiFiBlockAutomaticConnectHotspots");
-    /// `wiFiBlocked`
-    pub const WiFiBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "wiFiBlocked",
-    );
-    /// `wiFiBlockManualConfiguration`
-    pub const WiFiBlockManualConfiguration: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("wiFiBlockManualConfiguration");
-    /// `wiFiScanInterval`
-    pub const WiFiScanInterval: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "wiFiScanInterval",
-    );
-    /// `windowsSpotlightBlockConsumerSpecificFeatures`
-    pub const WindowsSpotlightBlockConsumerSpecificFeatures: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("windowsSpotlightBlockConsumerSpecificFeatures");
-    /// `windowsSpotlightBlocked`
-    pub const WindowsSpotlightBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "windowsSpotlightBlocked",
-    );
-    /// `windowsSpotlightBlockOnActionCenter`
-    pub const WindowsSpotlightBlockOnActionCenter: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("windowsSpotlightBlockOnActionCenter");
-    /// `windowsSpotlightBlockTailoredExperiences`
-    pub const WindowsSpotlightBlockTailoredExperiences: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("windowsSpotlightBlockTailoredExperiences");
-    /// `windowsSpotlightBlockThirdPartyNotifications`
-    pub const WindowsSpotlightBlockThirdPartyNotifications: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("windowsSpotlightBlockThirdPartyNotifications");
-    /// `windowsSpotlightBlockWelcomeExperience`
-    pub const WindowsSpotlightBlockWelcomeExperience: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("windowsSpotlightBlockWelcomeExperience");
-    /// `windowsSpotlightBlockWindowsTips`
-    pub const WindowsSpotlightBlockWindowsTips: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("windowsSpotlightBlockWindowsTips");
-    /// `windowsSpotlightConfigureOnLockScreen`
-    pub const WindowsSpotlightConfigureOnLockScreen: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("windowsSpotlightConfigureOnLockScreen");
-    /// `windowsStoreBlockAutoUpdate`
-    pub const WindowsStoreBlockAutoUpdate: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "windowsStoreBlockAutoUpdate",
-    );
-    /// `windowsStoreBlocked`
-    pub const WindowsStoreBlocked: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "windowsStoreBlocked",
-    );
-    /// `windowsStoreEnablePrivateStoreOnly`
-    pub const WindowsStoreEnablePrivateStoreOnly: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("windowsStoreEnablePrivateStoreOnly");
-    /// `wirelessDisplayBlockProjectionToThisDevice`
-    pub const WirelessDisplayBlockProjectionToThisDevice: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("wirelessDisplayBlockProjectionToThisDevice");
-    /// `wirelessDisplayBlockUserInputFromReceiver`
-    pub const WirelessDisplayBlockUserInputFromReceiver: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("wirelessDisplayBlockUserInputFromReceiver");
-    /// `wirelessDisplayRequirePinForPairing`
-    pub const WirelessDisplayRequirePinForPairing: model::Field<
-        Windows10GeneralConfiguration,
-    > = model::Field::new("wirelessDisplayRequirePinForPairing");
-    /// `assignments`
-    pub const Assignments: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<Windows10GeneralConfiguration> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Windows10GeneralConfiguration>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::AccountsBlockAddingNonMicrosoftAccountEmail,
-        Self::AntiTheftModeBlocked,
-        Self::AppsAllowTrustedAppsSideloading,
-        Self::AppsBlockWindowsStoreOriginatedApps,
-        Self::BluetoothAllowedServices,
-        Self::BluetoothBlockAdvertising,
-        Self::BluetoothBlockDiscoverableMode,
-        Self::BluetoothBlocked,
-        Self::BluetoothBlockPrePairing,
-        Self::CameraBlocked,
-        Self::CellularBlockDataWhenRoaming,
-        Self::CellularBlockVpn,
-        Self::CellularBlockVpnWhenRoaming,
-        Self::CertificatesBlockManualRootCertificateInstallation,
-        Self::ConnectedDevicesServiceBlocked,
-        Self::CopyPasteBlocked,
-        Self::CortanaBlocked,
-        Self::DefenderBlockEndUserAccess,
-        Self::DefenderCloudBlockLevel,
-        Self::DefenderDaysBeforeDeletingQuarantinedMalware,
-        Self::DefenderDetectedMalwareActions,
-        Self::DefenderFileExtensionsToExclude,
-        Self::DefenderFilesAndFoldersToExclude,
-        Self::DefenderMonitorFileActivity,
-        Self::DefenderProcessesToExclude,
-        Self::DefenderPromptForSampleSubmission,
-        Self::DefenderRequireBehaviorMonitoring,
-        Self::DefenderRequireCloudProtection,
-        Self::DefenderRequireNetworkInspectionSystem,
-        Self::DefenderRequireRealTimeMonitoring,
-        Self::DefenderScanArchiveFiles,
-        Self::DefenderScanDownloads,
-        Self::DefenderScanIncomingMail,
-        Self::DefenderScanMappedNetworkDrivesDuringFullScan,
-        Self::DefenderScanMaxCpu,
-        Self::DefenderScanNetworkFiles,
-        Self::DefenderScanRemovableDrivesDuringFullScan,
-        Self::DefenderScanScriptsLoadedInInternetExplorer,
-        Self::DefenderScanType,
-        Self::DefenderScheduledQuickScanTime,
-        Self::DefenderScheduledScanTime,
-        Self::DefenderSignatureUpdateIntervalInHours,
-        Self::DefenderSystemScanSchedule,
-        Self::DeveloperUnlockSetting,
-        Self::DeviceManagementBlockFactoryResetOnMobile,
-        Self::DeviceManagementBlockManualUnenroll,
-        Self::DiagnosticsDataSubmissionMode,
-        Self::EdgeAllowStartPagesModification,
-        Self::EdgeBlockAccessToAboutFlags,
-        Self::EdgeBlockAddressBarDropdown,
-        Self::EdgeBlockAutofill,
-        Self::EdgeBlockCompatibilityList,
-        Self::EdgeBlockDeveloperTools,
-        Self::EdgeBlocked,
-        Self::EdgeBlockExtensions,
-        Self::EdgeBlockInPrivateBrowsing,
-        Self::EdgeBlockJavaScript,
-        Self::EdgeBlockLiveTileDataCollection,
-        Self::EdgeBlockPasswordManager,
-        Self::EdgeBlockPopups,
-        Self::EdgeBlockSearchSuggestions,
-        Self::EdgeBlockSendingDoNotTrackHeader,
-        Self::EdgeBlockSendingIntranetTrafficToInternetExplorer,
-        Self::EdgeClearBrowsingDataOnExit,
-        Self::EdgeCookiePolicy,
-        Self::EdgeDisableFirstRunPage,
-        Self::EdgeEnterpriseModeSiteListLocation,
-        Self::EdgeFirstRunUrl,
-        Self::EdgeHomepageUrls,
-        Self::EdgeRequireSmartScreen,
-        Self::EdgeSearchEngine,
-        Self::EdgeSendIntranetTrafficToInternetExplorer,
-        Self::EdgeSyncFavoritesWithInternetExplorer,
-        Self::EnterpriseCloudPrintDiscoveryEndPoint,
-        Self::EnterpriseCloudPrintDiscoveryMaxLimit,
-        Self::EnterpriseCloudPrintMopriaDiscoveryResourceIdentifier,
-        Self::EnterpriseCloudPrintOAuthAuthority,
-        Self::EnterpriseCloudPrintOAuthClientIdentifier,
-        Self::EnterpriseCloudPrintResourceIdentifier,
-        Self::ExperienceBlockDeviceDiscovery,
-        Self::ExperienceBlockErrorDialogWhenNoSim,
-        Self::ExperienceBlockTaskSwitcher,
-        Self::GameDvrBlocked,
-        Self::InternetSharingBlocked,
-        Self::LocationServicesBlocked,
-        Self::LockScreenAllowTimeoutConfiguration,
-        Self::LockScreenBlockActionCenterNotifications,
-        Self::LockScreenBlockCortana,
-        Self::LockScreenBlockToastNotifications,
-        Self::LockScreenTimeoutInSeconds,
-        Self::LogonBlockFastUserSwitching,
-        Self::MicrosoftAccountBlocked,
-        Self::MicrosoftAccountBlockSettingsSync,
-        Self::NetworkProxyApplySettingsDeviceWide,
-        Self::NetworkProxyAutomaticConfigurationUrl,
-        Self::NetworkProxyDisableAutoDetect,
-        Self::NetworkProxyServer,
-        Self::NfcBlocked,
-        Self::OneDriveDisableFileSync,
-        Self::PasswordBlockSimple,
-        Self::PasswordExpirationDays,
-        Self::PasswordMinimumCharacterSetCount,
-        Self::PasswordMinimumLength,
-        Self::PasswordMinutesOfInactivityBeforeScreenTimeout,
-        Self::PasswordPreviousPasswordBlockCount,
-        Self::PasswordRequired,
-        Self::PasswordRequiredType,
-        Self::PasswordRequireWhenResumeFromIdleState,
-        Self::PasswordSignInFailureCountBeforeFactoryReset,
-        Self::PersonalizationDesktopImageUrl,
-        Self::PersonalizationLockScreenImageUrl,
-        Self::PrivacyAdvertisingId,
-        Self::PrivacyAutoAcceptPairingAndConsentPrompts,
-        Self::PrivacyBlockInputPersonalization,
-        Self::ResetProtectionModeBlocked,
-        Self::SafeSearchFilter,
-        Self::ScreenCaptureBlocked,
-        Self::SearchBlockDiacritics,
-        Self::SearchDisableAutoLanguageDetection,
-        Self::SearchDisableIndexerBackoff,
-        Self::SearchDisableIndexingEncryptedItems,
-        Self::SearchDisableIndexingRemovableDrive,
-        Self::SearchEnableAutomaticIndexSizeManangement,
-        Self::SearchEnableRemoteQueries,
-        Self::SettingsBlockAccountsPage,
-        Self::SettingsBlockAddProvisioningPackage,
-        Self::SettingsBlockAppsPage,
-        Self::SettingsBlockChangeLanguage,
-        Self::SettingsBlockChangePowerSleep,
-        Self::SettingsBlockChangeRegion,
-        Self::SettingsBlockChangeSystemTime,
-        Self::SettingsBlockDevicesPage,
-        Self::SettingsBlockEaseOfAccessPage,
-        Self::SettingsBlockEditDeviceName,
-        Self::SettingsBlockGamingPage,
-        Self::SettingsBlockNetworkInternetPage,
-        Self::SettingsBlockPersonalizationPage,
-        Self::SettingsBlockPrivacyPage,
-        Self::SettingsBlockRemoveProvisioningPackage,
-        Self::SettingsBlockSettingsApp,
-        Self::SettingsBlockSystemPage,
-        Self::SettingsBlockTimeLanguagePage,
-        Self::SettingsBlockUpdateSecurityPage,
-        Self::SharedUserAppDataAllowed,
-        Self::SmartScreenBlockPromptOverride,
-        Self::SmartScreenBlockPromptOverrideForFiles,
-        Self::SmartScreenEnableAppInstallControl,
-        Self::StartBlockUnpinningAppsFromTaskbar,
-        Self::StartMenuAppListVisibility,
-        Self::StartMenuHideChangeAccountSettings,
-        Self::StartMenuHideFrequentlyUsedApps,
-        Self::StartMenuHideHibernate,
-        Self::StartMenuHideLock,
-        Self::StartMenuHidePowerButton,
-        Self::StartMenuHideRecentJumpLists,
-        Self::StartMenuHideRecentlyAddedApps,
-        Self::StartMenuHideRestartOptions,
-        Self::StartMenuHideShutDown,
-        Self::StartMenuHideSignOut,
-        Self::StartMenuHideSleep,
-        Self::StartMenuHideSwitchAccount,
-        Self::StartMenuHideUserTile,
-        Self::StartMenuLayoutEdgeAssetsXml,
-        Self::StartMenuLayoutXml,
-        Self::StartMenuMode,
-        Self::StartMenuPinnedFolderDocuments,
-        Self::StartMenuPinnedFolderDownloads,
-        Self::StartMenuPinnedFolderFileExplorer,
-        Self::StartMenuPinnedFolderHomeGroup,
-        Self::StartMenuPinnedFolderMusic,
-        Self::StartMenuPinnedFolderNetwork,
-        Self::StartMenuPinnedFolderPersonalFolder,
-        Self::StartMenuPinnedFolderPictures,
-        Self::StartMenuPinnedFolderSettings,
-        Self::StartMenuPinnedFolderVideos,
-        Self::StorageBlockRemovableStorage,
-        Self::StorageRequireMobileDeviceEncryption,
-        Self::StorageRestrictAppDataToSystemVolume,
-        Self::StorageRestrictAppInstallToSystemVolume,
-        Self::TenantLockdownRequireNetworkDuringOutOfBoxExperience,
-        Self::UsbBlocked,
-        Self::VoiceRecordingBlocked,
-        Self::WebRtcBlockLocalhostIpAddress,
-        Self::WiFiBlockAutomaticConnectHotspots,
-        Self::WiFiBlocked,
-        Self::WiFiBlockManualConfiguration,
-        Self::WiFiScanInterval,
-        Self::WindowsSpotlightBlockConsumerSpecificFeatures,
-        Self::WindowsSpotlightBlocked,
-        Self::WindowsSpotlightBlockOnActionCenter,
-        Self::WindowsSpotlightBlockTailoredExperiences,
-        Self::WindowsSpotlightBlockThirdPartyNotifications,
-        Self::WindowsSpotlightBlockWelcomeExperience,
-        Self::WindowsSpotlightBlockWindowsTips,
-        Self::WindowsSpotlightConfigureOnLockScreen,
-        Self::WindowsStoreBlockAutoUpdate,
-        Self::WindowsStoreBlocked,
-        Self::WindowsStoreEnablePrivateStoreOnly,
-        Self::WirelessDisplayBlockProjectionToThisDevice,
-        Self::WirelessDisplayBlockUserInputFromReceiver,
-        Self::WirelessDisplayRequirePinForPairing,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows10MobileCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows10MobileCompliancePolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub version: Option<i32>,
-    /// Property `bitLockerEnabled`: `Edm.Boolean`, not nullable.
-    pub bit_locker_enabled: Option<bool>,
-    /// Property `codeIntegrityEnabled`: `Edm.Boolean`, not nullable.
-    pub code_integrity_enabled: Option<bool>,
-    /// Property `earlyLaunchAntiMalwareDriverEnabled`: `Edm.Boolean`, not nullable.
-    pub early_launch_anti_malware_driver_enabled: Option<bool>,
-    /// Property `osMaximumVersion`: `Edm.String`.
-    pub os_maximum_version: Option<String>,
-    /// Property `osMinimumVersion`: `Edm.String`.
-    pub os_minimum_version: Option<String>,
-    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
-    pub password_block_simple: Option<bool>,
-    /// Property `passwordExpirationDays`: `Edm.Int32`.
-    pub password_expiration_days: Option<i32>,
-    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
-    pub password_minimum_character_set_count: Option<i32>,
-    /// Property `passwordMinimumLength`: `Edm.Int32`.
-    pub password_minimum_length: Option<i32>,
-    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
-    pub password_minutes_of_inactivity_before_lock: Option<i32>,
-    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
-    pub password_previous_password_block_count: Option<i32>,
-    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
-    pub password_required: Option<bool>,
-    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
-    pub password_required_type: Option<RequiredPasswordType>,
-    /// Property `passwordRequireToUnlockFromIdle`: `Edm.Boolean`, not nullable.
-    pub password_require_to_unlock_from_idle: Option<bool>,
-    /// Property `secureBootEnabled`: `Edm.Boolean`, not nullable.
-    pub secure_boot_enabled: Option<bool>,
-    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
-    pub storage_require_encryption: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
-    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_status_overview: Option<DeviceComplianceUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows10MobileCompliancePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Windows10MobileCompliancePolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10MobileCompliancePolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("bitLockerEnabled", &self.bit_locker_enabled);
-        object.property("codeIntegrityEnabled", &self.code_integrity_enabled);
-        object
-            .property(
-                "earlyLaunchAntiMalwareDriverEnabled",
-                &self.early_launch_anti_malware_driver_enabled,
-            );
-        object.property("osMaximumVersion", &self.os_maximum_version);
-        object.property("osMinimumVersion", &self.os_minimum_version);
-        object.property("passwordBlockSimple", &self.password_block_simple);
-        object.property("passwordExpirationDays", &self.password_expiration_days);
-        object
-            .property(
-                "passwordMinimumCharacterSetCount",
-                &self.password_minimum_character_set_count,
-            );
-        object.property("passwordMinimumLength", &self.password_minimum_length);
-        object
-            .property(
-                "passwordMinutesOfInactivityBeforeLock",
-                &self.password_minutes_of_inactivity_before_lock,
-            );
-        object
-            .property(
-                "passwordPreviousPasswordBlockCount",
-                &self.password_previous_password_block_count,
-            );
-        object.property("passwordRequired", &self.password_required);
-        object.property("passwordRequiredType", &self.password_required_type);
-        object
-            .property(
-                "passwordRequireToUnlockFromIdle",
-                &self.password_require_to_unlock_from_idle,
-            );
-        object.property("secureBootEnabled", &self.secure_boot_enabled);
-        object.property("storageRequireEncryption", &self.storage_require_encryption);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows10MobileCompliancePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for Windows10MobileCompliancePolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "bitLockerEnabled" => {
-                read_lenient(map, key, &mut self.bit_locker_enabled, extra)
-            }
-            "codeIntegrityEnabled" => {
-                read_lenient(map, key, &mut self.code_integrity_enabled, extra)
-            }
-            "earlyLaunchAntiMalwareDriverEnabled" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.early_launch_anti_malware_driver_enabled,
-                    extra,
-                )
-            }
-            "osMaximumVersion" => {
-                read_lenient(map, key, &mut self.os_maximum_version, extra)
-            }
-            "osMinimumVersion" => {
-                read_lenient(map, key, &mut self.os_minimum_version, extra)
-            }
-            "passwordBlockSimple" => {
-                read_lenient(map, key, &mut self.password_block_simple, extra)
-            }
-            "passwordExpirationDays" => {
-                read_lenient(map, key, &mut self.password_expiration_days, extra)
-            }
-            "passwordMinimumCharacterSetCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minimum_character_set_count,
-                    extra,
-                )
-            }
-            "passwordMinimumLength" => {
-                read_lenient(map, key, &mut self.password_minimum_length, extra)
-            }
-            "passwordMinutesOfInactivityBeforeLock" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minutes_of_inactivity_before_lock,
-                    extra,
-                )
-            }
-            "passwordPreviousPasswordBlockCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_previous_password_block_count,
-                    extra,
-                )
-            }
-            "passwordRequired" => {
-                read_lenient(map, key, &mut self.password_required, extra)
-            }
-            "passwordRequiredType" => {
-                read_nullable(map, key, &mut self.password_required_type, extra)
-            }
-            "passwordRequireToUnlockFromIdle" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_require_to_unlock_from_idle,
-                    extra,
-                )
-            }
-            "secureBootEnabled" => {
-                read_lenient(map, key, &mut self.secure_boot_enabled, extra)
-            }
-            "storageRequireEncryption" => {
-                read_lenient(map, key, &mut self.storage_require_encryption, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "scheduledActionsForRule" => {
-                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Windows10MobileCompliancePolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`Windows10MobileCompliancePolicy`] by wire name, each a [`Field<Windows10MobileCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10MobileCompliancePolicy::set_null`].
-pub enum Windows10MobileCompliancePolicyField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl Windows10MobileCompliancePolicyField {
-    /// `id`
-    pub const Id: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "id",
-    );
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "version",
-    );
-    /// `bitLockerEnabled`
-    pub const BitLockerEnabled: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "bitLockerEnabled",
-    );
-    /// `codeIntegrityEnabled`
-    pub const CodeIntegrityEnabled: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "codeIntegrityEnabled",
-    );
-    /// `earlyLaunchAntiMalwareDriverEnabled`
-    pub const EarlyLaunchAntiMalwareDriverEnabled: model::Field<
-        Windows10MobileCompliancePolicy,
-    > = model::Field::new("earlyLaunchAntiMalwareDriverEnabled");
-    /// `osMaximumVersion`
-    pub const OsMaximumVersion: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "osMaximumVersion",
-    );
-    /// `osMinimumVersion`
-    pub const OsMinimumVersion: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "osMinimumVersion",
-    );
-    /// `passwordBlockSimple`
-    pub const PasswordBlockSimple: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "passwordBlockSimple",
-    );
-    /// `passwordExpirationDays`
-    pub const PasswordExpirationDays: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "passwordExpirationDays",
-    );
-    /// `passwordMinimumCharacterSetCount`
-    pub const PasswordMinimumCharacterSetCount: model::Field<
-        Windows10MobileCompliancePolicy,
-    > = model::Field::new("passwordMinimumCharacterSetCount");
-    /// `passwordMinimumLength`
-    pub const PasswordMinimumLength: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "passwordMinimumLength",
-    );
-    /// `passwordMinutesOfInactivityBeforeLock`
-    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
-        Windows10MobileCompliancePolicy,
-    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
-    /// `passwordPreviousPasswordBlockCount`
-    pub const PasswordPreviousPasswordBlockCount: model::Field<
-        Windows10MobileCompliancePolicy,
-    > = model::Field::new("passwordPreviousPasswordBlockCount");
-    /// `passwordRequired`
-    pub const PasswordRequired: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "passwordRequired",
-    );
-    /// `passwordRequiredType`
-    pub const PasswordRequiredType: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "passwordRequiredType",
-    );
-    /// `passwordRequireToUnlockFromIdle`
-    pub const PasswordRequireToUnlockFromIdle: model::Field<
-        Windows10MobileCompliancePolicy,
-    > = model::Field::new("passwordRequireToUnlockFromIdle");
-    /// `secureBootEnabled`
-    pub const SecureBootEnabled: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "secureBootEnabled",
-    );
-    /// `storageRequireEncryption`
-    pub const StorageRequireEncryption: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "storageRequireEncryption",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<
-        Windows10MobileCompliancePolicy,
-    > = model::Field::new("deviceSettingStateSummaries");
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `scheduledActionsForRule`
-    pub const ScheduledActionsForRule: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "scheduledActionsForRule",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<Windows10MobileCompliancePolicy> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Windows10MobileCompliancePolicy>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::BitLockerEnabled,
-        Self::CodeIntegrityEnabled,
-        Self::EarlyLaunchAntiMalwareDriverEnabled,
-        Self::OsMaximumVersion,
-        Self::OsMinimumVersion,
-        Self::PasswordBlockSimple,
-        Self::PasswordExpirationDays,
-        Self::PasswordMinimumCharacterSetCount,
-        Self::PasswordMinimumLength,
-        Self::PasswordMinutesOfInactivityBeforeLock,
-        Self::PasswordPreviousPasswordBlockCount,
-        Self::PasswordRequired,
-        Self::PasswordRequiredType,
-        Self::PasswordRequireToUnlockFromIdle,
-        Self::SecureBootEnabled,
-        Self::StorageRequireEncryption,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::ScheduledActionsForRule,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL entity type `microsoft.graph.windows81CompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Windows81CompliancePolicy {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `description`: `Edm.String`.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub description: Option<String>,
-    /// Property `displayName`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub display_name: Option<String>,
-    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub last_modified_date_time: Option<edm::DateTimeOffset>,
-    /// Property `version`: `Edm.Int32`, not nullable.
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub version: Option<i32>,
-    /// Property `osMaximumVersion`: `Edm.String`.
-    pub os_maximum_version: Option<String>,
-    /// Property `osMinimumVersion`: `Edm.String`.
-    pub os_minimum_version: Option<String>,
-    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
-    pub password_block_simple: Option<bool>,
-    /// Property `passwordExpirationDays`: `Edm.Int32`.
-    pub password_expiration_days: Option<i32>,
-    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
-    pub password_minimum_character_set_count: Option<i32>,
-    /// Property `passwordMinimumLength`: `Edm.Int32`.
-    pub password_minimum_length: Option<i32>,
-    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
-    pub password_minutes_of_inactivity_before_lock: Option<i32>,
-    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
-    pub password_previous_password_block_count: Option<i32>,
-    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
-    pub password_required: Option<bool>,
-    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
-    pub password_required_type: Option<RequiredPasswordType>,
-    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
-    pub storage_require_encryption: Option<bool>,
-    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
-    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
-    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
-    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
-    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
-    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
-    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
-    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
-    pub user_status_overview: Option<DeviceComplianceUserOverview>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for Windows81CompliancePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Windows81CompliancePolicy {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows81CompliancePolicy";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("description", &self.description);
-        object.property("displayName", &self.display_name);
-        object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        object.property("version", &self.version);
-        object.property("osMaximumVersion", &self.os_maximum_version);
-        object.property("osMinimumVersion", &self.os_minimum_version);
-        object.property("passwordBlockSimple", &self.password_block_simple);
-        object.property("passwordExpirationDays", &self.password_expiration_days);
-        object
-            .property(
-                "passwordMinimumCharacterSetCount",
-                &self.password_minimum_character_set_count,
-            );
-        object.property("passwordMinimumLength", &self.password_minimum_length);
-        object
-            .property(
-                "passwordMinutesOfInactivityBeforeLock",
-                &self.password_minutes_of_inactivity_before_lock,
-            );
-        object
-            .property(
-                "passwordPreviousPasswordBlockCount",
-                &self.password_previous_password_block_count,
-            );
-        object.property("passwordRequired", &self.password_required);
-        object.property("passwordRequiredType", &self.password_required_type);
-        object.property("storageRequireEncryption", &self.storage_require_encryption);
-        object.property("assignments", &self.assignments);
-        object
-            .property(
-                "deviceSettingStateSummaries",
-                &self.device_setting_state_summaries,
-            );
-        object.property("deviceStatuses", &self.device_statuses);
-        object.property("deviceStatusOverview", &self.device_status_overview);
-        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
-        object.property("userStatuses", &self.user_statuses);
-        object.property("userStatusOverview", &self.user_status_overview);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for Windows81CompliancePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::model::ODataObject for Windows81CompliancePolicy {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
-            }
-            "description" => read_lenient(map, key, &mut self.description, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "lastModifiedDateTime" => {
-                read_lenient(map, key, &mut self.last_modified_date_time, extra)
-            }
-            "version" => read_lenient(map, key, &mut self.version, extra),
-            "osMaximumVersion" => {
-                read_lenient(map, key, &mut self.os_maximum_version, extra)
-            }
-            "osMinimumVersion" => {
-                read_lenient(map, key, &mut self.os_minimum_version, extra)
-            }
-            "passwordBlockSimple" => {
-                read_lenient(map, key, &mut self.password_block_simple, extra)
-            }
-            "passwordExpirationDays" => {
-                read_lenient(map, key, &mut self.password_expiration_days, extra)
-            }
-            "passwordMinimumCharacterSetCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minimum_character_set_count,
-                    extra,
-                )
-            }
-            "passwordMinimumLength" => {
-                read_lenient(map, key, &mut self.password_minimum_length, extra)
-            }
-            "passwordMinutesOfInactivityBeforeLock" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_minutes_of_inactivity_before_lock,
-                    extra,
-                )
-            }
-            "passwordPreviousPasswordBlockCount" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.password_previous_password_block_count,
-                    extra,
-                )
-            }
-            "passwordRequired" => {
-                read_lenient(map, key, &mut self.password_required, extra)
-            }
-            "passwordRequiredType" => {
-                read_nullable(map, key, &mut self.password_required_type, extra)
-            }
-            "storageRequireEncryption" => {
-                read_lenient(map, key, &mut self.storage_require_encryption, extra)
-            }
-            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            "deviceSettingStateSummaries" => {
-                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
-            }
-            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
-            "deviceStatusOverview" => {
-                read_nullable(map, key, &mut self.device_status_overview, extra)
-            }
-            "scheduledActionsForRule" => {
-                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
-            }
-            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
-            "userStatusOverview" => {
-                read_nullable(map, key, &mut self.user_status_overview, extra)
-            }
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl Windows81CompliancePolicy {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// The properties of [`Windows81CompliancePolicy`] by wire name, each a [`Field<Windows81CompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows81CompliancePolicy::set_null`].
-pub enum Windows81CompliancePolicyField {}
-
-#[cfg(feature = "_device_management")]
-#[allow(non_upper_case_globals)]
-impl Windows81CompliancePolicyField {
-    /// `id`
-    pub const Id: model::Field<Windows81CompliancePolicy> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `description`
-    pub const Description: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "description",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "displayName",
-    );
-    /// `lastModifiedDateTime`
-    pub const LastModifiedDateTime: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "lastModifiedDateTime",
-    );
-    /// `version`
-    pub const Version: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "version",
-    );
-    /// `osMaximumVersion`
-    pub const OsMaximumVersion: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "osMaximumVersion",
-    );
-    /// `osMinimumVersion`
-    pub const OsMinimumVersion: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "osMinimumVersion",
-    );
-    /// `passwordBlockSimple`
-    pub const PasswordBlockSimple: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "passwordBlockSimple",
-    );
-    /// `passwordExpirationDays`
-    pub const PasswordExpirationDays: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "passwordExpirationDays",
-    );
-    /// `passwordMinimumCharacterSetCount`
-    pub const PasswordMinimumCharacterSetCount: model::Field<
-        Windows81CompliancePolicy,
-    > = model::Field::new("passwordMinimumCharacterSetCount");
-    /// `passwordMinimumLength`
-    pub const PasswordMinimumLength: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "passwordMinimumLength",
-    );
-    /// `passwordMinutesOfInactivityBeforeLock`
-    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
-        Windows81CompliancePolicy,
-    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
-    /// `passwordPreviousPasswordBlockCount`
-    pub const PasswordPreviousPasswordBlockCount: model::Field<
-        Windows81CompliancePolicy,
-    > = model::Field::new("passwordPreviousPasswordBlockCount");
-    /// `passwordRequired`
-    pub const PasswordRequired: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "passwordRequired",
-    );
-    /// `passwordRequiredType`
-    pub const PasswordRequiredType: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "passwordRequiredType",
-    );
-    /// `storageRequireEncryption`
-    pub const StorageRequireEncryption: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "storageRequireEncryption",
-    );
-    /// `assignments`
-    pub const Assignments: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "assignments",
-    );
-    /// `deviceSettingStateSummaries`
-    pub const DeviceSettingStateSummaries: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "deviceSettingStateSummaries",
-    );
-    /// `deviceStatuses`
-    pub const DeviceStatuses: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "deviceStatuses",
-    );
-    /// `deviceStatusOverview`
-    pub const DeviceStatusOverview: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "deviceStatusOverview",
-    );
-    /// `scheduledActionsForRule`
-    pub const ScheduledActionsForRule: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "scheduledActionsForRule",
-    );
-    /// `userStatuses`
-    pub const UserStatuses: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "userStatuses",
-    );
-    /// `userStatusOverview`
-    pub const UserStatusOverview: model::Field<Windows81CompliancePolicy> = model::Field::new(
-        "userStatusOverview",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Windows81CompliancePolicy>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::Description,
-        Self::DisplayName,
-        Self::LastModifiedDateTime,
-        Self::Version,
-        Self::OsMaximumVersion,
-        Self::OsMinimumVersion,
-        Self::PasswordBlockSimple,
-        Self::PasswordExpirationDays,
-        Self::PasswordMinimumCharacterSetCount,
-        Self::PasswordMinimumLength,
-        Self::PasswordMinutesOfInactivityBeforeLock,
-        Self::PasswordPreviousPasswordBlockCount,
-        Self::PasswordRequired,
-        Self::PasswordRequiredType,
-        Self::StorageRequireEncryption,
-        Self::Assignments,
-        Self::DeviceSettingStateSummaries,
-        Self::DeviceStatuses,
-        Self::DeviceStatusOverview,
-        Self::ScheduledActionsForRule,
-        Self::UserStatuses,
-        Self::UserStatusOverview,
-    ];
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL entity type `microsoft.graph.windowsDeviceMalwareState`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WindowsDeviceMalwareState {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `additionalInformationUrl`: `Edm.String`.
-    pub additional_information_url: Option<String>,
-    /// Property `category`: `microsoft.graph.windowsMalwareCategory`.
-    pub category: Option<WindowsMalwareCategory>,
-    /// Property `detectionCount`: `Edm.Int32`.
-    pub detection_count: Option<i32>,
-    /// Property `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
-    /// Property `executionState`: `microsoft.graph.windowsMalwareExecutionState`.
-    pub execution_state: Option<WindowsMalwareExecutionState>,
-    /// Property `initialDetectionDateTime`: `Edm.DateTimeOffset`.
-    pub initial_detection_date_time: Option<edm::DateTimeOffset>,
-    /// Property `lastStateChangeDateTime`: `Edm.DateTimeOffset`.
-    pub last_state_change_date_time: Option<edm::DateTimeOffset>,
-    /// Property `severity`: `microsoft.graph.windowsMalwareSeverity`.
-    pub severity: Option<WindowsMalwareSeverity>,
-    /// Property `state`: `microsoft.graph.windowsMalwareState`.
-    pub state: Option<WindowsMalwareState>,
-    /// Property `threatState`: `microsoft.graph.windowsMalwareThreatState`.
-    pub threat_state: Option<WindowsMalwareThreatState>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for WindowsDeviceMalwareState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceMalwareState {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDeviceMalwareState";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("additionalInformationUrl", &self.additional_information_url);
-        object.property("category", &self.category);
-        object.property("detectionCount", &self.detection_count);
-        object.property("displayName", &self.display_name);
-        object.property("executionState", &self.execution_state);
-        object.property("initialDetectionDateTime", &self.initial_detection_date_time);
-        object.property("lastStateChangeDateTime", &self.last_state_change_date_time);
-        object.property("severity", &self.severity);
-        object.property("state", &self.state);
-        object.property("threatState", &self.threat_state);
+        object.property("correlationId", &self.correlation_id);
+        object.property("eventDateTime", &self.event_date_time);
         object.end()
     }
 }
 
 #[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for WindowsDeviceMalwareState {
+impl<'de> serde::Deserialize<'de> for DeviceManagementTroubleshootingEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8025,305 +1126,7 @@ impl<'de> serde::Deserialize<'de> for WindowsDeviceMalwareState {
 }
 
 #[cfg(feature = "_action_state")]
-impl graph_odata_runtime::model::ODataObject for WindowsDeviceMalwareState {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "additionalInformationUrl" => {
-                read_lenient(map, key, &mut self.additional_information_url, extra)
-            }
-            "category" => read_nullable(map, key, &mut self.category, extra),
-            "detectionCount" => read_lenient(map, key, &mut self.detection_count, extra),
-            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            "executionState" => read_nullable(map, key, &mut self.execution_state, extra),
-            "initialDetectionDateTime" => {
-                read_lenient(map, key, &mut self.initial_detection_date_time, extra)
-            }
-            "lastStateChangeDateTime" => {
-                read_lenient(map, key, &mut self.last_state_change_date_time, extra)
-            }
-            "severity" => read_nullable(map, key, &mut self.severity, extra),
-            "state" => read_nullable(map, key, &mut self.state, extra),
-            "threatState" => read_nullable(map, key, &mut self.threat_state, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceMalwareState {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// The properties of [`WindowsDeviceMalwareState`] by wire name, each a [`Field<WindowsDeviceMalwareState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDeviceMalwareState::set_null`].
-pub enum WindowsDeviceMalwareStateField {}
-
-#[cfg(feature = "_action_state")]
-#[allow(non_upper_case_globals)]
-impl WindowsDeviceMalwareStateField {
-    /// `id`
-    pub const Id: model::Field<WindowsDeviceMalwareState> = model::Field::new("id");
-    /// `additionalInformationUrl`
-    pub const AdditionalInformationUrl: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "additionalInformationUrl",
-    );
-    /// `category`
-    pub const Category: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "category",
-    );
-    /// `detectionCount`
-    pub const DetectionCount: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "detectionCount",
-    );
-    /// `displayName`
-    pub const DisplayName: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "displayName",
-    );
-    /// `executionState`
-    pub const ExecutionState: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "executionState",
-    );
-    /// `initialDetectionDateTime`
-    pub const InitialDetectionDateTime: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "initialDetectionDateTime",
-    );
-    /// `lastStateChangeDateTime`
-    pub const LastStateChangeDateTime: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "lastStateChangeDateTime",
-    );
-    /// `severity`
-    pub const Severity: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "severity",
-    );
-    /// `state`
-    pub const State: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "state",
-    );
-    /// `threatState`
-    pub const ThreatState: model::Field<WindowsDeviceMalwareState> = model::Field::new(
-        "threatState",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WindowsDeviceMalwareState>] = &[
-        Self::Id,
-        Self::AdditionalInformationUrl,
-        Self::Category,
-        Self::DetectionCount,
-        Self::DisplayName,
-        Self::ExecutionState,
-        Self::InitialDetectionDateTime,
-        Self::LastStateChangeDateTime,
-        Self::Severity,
-        Self::State,
-        Self::ThreatState,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.workHoursAndLocationsSetting`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkHoursAndLocationsSetting {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `maxSharedWorkLocationDetails`: `microsoft.graph.maxWorkLocationDetails`, not nullable.
-    pub max_shared_work_location_details: Option<MaxWorkLocationDetails>,
-    /// Navigation property `occurrences`: `Collection(microsoft.graph.workPlanOccurrence)`, contained; present when expanded (`$expand`).
-    pub occurrences: Option<Vec<WorkPlanOccurrence>>,
-    /// Navigation property `recurrences`: `Collection(microsoft.graph.workPlanRecurrence)`, contained; present when expanded (`$expand`).
-    pub recurrences: Option<Vec<WorkPlanRecurrence>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WorkHoursAndLocationsSetting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WorkHoursAndLocationsSetting {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workHoursAndLocationsSetting";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object
-            .property(
-                "maxSharedWorkLocationDetails",
-                &self.max_shared_work_location_details,
-            );
-        object.property("occurrences", &self.occurrences);
-        object.property("recurrences", &self.recurrences);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WorkHoursAndLocationsSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for WorkHoursAndLocationsSetting {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "maxSharedWorkLocationDetails" => {
-                read_nullable(
-                    map,
-                    key,
-                    &mut self.max_shared_work_location_details,
-                    extra,
-                )
-            }
-            "occurrences" => read_nullable(map, key, &mut self.occurrences, extra),
-            "recurrences" => read_nullable(map, key, &mut self.recurrences, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WorkHoursAndLocationsSetting {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// The properties of [`WorkHoursAndLocationsSetting`] by wire name, each a [`Field<WorkHoursAndLocationsSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkHoursAndLocationsSetting::set_null`].
-pub enum WorkHoursAndLocationsSettingField {}
-
-#[cfg(feature = "_activities_container")]
-#[allow(non_upper_case_globals)]
-impl WorkHoursAndLocationsSettingField {
-    /// `id`
-    pub const Id: model::Field<WorkHoursAndLocationsSetting> = model::Field::new("id");
-    /// `maxSharedWorkLocationDetails`
-    pub const MaxSharedWorkLocationDetails: model::Field<WorkHoursAndLocationsSetting> = model::Field::new(
-        "maxSharedWorkLocationDetails",
-    );
-    /// `occurrences`
-    pub const Occurrences: model::Field<WorkHoursAndLocationsSetting> = model::Field::new(
-        "occurrences",
-    );
-    /// `recurrences`
-    pub const Recurrences: model::Field<WorkHoursAndLocationsSetting> = model::Field::new(
-        "recurrences",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkHoursAndLocationsSetting>] = &[
-        Self::Id,
-        Self::MaxSharedWorkLocationDetails,
-        Self::Occurrences,
-        Self::Recurrences,
-    ];
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL entity type `microsoft.graph.workingTimeSchedule`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkingTimeSchedule {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for WorkingTimeSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl WorkingTimeSchedule {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.workingTimeSchedule";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for WorkingTimeSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::model::ODataObject for WorkingTimeSchedule {
+impl graph_odata_runtime::model::ODataObject for DeviceManagementTroubleshootingEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -8333,6 +1136,8 @@ impl graph_odata_runtime::model::ODataObject for WorkingTimeSchedule {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            "correlationId" => read_lenient(map, key, &mut self.correlation_id, extra),
+            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
             _ => Ok(false),
         }
     }
@@ -8343,8 +1148,8 @@ impl graph_odata_runtime::model::ODataObject for WorkingTimeSchedule {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-impl WorkingTimeSchedule {
+#[cfg(feature = "_action_state")]
+impl DeviceManagementTroubleshootingEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -8354,15 +1159,2276 @@ impl WorkingTimeSchedule {
     }
 }
 
-#[cfg(feature = "_activities_container")]
-/// The properties of [`WorkingTimeSchedule`] by wire name, each a [`Field<WorkingTimeSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkingTimeSchedule::set_null`].
-pub enum WorkingTimeScheduleField {}
+#[cfg(feature = "_action_state")]
+/// The properties of [`DeviceManagementTroubleshootingEvent`] by wire name, each a [`Field<DeviceManagementTroubleshootingEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementTroubleshootingEvent::set_null`].
+pub enum DeviceManagementTroubleshootingEventField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_action_state")]
 #[allow(non_upper_case_globals)]
-impl WorkingTimeScheduleField {
+impl DeviceManagementTroubleshootingEventField {
     /// `id`
-    pub const Id: model::Field<WorkingTimeSchedule> = model::Field::new("id");
+    pub const Id: model::Field<DeviceManagementTroubleshootingEvent> = model::Field::new(
+        "id",
+    );
+    /// `correlationId`
+    pub const CorrelationId: model::Field<DeviceManagementTroubleshootingEvent> = model::Field::new(
+        "correlationId",
+    );
+    /// `eventDateTime`
+    pub const EventDateTime: model::Field<DeviceManagementTroubleshootingEvent> = model::Field::new(
+        "eventDateTime",
+    );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<WorkingTimeSchedule>] = &[Self::Id];
+    pub const ALL: &'static [model::Field<DeviceManagementTroubleshootingEvent>] = &[
+        Self::Id,
+        Self::CorrelationId,
+        Self::EventDateTime,
+    ];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL entity type `microsoft.graph.documentSetVersion`; base type `microsoft.graph.listItemVersion`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DocumentSetVersion {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.baseItemVersion`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.baseItemVersion`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `publication`: `microsoft.graph.publicationFacet`.
+    /// Inherited from `microsoft.graph.baseItemVersion`.
+    pub publication: Option<PublicationFacet>,
+    /// Property `comment`: `Edm.String`.
+    pub comment: Option<String>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `items`: `Collection(microsoft.graph.documentSetVersionItem)`.
+    pub items: Option<Vec<DocumentSetVersionItem>>,
+    /// Property `shouldCaptureMinorVersion`: `Edm.Boolean`.
+    pub should_capture_minor_version: Option<bool>,
+    /// Navigation property `fields`: `microsoft.graph.fieldValueSet`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.listItemVersion`.
+    pub fields: Option<FieldValueSet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for DocumentSetVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl DocumentSetVersion {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetVersion";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("publication", &self.publication);
+        object.property("comment", &self.comment);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("items", &self.items);
+        object.property("shouldCaptureMinorVersion", &self.should_capture_minor_version);
+        object.property("fields", &self.fields);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for DocumentSetVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for DocumentSetVersion {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "publication" => read_nullable(map, key, &mut self.publication, extra),
+            "comment" => read_lenient(map, key, &mut self.comment, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "items" => read_nullable(map, key, &mut self.items, extra),
+            "shouldCaptureMinorVersion" => {
+                read_lenient(map, key, &mut self.should_capture_minor_version, extra)
+            }
+            "fields" => read_nullable(map, key, &mut self.fields, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl DocumentSetVersion {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`DocumentSetVersion`] by wire name, each a [`Field<DocumentSetVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetVersion::set_null`].
+pub enum DocumentSetVersionField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl DocumentSetVersionField {
+    /// `id`
+    pub const Id: model::Field<DocumentSetVersion> = model::Field::new("id");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<DocumentSetVersion> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<DocumentSetVersion> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `publication`
+    pub const Publication: model::Field<DocumentSetVersion> = model::Field::new(
+        "publication",
+    );
+    /// `comment`
+    pub const Comment: model::Field<DocumentSetVersion> = model::Field::new("comment");
+    /// `createdBy`
+    pub const CreatedBy: model::Field<DocumentSetVersion> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<DocumentSetVersion> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `items`
+    pub const Items: model::Field<DocumentSetVersion> = model::Field::new("items");
+    /// `shouldCaptureMinorVersion`
+    pub const ShouldCaptureMinorVersion: model::Field<DocumentSetVersion> = model::Field::new(
+        "shouldCaptureMinorVersion",
+    );
+    /// `fields`
+    pub const Fields: model::Field<DocumentSetVersion> = model::Field::new("fields");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DocumentSetVersion>] = &[
+        Self::Id,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Publication,
+        Self::Comment,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Items,
+        Self::ShouldCaptureMinorVersion,
+        Self::Fields,
+    ];
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+/// CSDL entity type `microsoft.graph.domainDnsCnameRecord`; base type `microsoft.graph.domainDnsRecord`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DomainDnsCnameRecord {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `isOptional`: `Edm.Boolean`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub is_optional: Option<bool>,
+    /// Property `label`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub label: Option<String>,
+    /// Property `recordType`: `Edm.String`.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub record_type: Option<String>,
+    /// Property `supportedService`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub supported_service: Option<String>,
+    /// Property `ttl`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.domainDnsRecord`.
+    pub ttl: Option<i32>,
+    /// Property `canonicalName`: `Edm.String`.
+    pub canonical_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl serde::Serialize for DomainDnsCnameRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsCnameRecord {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainDnsCnameRecord";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("isOptional", &self.is_optional);
+        object.property("label", &self.label);
+        object.property("recordType", &self.record_type);
+        object.property("supportedService", &self.supported_service);
+        object.property("ttl", &self.ttl);
+        object.property("canonicalName", &self.canonical_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl<'de> serde::Deserialize<'de> for DomainDnsCnameRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl graph_odata_runtime::model::ODataObject for DomainDnsCnameRecord {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "isOptional" => read_lenient(map, key, &mut self.is_optional, extra),
+            "label" => read_lenient(map, key, &mut self.label, extra),
+            "recordType" => read_lenient(map, key, &mut self.record_type, extra),
+            "supportedService" => {
+                read_lenient(map, key, &mut self.supported_service, extra)
+            }
+            "ttl" => read_lenient(map, key, &mut self.ttl, extra),
+            "canonicalName" => read_lenient(map, key, &mut self.canonical_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+impl DomainDnsCnameRecord {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+/// The properties of [`DomainDnsCnameRecord`] by wire name, each a [`Field<DomainDnsCnameRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainDnsCnameRecord::set_null`].
+pub enum DomainDnsCnameRecordField {}
+
+#[cfg(feature = "_domain_dns_cname_record")]
+#[allow(non_upper_case_globals)]
+impl DomainDnsCnameRecordField {
+    /// `id`
+    pub const Id: model::Field<DomainDnsCnameRecord> = model::Field::new("id");
+    /// `isOptional`
+    pub const IsOptional: model::Field<DomainDnsCnameRecord> = model::Field::new(
+        "isOptional",
+    );
+    /// `label`
+    pub const Label: model::Field<DomainDnsCnameRecord> = model::Field::new("label");
+    /// `recordType`
+    pub const RecordType: model::Field<DomainDnsCnameRecord> = model::Field::new(
+        "recordType",
+    );
+    /// `supportedService`
+    pub const SupportedService: model::Field<DomainDnsCnameRecord> = model::Field::new(
+        "supportedService",
+    );
+    /// `ttl`
+    pub const Ttl: model::Field<DomainDnsCnameRecord> = model::Field::new("ttl");
+    /// `canonicalName`
+    pub const CanonicalName: model::Field<DomainDnsCnameRecord> = model::Field::new(
+        "canonicalName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<DomainDnsCnameRecord>] = &[
+        Self::Id,
+        Self::IsOptional,
+        Self::Label,
+        Self::RecordType,
+        Self::SupportedService,
+        Self::Ttl,
+        Self::CanonicalName,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.editionUpgradeConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EditionUpgradeConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub version: Option<i32>,
+    /// Property `license`: `Edm.String`.
+    pub license: Option<String>,
+    /// Property `licenseType`: `microsoft.graph.editionUpgradeLicenseType`, not nullable.
+    pub license_type: Option<EditionUpgradeLicenseType>,
+    /// Property `productKey`: `Edm.String`.
+    pub product_key: Option<String>,
+    /// Property `targetEdition`: `microsoft.graph.windows10EditionType`, not nullable.
+    pub target_edition: Option<Windows10EditionType>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceConfigurationAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub assignments: Option<Vec<DeviceConfigurationAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceConfigurationDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_statuses: Option<Vec<DeviceConfigurationDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceConfigurationDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub device_status_overview: Option<DeviceConfigurationDeviceOverview>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceConfigurationUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_statuses: Option<Vec<DeviceConfigurationUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceConfigurationUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceConfiguration`.
+    pub user_status_overview: Option<DeviceConfigurationUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for EditionUpgradeConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl EditionUpgradeConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.editionUpgradeConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object.property("license", &self.license);
+        object.property("licenseType", &self.license_type);
+        object.property("productKey", &self.product_key);
+        object.property("targetEdition", &self.target_edition);
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for EditionUpgradeConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for EditionUpgradeConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "license" => read_lenient(map, key, &mut self.license, extra),
+            "licenseType" => read_nullable(map, key, &mut self.license_type, extra),
+            "productKey" => read_lenient(map, key, &mut self.product_key, extra),
+            "targetEdition" => read_nullable(map, key, &mut self.target_edition, extra),
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl EditionUpgradeConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`EditionUpgradeConfiguration`] by wire name, each a [`Field<EditionUpgradeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EditionUpgradeConfiguration::set_null`].
+pub enum EditionUpgradeConfigurationField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl EditionUpgradeConfigurationField {
+    /// `id`
+    pub const Id: model::Field<EditionUpgradeConfiguration> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "version",
+    );
+    /// `license`
+    pub const License: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "license",
+    );
+    /// `licenseType`
+    pub const LicenseType: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "licenseType",
+    );
+    /// `productKey`
+    pub const ProductKey: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "productKey",
+    );
+    /// `targetEdition`
+    pub const TargetEdition: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "targetEdition",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<EditionUpgradeConfiguration> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EditionUpgradeConfiguration>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::License,
+        Self::LicenseType,
+        Self::ProductKey,
+        Self::TargetEdition,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL entity type `microsoft.graph.educationAssignmentResource`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationAssignmentResource {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `distributeForStudentWork`: `Edm.Boolean`.
+    pub distribute_for_student_work: Option<bool>,
+    /// Property `resource`: `microsoft.graph.educationResource`.
+    pub resource: Option<AnyEducationResource>,
+    /// Navigation property `dependentResources`: `Collection(microsoft.graph.educationAssignmentResource)`, contained; present when expanded (`$expand`).
+    pub dependent_resources: Option<Vec<EducationAssignmentResource>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationAssignmentResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationAssignmentResource {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentResource";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("distributeForStudentWork", &self.distribute_for_student_work);
+        object.property("resource", &self.resource);
+        object.property("dependentResources", &self.dependent_resources);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationAssignmentResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationAssignmentResource {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "distributeForStudentWork" => {
+                read_lenient(map, key, &mut self.distribute_for_student_work, extra)
+            }
+            "resource" => read_nullable(map, key, &mut self.resource, extra),
+            "dependentResources" => {
+                read_nullable(map, key, &mut self.dependent_resources, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationAssignmentResource {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationAssignmentResource`] by wire name, each a [`Field<EducationAssignmentResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentResource::set_null`].
+pub enum EducationAssignmentResourceField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationAssignmentResourceField {
+    /// `id`
+    pub const Id: model::Field<EducationAssignmentResource> = model::Field::new("id");
+    /// `distributeForStudentWork`
+    pub const DistributeForStudentWork: model::Field<EducationAssignmentResource> = model::Field::new(
+        "distributeForStudentWork",
+    );
+    /// `resource`
+    pub const Resource: model::Field<EducationAssignmentResource> = model::Field::new(
+        "resource",
+    );
+    /// `dependentResources`
+    pub const DependentResources: model::Field<EducationAssignmentResource> = model::Field::new(
+        "dependentResources",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationAssignmentResource>] = &[
+        Self::Id,
+        Self::DistributeForStudentWork,
+        Self::Resource,
+        Self::DependentResources,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL entity type `microsoft.graph.educationCategory`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationCategory {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationCategory {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationCategory";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("displayName", &self.display_name);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationCategory {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::read_lenient;
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationCategory {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationCategory`] by wire name, each a [`Field<EducationCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationCategory::set_null`].
+pub enum EducationCategoryField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationCategoryField {
+    /// `id`
+    pub const Id: model::Field<EducationCategory> = model::Field::new("id");
+    /// `displayName`
+    pub const DisplayName: model::Field<EducationCategory> = model::Field::new(
+        "displayName",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationCategory>] = &[
+        Self::Id,
+        Self::DisplayName,
+    ];
+}
+
+#[cfg(feature = "_education")]
+/// CSDL entity type `microsoft.graph.educationSubmission`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EducationSubmission {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `assignmentId`: `Edm.String`, computed by the service (read-only).
+    pub assignment_id: Option<String>,
+    /// Property `excusedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    pub excused_by: Option<AnyIdentitySet>,
+    /// Property `excusedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    pub excused_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `reassignedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    pub reassigned_by: Option<AnyIdentitySet>,
+    /// Property `reassignedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    pub reassigned_date_time: Option<edm::DateTimeOffset>,
+    /// Property `recipient`: `microsoft.graph.educationSubmissionRecipient`.
+    pub recipient: Option<AnyEducationSubmissionRecipient>,
+    /// Property `resourcesFolderUrl`: `Edm.String`, computed by the service (read-only).
+    pub resources_folder_url: Option<String>,
+    /// Property `returnedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    pub returned_by: Option<AnyIdentitySet>,
+    /// Property `returnedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    pub returned_date_time: Option<edm::DateTimeOffset>,
+    /// Property `status`: `microsoft.graph.educationSubmissionStatus`, computed by the service (read-only).
+    pub status: Option<EducationSubmissionStatus>,
+    /// Property `submittedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    pub submitted_by: Option<AnyIdentitySet>,
+    /// Property `submittedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    pub submitted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `unsubmittedBy`: `microsoft.graph.identitySet`, computed by the service (read-only).
+    pub unsubmitted_by: Option<AnyIdentitySet>,
+    /// Property `unsubmittedDateTime`: `Edm.DateTimeOffset`, computed by the service (read-only).
+    pub unsubmitted_date_time: Option<edm::DateTimeOffset>,
+    /// Property `webUrl`: `Edm.String`, computed by the service (read-only).
+    pub web_url: Option<String>,
+    /// Navigation property `outcomes`: `Collection(microsoft.graph.educationOutcome)`, contained; present when expanded (`$expand`).
+    pub outcomes: Option<Vec<AnyEducationOutcome>>,
+    /// Navigation property `resources`: `Collection(microsoft.graph.educationSubmissionResource)`, contained; present when expanded (`$expand`).
+    pub resources: Option<Vec<EducationSubmissionResource>>,
+    /// Navigation property `submittedResources`: `Collection(microsoft.graph.educationSubmissionResource)`, contained; present when expanded (`$expand`).
+    pub submitted_resources: Option<Vec<EducationSubmissionResource>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationSubmission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationSubmission {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmission";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("assignmentId", &self.assignment_id);
+        object.property("excusedBy", &self.excused_by);
+        object.property("excusedDateTime", &self.excused_date_time);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("reassignedBy", &self.reassigned_by);
+        object.property("reassignedDateTime", &self.reassigned_date_time);
+        object.property("recipient", &self.recipient);
+        object.property("resourcesFolderUrl", &self.resources_folder_url);
+        object.property("returnedBy", &self.returned_by);
+        object.property("returnedDateTime", &self.returned_date_time);
+        object.property("status", &self.status);
+        object.property("submittedBy", &self.submitted_by);
+        object.property("submittedDateTime", &self.submitted_date_time);
+        object.property("unsubmittedBy", &self.unsubmitted_by);
+        object.property("unsubmittedDateTime", &self.unsubmitted_date_time);
+        object.property("webUrl", &self.web_url);
+        object.property("outcomes", &self.outcomes);
+        object.property("resources", &self.resources);
+        object.property("submittedResources", &self.submitted_resources);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationSubmission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::model::ODataObject for EducationSubmission {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "assignmentId" => read_lenient(map, key, &mut self.assignment_id, extra),
+            "excusedBy" => read_nullable(map, key, &mut self.excused_by, extra),
+            "excusedDateTime" => {
+                read_lenient(map, key, &mut self.excused_date_time, extra)
+            }
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "reassignedBy" => read_nullable(map, key, &mut self.reassigned_by, extra),
+            "reassignedDateTime" => {
+                read_lenient(map, key, &mut self.reassigned_date_time, extra)
+            }
+            "recipient" => read_nullable(map, key, &mut self.recipient, extra),
+            "resourcesFolderUrl" => {
+                read_lenient(map, key, &mut self.resources_folder_url, extra)
+            }
+            "returnedBy" => read_nullable(map, key, &mut self.returned_by, extra),
+            "returnedDateTime" => {
+                read_lenient(map, key, &mut self.returned_date_time, extra)
+            }
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "submittedBy" => read_nullable(map, key, &mut self.submitted_by, extra),
+            "submittedDateTime" => {
+                read_lenient(map, key, &mut self.submitted_date_time, extra)
+            }
+            "unsubmittedBy" => read_nullable(map, key, &mut self.unsubmitted_by, extra),
+            "unsubmittedDateTime" => {
+                read_lenient(map, key, &mut self.unsubmitted_date_time, extra)
+            }
+            "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            "outcomes" => read_nullable(map, key, &mut self.outcomes, extra),
+            "resources" => read_nullable(map, key, &mut self.resources, extra),
+            "submittedResources" => {
+                read_nullable(map, key, &mut self.submitted_resources, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_education")]
+impl EducationSubmission {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_education")]
+/// The properties of [`EducationSubmission`] by wire name, each a [`Field<EducationSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSubmission::set_null`].
+pub enum EducationSubmissionField {}
+
+#[cfg(feature = "_education")]
+#[allow(non_upper_case_globals)]
+impl EducationSubmissionField {
+    /// `id`
+    pub const Id: model::Field<EducationSubmission> = model::Field::new("id");
+    /// `assignmentId`
+    pub const AssignmentId: model::Field<EducationSubmission> = model::Field::new(
+        "assignmentId",
+    );
+    /// `excusedBy`
+    pub const ExcusedBy: model::Field<EducationSubmission> = model::Field::new(
+        "excusedBy",
+    );
+    /// `excusedDateTime`
+    pub const ExcusedDateTime: model::Field<EducationSubmission> = model::Field::new(
+        "excusedDateTime",
+    );
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<EducationSubmission> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<EducationSubmission> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `reassignedBy`
+    pub const ReassignedBy: model::Field<EducationSubmission> = model::Field::new(
+        "reassignedBy",
+    );
+    /// `reassignedDateTime`
+    pub const ReassignedDateTime: model::Field<EducationSubmission> = model::Field::new(
+        "reassignedDateTime",
+    );
+    /// `recipient`
+    pub const Recipient: model::Field<EducationSubmission> = model::Field::new(
+        "recipient",
+    );
+    /// `resourcesFolderUrl`
+    pub const ResourcesFolderUrl: model::Field<EducationSubmission> = model::Field::new(
+        "resourcesFolderUrl",
+    );
+    /// `returnedBy`
+    pub const ReturnedBy: model::Field<EducationSubmission> = model::Field::new(
+        "returnedBy",
+    );
+    /// `returnedDateTime`
+    pub const ReturnedDateTime: model::Field<EducationSubmission> = model::Field::new(
+        "returnedDateTime",
+    );
+    /// `status`
+    pub const Status: model::Field<EducationSubmission> = model::Field::new("status");
+    /// `submittedBy`
+    pub const SubmittedBy: model::Field<EducationSubmission> = model::Field::new(
+        "submittedBy",
+    );
+    /// `submittedDateTime`
+    pub const SubmittedDateTime: model::Field<EducationSubmission> = model::Field::new(
+        "submittedDateTime",
+    );
+    /// `unsubmittedBy`
+    pub const UnsubmittedBy: model::Field<EducationSubmission> = model::Field::new(
+        "unsubmittedBy",
+    );
+    /// `unsubmittedDateTime`
+    pub const UnsubmittedDateTime: model::Field<EducationSubmission> = model::Field::new(
+        "unsubmittedDateTime",
+    );
+    /// `webUrl`
+    pub const WebUrl: model::Field<EducationSubmission> = model::Field::new("webUrl");
+    /// `outcomes`
+    pub const Outcomes: model::Field<EducationSubmission> = model::Field::new(
+        "outcomes",
+    );
+    /// `resources`
+    pub const Resources: model::Field<EducationSubmission> = model::Field::new(
+        "resources",
+    );
+    /// `submittedResources`
+    pub const SubmittedResources: model::Field<EducationSubmission> = model::Field::new(
+        "submittedResources",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EducationSubmission>] = &[
+        Self::Id,
+        Self::AssignmentId,
+        Self::ExcusedBy,
+        Self::ExcusedDateTime,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::ReassignedBy,
+        Self::ReassignedDateTime,
+        Self::Recipient,
+        Self::ResourcesFolderUrl,
+        Self::ReturnedBy,
+        Self::ReturnedDateTime,
+        Self::Status,
+        Self::SubmittedBy,
+        Self::SubmittedDateTime,
+        Self::UnsubmittedBy,
+        Self::UnsubmittedDateTime,
+        Self::WebUrl,
+        Self::Outcomes,
+        Self::Resources,
+        Self::SubmittedResources,
+    ];
+}
+
+#[cfg(feature = "_information_protection")]
+/// CSDL entity type `microsoft.graph.emailFileAssessmentRequest`; base type `microsoft.graph.threatAssessmentRequest`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailFileAssessmentRequest {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `category`: `microsoft.graph.threatCategory`, not nullable.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub category: Option<ThreatCategory>,
+    /// Property `contentType`: `microsoft.graph.threatAssessmentContentType`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub content_type: Option<ThreatAssessmentContentType>,
+    /// Property `createdBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub created_by: Option<AnyIdentitySet>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `expectedAssessment`: `microsoft.graph.threatExpectedAssessment`, not nullable.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub expected_assessment: Option<ThreatExpectedAssessment>,
+    /// Property `requestSource`: `microsoft.graph.threatAssessmentRequestSource`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub request_source: Option<ThreatAssessmentRequestSource>,
+    /// Property `status`: `microsoft.graph.threatAssessmentStatus`.
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub status: Option<ThreatAssessmentStatus>,
+    /// Property `contentData`: `Edm.String`, not nullable.
+    pub content_data: Option<String>,
+    /// Property `destinationRoutingReason`: `microsoft.graph.mailDestinationRoutingReason`.
+    pub destination_routing_reason: Option<MailDestinationRoutingReason>,
+    /// Property `recipientEmail`: `Edm.String`, not nullable.
+    pub recipient_email: Option<String>,
+    /// Navigation property `results`: `Collection(microsoft.graph.threatAssessmentResult)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.threatAssessmentRequest`.
+    pub results: Option<Vec<ThreatAssessmentResult>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_information_protection")]
+impl serde::Serialize for EmailFileAssessmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl EmailFileAssessmentRequest {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailFileAssessmentRequest";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("category", &self.category);
+        object.property("contentType", &self.content_type);
+        object.property("createdBy", &self.created_by);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("expectedAssessment", &self.expected_assessment);
+        object.property("requestSource", &self.request_source);
+        object.property("status", &self.status);
+        object.property("contentData", &self.content_data);
+        object.property("destinationRoutingReason", &self.destination_routing_reason);
+        object.property("recipientEmail", &self.recipient_email);
+        object.property("results", &self.results);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl<'de> serde::Deserialize<'de> for EmailFileAssessmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl graph_odata_runtime::model::ODataObject for EmailFileAssessmentRequest {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "category" => read_nullable(map, key, &mut self.category, extra),
+            "contentType" => read_nullable(map, key, &mut self.content_type, extra),
+            "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "expectedAssessment" => {
+                read_nullable(map, key, &mut self.expected_assessment, extra)
+            }
+            "requestSource" => read_nullable(map, key, &mut self.request_source, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "contentData" => read_lenient(map, key, &mut self.content_data, extra),
+            "destinationRoutingReason" => {
+                read_nullable(map, key, &mut self.destination_routing_reason, extra)
+            }
+            "recipientEmail" => read_lenient(map, key, &mut self.recipient_email, extra),
+            "results" => read_nullable(map, key, &mut self.results, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+impl EmailFileAssessmentRequest {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_information_protection")]
+/// The properties of [`EmailFileAssessmentRequest`] by wire name, each a [`Field<EmailFileAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailFileAssessmentRequest::set_null`].
+pub enum EmailFileAssessmentRequestField {}
+
+#[cfg(feature = "_information_protection")]
+#[allow(non_upper_case_globals)]
+impl EmailFileAssessmentRequestField {
+    /// `id`
+    pub const Id: model::Field<EmailFileAssessmentRequest> = model::Field::new("id");
+    /// `category`
+    pub const Category: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "category",
+    );
+    /// `contentType`
+    pub const ContentType: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "contentType",
+    );
+    /// `createdBy`
+    pub const CreatedBy: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "createdBy",
+    );
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `expectedAssessment`
+    pub const ExpectedAssessment: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "expectedAssessment",
+    );
+    /// `requestSource`
+    pub const RequestSource: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "requestSource",
+    );
+    /// `status`
+    pub const Status: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "status",
+    );
+    /// `contentData`
+    pub const ContentData: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "contentData",
+    );
+    /// `destinationRoutingReason`
+    pub const DestinationRoutingReason: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "destinationRoutingReason",
+    );
+    /// `recipientEmail`
+    pub const RecipientEmail: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "recipientEmail",
+    );
+    /// `results`
+    pub const Results: model::Field<EmailFileAssessmentRequest> = model::Field::new(
+        "results",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<EmailFileAssessmentRequest>] = &[
+        Self::Id,
+        Self::Category,
+        Self::ContentType,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::ExpectedAssessment,
+        Self::RequestSource,
+        Self::Status,
+        Self::ContentData,
+        Self::DestinationRoutingReason,
+        Self::RecipientEmail,
+        Self::Results,
+    ];
+}
+
+#[cfg(feature = "_storage")]
+/// CSDL entity type `microsoft.graph.fileStorageContainerTypeAppPermissionGrant`; key `appId`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileStorageContainerTypeAppPermissionGrant {
+    /// Property `appId`: `Edm.String`, not nullable.
+    pub app_id: Option<String>,
+    /// Property `applicationPermissions`: `Collection(microsoft.graph.fileStorageContainerTypeAppPermission)`.
+    pub application_permissions: Option<Vec<FileStorageContainerTypeAppPermission>>,
+    /// Property `delegatedPermissions`: `Collection(microsoft.graph.fileStorageContainerTypeAppPermission)`.
+    pub delegated_permissions: Option<Vec<FileStorageContainerTypeAppPermission>>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_storage")]
+impl serde::Serialize for FileStorageContainerTypeAppPermissionGrant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerTypeAppPermissionGrant {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeAppPermissionGrant";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("appId", &self.app_id);
+        object.property("applicationPermissions", &self.application_permissions);
+        object.property("delegatedPermissions", &self.delegated_permissions);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeAppPermissionGrant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl graph_odata_runtime::model::ODataObject
+for FileStorageContainerTypeAppPermissionGrant {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "appId" => read_lenient(map, key, &mut self.app_id, extra),
+            "applicationPermissions" => {
+                read_nullable(map, key, &mut self.application_permissions, extra)
+            }
+            "delegatedPermissions" => {
+                read_nullable(map, key, &mut self.delegated_permissions, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_storage")]
+impl FileStorageContainerTypeAppPermissionGrant {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_storage")]
+/// The properties of [`FileStorageContainerTypeAppPermissionGrant`] by wire name, each a [`Field<FileStorageContainerTypeAppPermissionGrant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeAppPermissionGrant::set_null`].
+pub enum FileStorageContainerTypeAppPermissionGrantField {}
+
+#[cfg(feature = "_storage")]
+#[allow(non_upper_case_globals)]
+impl FileStorageContainerTypeAppPermissionGrantField {
+    /// `appId`
+    pub const AppId: model::Field<FileStorageContainerTypeAppPermissionGrant> = model::Field::new(
+        "appId",
+    );
+    /// `applicationPermissions`
+    pub const ApplicationPermissions: model::Field<
+        FileStorageContainerTypeAppPermissionGrant,
+    > = model::Field::new("applicationPermissions");
+    /// `delegatedPermissions`
+    pub const DelegatedPermissions: model::Field<
+        FileStorageContainerTypeAppPermissionGrant,
+    > = model::Field::new("delegatedPermissions");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<FileStorageContainerTypeAppPermissionGrant>] = &[
+        Self::AppId,
+        Self::ApplicationPermissions,
+        Self::DelegatedPermissions,
+    ];
+}
+
+#[cfg(feature = "_column_link")]
+/// CSDL entity type `microsoft.graph.listItemVersion`; base type `microsoft.graph.baseItemVersion`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListItemVersion {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `lastModifiedBy`: `microsoft.graph.identitySet`.
+    /// Inherited from `microsoft.graph.baseItemVersion`.
+    pub last_modified_by: Option<AnyIdentitySet>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
+    /// Inherited from `microsoft.graph.baseItemVersion`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `publication`: `microsoft.graph.publicationFacet`.
+    /// Inherited from `microsoft.graph.baseItemVersion`.
+    pub publication: Option<PublicationFacet>,
+    /// Navigation property `fields`: `microsoft.graph.fieldValueSet`, contained; present when expanded (`$expand`).
+    pub fields: Option<FieldValueSet>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_column_link")]
+impl serde::Serialize for ListItemVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ListItemVersion {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.listItemVersion";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("lastModifiedBy", &self.last_modified_by);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("publication", &self.publication);
+        object.property("fields", &self.fields);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl<'de> serde::Deserialize<'de> for ListItemVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl graph_odata_runtime::model::ODataObject for ListItemVersion {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "lastModifiedBy" => {
+                read_nullable(map, key, &mut self.last_modified_by, extra)
+            }
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "publication" => read_nullable(map, key, &mut self.publication, extra),
+            "fields" => read_nullable(map, key, &mut self.fields, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_column_link")]
+impl ListItemVersion {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_column_link")]
+/// The properties of [`ListItemVersion`] by wire name, each a [`Field<ListItemVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ListItemVersion::set_null`].
+pub enum ListItemVersionField {}
+
+#[cfg(feature = "_column_link")]
+#[allow(non_upper_case_globals)]
+impl ListItemVersionField {
+    /// `id`
+    pub const Id: model::Field<ListItemVersion> = model::Field::new("id");
+    /// `lastModifiedBy`
+    pub const LastModifiedBy: model::Field<ListItemVersion> = model::Field::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<ListItemVersion> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `publication`
+    pub const Publication: model::Field<ListItemVersion> = model::Field::new(
+        "publication",
+    );
+    /// `fields`
+    pub const Fields: model::Field<ListItemVersion> = model::Field::new("fields");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<ListItemVersion>] = &[
+        Self::Id,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Publication,
+        Self::Fields,
+    ];
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL entity type `microsoft.graph.macOSCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacOsCompliancePolicy {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `description`: `Edm.String`.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub description: Option<String>,
+    /// Property `displayName`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub display_name: Option<String>,
+    /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub last_modified_date_time: Option<edm::DateTimeOffset>,
+    /// Property `version`: `Edm.Int32`, not nullable.
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub version: Option<i32>,
+    /// Property `deviceThreatProtectionEnabled`: `Edm.Boolean`, not nullable.
+    pub device_threat_protection_enabled: Option<bool>,
+    /// Property `deviceThreatProtectionRequiredSecurityLevel`: `microsoft.graph.deviceThreatProtectionLevel`, not nullable.
+    pub device_threat_protection_required_security_level: Option<
+        DeviceThreatProtectionLevel,
+    >,
+    /// Property `firewallBlockAllIncoming`: `Edm.Boolean`, not nullable.
+    pub firewall_block_all_incoming: Option<bool>,
+    /// Property `firewallEnabled`: `Edm.Boolean`, not nullable.
+    pub firewall_enabled: Option<bool>,
+    /// Property `firewallEnableStealthMode`: `Edm.Boolean`, not nullable.
+    pub firewall_enable_stealth_mode: Option<bool>,
+    /// Property `osMaximumVersion`: `Edm.String`.
+    pub os_maximum_version: Option<String>,
+    /// Property `osMinimumVersion`: `Edm.String`.
+    pub os_minimum_version: Option<String>,
+    /// Property `passwordBlockSimple`: `Edm.Boolean`, not nullable.
+    pub password_block_simple: Option<bool>,
+    /// Property `passwordExpirationDays`: `Edm.Int32`.
+    pub password_expiration_days: Option<i32>,
+    /// Property `passwordMinimumCharacterSetCount`: `Edm.Int32`.
+    pub password_minimum_character_set_count: Option<i32>,
+    /// Property `passwordMinimumLength`: `Edm.Int32`.
+    pub password_minimum_length: Option<i32>,
+    /// Property `passwordMinutesOfInactivityBeforeLock`: `Edm.Int32`.
+    pub password_minutes_of_inactivity_before_lock: Option<i32>,
+    /// Property `passwordPreviousPasswordBlockCount`: `Edm.Int32`.
+    pub password_previous_password_block_count: Option<i32>,
+    /// Property `passwordRequired`: `Edm.Boolean`, not nullable.
+    pub password_required: Option<bool>,
+    /// Property `passwordRequiredType`: `microsoft.graph.requiredPasswordType`, not nullable.
+    pub password_required_type: Option<RequiredPasswordType>,
+    /// Property `storageRequireEncryption`: `Edm.Boolean`, not nullable.
+    pub storage_require_encryption: Option<bool>,
+    /// Property `systemIntegrityProtectionEnabled`: `Edm.Boolean`, not nullable.
+    pub system_integrity_protection_enabled: Option<bool>,
+    /// Navigation property `assignments`: `Collection(microsoft.graph.deviceCompliancePolicyAssignment)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub assignments: Option<Vec<DeviceCompliancePolicyAssignment>>,
+    /// Navigation property `deviceSettingStateSummaries`: `Collection(microsoft.graph.settingStateDeviceSummary)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_setting_state_summaries: Option<Vec<SettingStateDeviceSummary>>,
+    /// Navigation property `deviceStatuses`: `Collection(microsoft.graph.deviceComplianceDeviceStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_statuses: Option<Vec<DeviceComplianceDeviceStatus>>,
+    /// Navigation property `deviceStatusOverview`: `microsoft.graph.deviceComplianceDeviceOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub device_status_overview: Option<DeviceComplianceDeviceOverview>,
+    /// Navigation property `scheduledActionsForRule`: `Collection(microsoft.graph.deviceComplianceScheduledActionForRule)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub scheduled_actions_for_rule: Option<Vec<DeviceComplianceScheduledActionForRule>>,
+    /// Navigation property `userStatuses`: `Collection(microsoft.graph.deviceComplianceUserStatus)`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_statuses: Option<Vec<DeviceComplianceUserStatus>>,
+    /// Navigation property `userStatusOverview`: `microsoft.graph.deviceComplianceUserOverview`, contained; present when expanded (`$expand`).
+    /// Inherited from `microsoft.graph.deviceCompliancePolicy`.
+    pub user_status_overview: Option<DeviceComplianceUserOverview>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for MacOsCompliancePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MacOsCompliancePolicy {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSCompliancePolicy";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("description", &self.description);
+        object.property("displayName", &self.display_name);
+        object.property("lastModifiedDateTime", &self.last_modified_date_time);
+        object.property("version", &self.version);
+        object
+            .property(
+                "deviceThreatProtectionEnabled",
+                &self.device_threat_protection_enabled,
+            );
+        object
+            .property(
+                "deviceThreatProtectionRequiredSecurityLevel",
+                &self.device_threat_protection_required_security_level,
+            );
+        object.property("firewallBlockAllIncoming", &self.firewall_block_all_incoming);
+        object.property("firewallEnabled", &self.firewall_enabled);
+        object.property("firewallEnableStealthMode", &self.firewall_enable_stealth_mode);
+        object.property("osMaximumVersion", &self.os_maximum_version);
+        object.property("osMinimumVersion", &self.os_minimum_version);
+        object.property("passwordBlockSimple", &self.password_block_simple);
+        object.property("passwordExpirationDays", &self.password_expiration_days);
+        object
+            .property(
+                "passwordMinimumCharacterSetCount",
+                &self.password_minimum_character_set_count,
+            );
+        object.property("passwordMinimumLength", &self.password_minimum_length);
+        object
+            .property(
+                "passwordMinutesOfInactivityBeforeLock",
+                &self.password_minutes_of_inactivity_before_lock,
+            );
+        object
+            .property(
+                "passwordPreviousPasswordBlockCount",
+                &self.password_previous_password_block_count,
+            );
+        object.property("passwordRequired", &self.password_required);
+        object.property("passwordRequiredType", &self.password_required_type);
+        object.property("storageRequireEncryption", &self.storage_require_encryption);
+        object
+            .property(
+                "systemIntegrityProtectionEnabled",
+                &self.system_integrity_protection_enabled,
+            );
+        object.property("assignments", &self.assignments);
+        object
+            .property(
+                "deviceSettingStateSummaries",
+                &self.device_setting_state_summaries,
+            );
+        object.property("deviceStatuses", &self.device_statuses);
+        object.property("deviceStatusOverview", &self.device_status_overview);
+        object.property("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        object.property("userStatuses", &self.user_statuses);
+        object.property("userStatusOverview", &self.user_status_overview);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for MacOsCompliancePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::model::ODataObject for MacOsCompliancePolicy {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
+            }
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "lastModifiedDateTime" => {
+                read_lenient(map, key, &mut self.last_modified_date_time, extra)
+            }
+            "version" => read_lenient(map, key, &mut self.version, extra),
+            "deviceThreatProtectionEnabled" => {
+                read_lenient(map, key, &mut self.device_threat_protection_enabled, extra)
+            }
+            "deviceThreatProtectionRequiredSecurityLevel" => {
+                read_nullable(
+                    map,
+                    key,
+                    &mut self.device_threat_protection_required_security_level,
+                    extra,
+                )
+            }
+            "firewallBlockAllIncoming" => {
+                read_lenient(map, key, &mut self.firewall_block_all_incoming, extra)
+            }
+            "firewallEnabled" => {
+                read_lenient(map, key, &mut self.firewall_enabled, extra)
+            }
+            "firewallEnableStealthMode" => {
+                read_lenient(map, key, &mut self.firewall_enable_stealth_mode, extra)
+            }
+            "osMaximumVersion" => {
+                read_lenient(map, key, &mut self.os_maximum_version, extra)
+            }
+            "osMinimumVersion" => {
+                read_lenient(map, key, &mut self.os_minimum_version, extra)
+            }
+            "passwordBlockSimple" => {
+                read_lenient(map, key, &mut self.password_block_simple, extra)
+            }
+            "passwordExpirationDays" => {
+                read_lenient(map, key, &mut self.password_expiration_days, extra)
+            }
+            "passwordMinimumCharacterSetCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minimum_character_set_count,
+                    extra,
+                )
+            }
+            "passwordMinimumLength" => {
+                read_lenient(map, key, &mut self.password_minimum_length, extra)
+            }
+            "passwordMinutesOfInactivityBeforeLock" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_minutes_of_inactivity_before_lock,
+                    extra,
+                )
+            }
+            "passwordPreviousPasswordBlockCount" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.password_previous_password_block_count,
+                    extra,
+                )
+            }
+            "passwordRequired" => {
+                read_lenient(map, key, &mut self.password_required, extra)
+            }
+            "passwordRequiredType" => {
+                read_nullable(map, key, &mut self.password_required_type, extra)
+            }
+            "storageRequireEncryption" => {
+                read_lenient(map, key, &mut self.storage_require_encryption, extra)
+            }
+            "systemIntegrityProtectionEnabled" => {
+                read_lenient(
+                    map,
+                    key,
+                    &mut self.system_integrity_protection_enabled,
+                    extra,
+                )
+            }
+            "assignments" => read_nullable(map, key, &mut self.assignments, extra),
+            "deviceSettingStateSummaries" => {
+                read_nullable(map, key, &mut self.device_setting_state_summaries, extra)
+            }
+            "deviceStatuses" => read_nullable(map, key, &mut self.device_statuses, extra),
+            "deviceStatusOverview" => {
+                read_nullable(map, key, &mut self.device_status_overview, extra)
+            }
+            "scheduledActionsForRule" => {
+                read_nullable(map, key, &mut self.scheduled_actions_for_rule, extra)
+            }
+            "userStatuses" => read_nullable(map, key, &mut self.user_statuses, extra),
+            "userStatusOverview" => {
+                read_nullable(map, key, &mut self.user_status_overview, extra)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl MacOsCompliancePolicy {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// The properties of [`MacOsCompliancePolicy`] by wire name, each a [`Field<MacOsCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsCompliancePolicy::set_null`].
+pub enum MacOsCompliancePolicyField {}
+
+#[cfg(feature = "_device_management")]
+#[allow(non_upper_case_globals)]
+impl MacOsCompliancePolicyField {
+    /// `id`
+    pub const Id: model::Field<MacOsCompliancePolicy> = model::Field::new("id");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "createdDateTime",
+    );
+    /// `description`
+    pub const Description: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "description",
+    );
+    /// `displayName`
+    pub const DisplayName: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "displayName",
+    );
+    /// `lastModifiedDateTime`
+    pub const LastModifiedDateTime: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`
+    pub const Version: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "version",
+    );
+    /// `deviceThreatProtectionEnabled`
+    pub const DeviceThreatProtectionEnabled: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "deviceThreatProtectionEnabled",
+    );
+    /// `deviceThreatProtectionRequiredSecurityLevel`
+    pub const DeviceThreatProtectionRequiredSecurityLevel: model::Field<
+        MacOsCompliancePolicy,
+    > = model::Field::new("deviceThreatProtectionRequiredSecurityLevel");
+    /// `firewallBlockAllIncoming`
+    pub const FirewallBlockAllIncoming: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "firewallBlockAllIncoming",
+    );
+    /// `firewallEnabled`
+    pub const FirewallEnabled: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "firewallEnabled",
+    );
+    /// `firewallEnableStealthMode`
+    pub const FirewallEnableStealthMode: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "firewallEnableStealthMode",
+    );
+    /// `osMaximumVersion`
+    pub const OsMaximumVersion: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "osMaximumVersion",
+    );
+    /// `osMinimumVersion`
+    pub const OsMinimumVersion: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "osMinimumVersion",
+    );
+    /// `passwordBlockSimple`
+    pub const PasswordBlockSimple: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`
+    pub const PasswordExpirationDays: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumCharacterSetCount`
+    pub const PasswordMinimumCharacterSetCount: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "passwordMinimumCharacterSetCount",
+    );
+    /// `passwordMinimumLength`
+    pub const PasswordMinimumLength: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`
+    pub const PasswordMinutesOfInactivityBeforeLock: model::Field<
+        MacOsCompliancePolicy,
+    > = model::Field::new("passwordMinutesOfInactivityBeforeLock");
+    /// `passwordPreviousPasswordBlockCount`
+    pub const PasswordPreviousPasswordBlockCount: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordRequired`
+    pub const PasswordRequired: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "passwordRequired",
+    );
+    /// `passwordRequiredType`
+    pub const PasswordRequiredType: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "passwordRequiredType",
+    );
+    /// `storageRequireEncryption`
+    pub const StorageRequireEncryption: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "storageRequireEncryption",
+    );
+    /// `systemIntegrityProtectionEnabled`
+    pub const SystemIntegrityProtectionEnabled: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "systemIntegrityProtectionEnabled",
+    );
+    /// `assignments`
+    pub const Assignments: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "assignments",
+    );
+    /// `deviceSettingStateSummaries`
+    pub const DeviceSettingStateSummaries: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStatuses`
+    pub const DeviceStatuses: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "deviceStatuses",
+    );
+    /// `deviceStatusOverview`
+    pub const DeviceStatusOverview: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "deviceStatusOverview",
+    );
+    /// `scheduledActionsForRule`
+    pub const ScheduledActionsForRule: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "scheduledActionsForRule",
+    );
+    /// `userStatuses`
+    pub const UserStatuses: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "userStatuses",
+    );
+    /// `userStatusOverview`
+    pub const UserStatusOverview: model::Field<MacOsCompliancePolicy> = model::Field::new(
+        "userStatusOverview",
+    );
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<MacOsCompliancePolicy>] = &[
+        Self::Id,
+        Self::CreatedDateTime,
+        Self::Description,
+        Self::DisplayName,
+        Self::LastModifiedDateTime,
+        Self::Version,
+        Self::DeviceThreatProtectionEnabled,
+        Self::DeviceThreatProtectionRequiredSecurityLevel,
+        Self::FirewallBlockAllIncoming,
+        Self::FirewallEnabled,
+        Self::FirewallEnableStealthMode,
+        Self::OsMaximumVersion,
+        Self::OsMinimumVersion,
+        Self::PasswordBlockSimple,
+        Self::PasswordExpirationDays,
+        Self::PasswordMinimumCharacterSetCount,
+        Self::PasswordMinimumLength,
+        Self::PasswordMinutesOfInactivityBeforeLock,
+        Self::PasswordPreviousPasswordBlockCount,
+        Self::PasswordRequired,
+        Self::PasswordRequiredType,
+        Self::StorageRequireEncryption,
+        Self::SystemIntegrityProtectionEnabled,
+        Self::Assignments,
+        Self::DeviceSettingStateSummaries,
+        Self::DeviceStatuses,
+        Self::DeviceStatusOverview,
+        Self::ScheduledActionsForRule,
+        Self::UserStatuses,
+        Self::UserStatusOverview,
+    ];
+}
+
+#[cfg(feature = "_device_app_management")]
+/// A `microsoft.graph.managedEBook` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedEBook`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyManagedEBook {
+    /// The base type itself, or a derived type unknown to this crate.
+    ManagedEBook(Box<ManagedEBook>),
+    /// `microsoft.graph.iosVppEBook`
+    IosVppEBook(Box<IosVppEBook>),
+}
+
+#[cfg(feature = "_device_app_management")]
+impl AnyManagedEBook {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::ManagedEBook(_) => ManagedEBook::ODATA_TYPE,
+            Self::IosVppEBook(_) => IosVppEBook::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`ManagedEBook`] (or of an unknown derived type).
+    pub fn as_managed_e_book(&self) -> Option<&ManagedEBook> {
+        match self {
+            Self::ManagedEBook(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl Default for AnyManagedEBook {
+    fn default() -> Self {
+        Self::ManagedEBook(Box::default())
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl From<ManagedEBook> for AnyManagedEBook {
+    fn from(value: ManagedEBook) -> Self {
+        Self::ManagedEBook(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl AnyManagedEBook {
+    /// The value if it is a [`AnyManagedEBook::IosVppEBook`] variant.
+    pub fn as_ios_vpp_e_book(&self) -> Option<&IosVppEBook> {
+        match self {
+            Self::IosVppEBook(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl From<IosVppEBook> for AnyManagedEBook {
+    fn from(value: IosVppEBook) -> Self {
+        Self::IosVppEBook(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl serde::Serialize for AnyManagedEBook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ManagedEBook(value) => value.serialize_with_type(serializer, None),
+            Self::IosVppEBook(value) => {
+                value.serialize_with_type(serializer, Some(IosVppEBook::ODATA_TYPE))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "_device_app_management")]
+impl<'de> serde::Deserialize<'de> for AnyManagedEBook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.iosVppEBook" | "graph.iosVppEBook" => {
+                serde_json::from_value(value).map(Self::IosVppEBook)
+            }
+            _ => serde_json::from_value(value).map(Self::ManagedEBook),
+        };
+        read.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(feature = "_attendee")]
+/// A `microsoft.graph.message` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Message`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyMessage {
+    /// The base type itself, or a derived type unknown to this crate.
+    Message(Box<Message>),
+    /// `microsoft.graph.calendarSharingMessage`
+    #[cfg(feature = "_attachment")]
+    CalendarSharingMessage(Box<CalendarSharingMessage>),
+    /// `microsoft.graph.eventMessage`
+    #[cfg(feature = "_attachment")]
+    EventMessage(Box<EventMessage>),
+    /// `microsoft.graph.eventMessageRequest`
+    #[cfg(feature = "_attachment")]
+    EventMessageRequest(Box<EventMessageRequest>),
+    /// `microsoft.graph.eventMessageResponse`
+    #[cfg(feature = "_attachment")]
+    EventMessageResponse(Box<EventMessageResponse>),
+}
+
+#[cfg(feature = "_attendee")]
+impl AnyMessage {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::Message(_) => Message::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
+            Self::CalendarSharingMessage(_) => CalendarSharingMessage::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
+            Self::EventMessage(_) => EventMessage::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
+            Self::EventMessageRequest(_) => EventMessageRequest::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
+            Self::EventMessageResponse(_) => EventMessageResponse::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`Message`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
+    pub fn as_message(&self) -> Option<&Message> {
+        match self {
+            Self::Message(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl Default for AnyMessage {
+    fn default() -> Self {
+        Self::Message(Box::default())
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl From<Message> for AnyMessage {
+    fn from(value: Message) -> Self {
+        Self::Message(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_attendee")]
+impl AnyMessage {
+    /// The value if it is a [`AnyMessage::CalendarSharingMessage`] variant.
+    #[cfg(feature = "_attachment")]
+    pub fn as_calendar_sharing_message(&self) -> Option<&CalendarSharingMessage> {
+        match self {
+            Self::CalendarSharingMessage(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyMessage::EventMessage`] variant.
+    #[cfg(feature = "_attachment")]
+    pub fn as_event_message(&self) -> Option<&EventMessage> {
+        match self {
+            Self::EventMessage(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyMessage::EventMessageRequest`] variant.
+    #[cfg(feature = "_attachment")]
+    pub fn as_event_message_request(&self) -> Option<&EventMessageRequest> {
+        match self {
+            Self::EventMessageRequest(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyMessage::EventMessageResponse`] variant.
+    #[cfg(feature = "_attachment")]
+    pub fn as_event_message_response(&self) -> Option<&EventMessageResponse> {
+        match self {
+            Self::EventMessageResponse(value) => Some(value),
+            _ => None,
+        }
+    }
 }

@@ -174,208 +174,74 @@ impl From<&str> for AllowInvitesFrom {
     }
 }
 
-#[cfg(feature = "_authentication_methods_policy")]
-/// CSDL enum type `microsoft.graph.authenticationMethodsPolicyMigrationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.authenticationMethodSignInState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuthenticationMethodsPolicyMigrationState {
-    /// `preMigration` = 0
-    PreMigration,
-    /// `migrationInProgress` = 1
-    MigrationInProgress,
-    /// `migrationComplete` = 2
-    MigrationComplete,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for AuthenticationMethodsPolicyMigrationState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("preMigration", 0),
-        ("migrationInProgress", 1),
-        ("migrationComplete", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "preMigration" => Self::PreMigration,
-            "migrationInProgress" => Self::MigrationInProgress,
-            "migrationComplete" => Self::MigrationComplete,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::PreMigration => "preMigration",
-            Self::MigrationInProgress => "migrationInProgress",
-            Self::MigrationComplete => "migrationComplete",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl serde::Serialize for AuthenticationMethodsPolicyMigrationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethodsPolicyMigrationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl std::fmt::Display for AuthenticationMethodsPolicyMigrationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authentication_methods_policy")]
-impl From<&str> for AuthenticationMethodsPolicyMigrationState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcAuditActivityOperationType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcAuditActivityOperationType {
-    /// `create` = 0
-    Create,
-    /// `delete` = 1
-    Delete,
-    /// `patch` = 2
-    Patch,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityOperationType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("create", 0),
-        ("delete", 1),
-        ("patch", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "create" => Self::Create,
-            "delete" => Self::Delete,
-            "patch" => Self::Patch,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Delete => "delete",
-            Self::Patch => "patch",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcAuditActivityOperationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityOperationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcAuditActivityOperationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcAuditActivityOperationType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.cloudPcDeviceImageStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcDeviceImageStatus {
-    /// `pending` = 0
-    Pending,
-    /// `ready` = 1
+pub enum AuthenticationMethodSignInState {
+    /// `notSupported` = 0
+    NotSupported,
+    /// `notAllowedByPolicy` = 1
+    NotAllowedByPolicy,
+    /// `notEnabled` = 2
+    NotEnabled,
+    /// `phoneNumberNotUnique` = 3
+    PhoneNumberNotUnique,
+    /// `ready` = 4
     Ready,
-    /// `failed` = 2
-    Failed,
-    /// `unknownFutureValue` = 3
+    /// `notConfigured` = 5
+    NotConfigured,
+    /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageStatus {
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodSignInState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("pending", 0),
-        ("ready", 1),
-        ("failed", 2),
-        ("unknownFutureValue", 3),
+        ("notSupported", 0),
+        ("notAllowedByPolicy", 1),
+        ("notEnabled", 2),
+        ("phoneNumberNotUnique", 3),
+        ("ready", 4),
+        ("notConfigured", 5),
+        ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "pending" => Self::Pending,
+            "notSupported" => Self::NotSupported,
+            "notAllowedByPolicy" => Self::NotAllowedByPolicy,
+            "notEnabled" => Self::NotEnabled,
+            "phoneNumberNotUnique" => Self::PhoneNumberNotUnique,
             "ready" => Self::Ready,
-            "failed" => Self::Failed,
+            "notConfigured" => Self::NotConfigured,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Pending => "pending",
+            Self::NotSupported => "notSupported",
+            Self::NotAllowedByPolicy => "notAllowedByPolicy",
+            Self::NotEnabled => "notEnabled",
+            Self::PhoneNumberNotUnique => "phoneNumberNotUnique",
             Self::Ready => "ready",
-            Self::Failed => "failed",
+            Self::NotConfigured => "notConfigured",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for CloudPcDeviceImageStatus {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for AuthenticationMethodSignInState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageStatus {
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -383,68 +249,73 @@ impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageStatus {
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for CloudPcDeviceImageStatus {
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for AuthenticationMethodSignInState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_device_management")]
-impl From<&str> for CloudPcDeviceImageStatus {
+#[cfg(feature = "_activities_container")]
+impl From<&str> for AuthenticationMethodSignInState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.cloudPcProvisioningType`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_activities_container")]
+/// CSDL enum type `microsoft.graph.callEventType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudPcProvisioningType {
-    /// `dedicated` = 0
-    Dedicated,
-    /// `shared` = 1
-    Shared,
+pub enum CallEventType {
+    /// `callStarted` = 0
+    CallStarted,
+    /// `callEnded` = 1
+    CallEnded,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
+    /// `rosterUpdated` = 3
+    RosterUpdated,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::EvolvableEnum for CloudPcProvisioningType {
+#[cfg(feature = "_activities_container")]
+impl graph_odata_runtime::enums::EvolvableEnum for CallEventType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("dedicated", 0),
-        ("shared", 1),
+        ("callStarted", 0),
+        ("callEnded", 1),
         ("unknownFutureValue", 2),
+        ("rosterUpdated", 3),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "dedicated" => Self::Dedicated,
-            "shared" => Self::Shared,
+            "callStarted" => Self::CallStarted,
+            "callEnded" => Self::CallEnded,
             "unknownFutureValue" => Self::UnknownFutureValue,
+            "rosterUpdated" => Self::RosterUpdated,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Dedicated => "dedicated",
-            Self::Shared => "shared",
+            Self::CallStarted => "callStarted",
+            Self::CallEnded => "callEnded",
             Self::UnknownFutureValue => "unknownFutureValue",
+            Self::RosterUpdated => "rosterUpdated",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for CloudPcProvisioningType {
+#[cfg(feature = "_activities_container")]
+impl serde::Serialize for CallEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for CloudPcProvisioningType {
+#[cfg(feature = "_activities_container")]
+impl<'de> serde::Deserialize<'de> for CallEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -452,656 +323,32 @@ impl<'de> serde::Deserialize<'de> for CloudPcProvisioningType {
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for CloudPcProvisioningType {
+#[cfg(feature = "_activities_container")]
+impl std::fmt::Display for CallEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_action_state")]
-impl From<&str> for CloudPcProvisioningType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-/// CSDL enum type `microsoft.graph.delegateMeetingMessageDeliveryOptions`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DelegateMeetingMessageDeliveryOptions {
-    /// `sendToDelegateAndInformationToPrincipal` = 0
-    SendToDelegateAndInformationToPrincipal,
-    /// `sendToDelegateAndPrincipal` = 1
-    SendToDelegateAndPrincipal,
-    /// `sendToDelegateOnly` = 2
-    SendToDelegateOnly,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_authorization_info")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for DelegateMeetingMessageDeliveryOptions {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("sendToDelegateAndInformationToPrincipal", 0),
-        ("sendToDelegateAndPrincipal", 1),
-        ("sendToDelegateOnly", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sendToDelegateAndInformationToPrincipal" => {
-                Self::SendToDelegateAndInformationToPrincipal
-            }
-            "sendToDelegateAndPrincipal" => Self::SendToDelegateAndPrincipal,
-            "sendToDelegateOnly" => Self::SendToDelegateOnly,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::SendToDelegateAndInformationToPrincipal => {
-                "sendToDelegateAndInformationToPrincipal"
-            }
-            Self::SendToDelegateAndPrincipal => "sendToDelegateAndPrincipal",
-            Self::SendToDelegateOnly => "sendToDelegateOnly",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl serde::Serialize for DelegateMeetingMessageDeliveryOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl std::fmt::Display for DelegateMeetingMessageDeliveryOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_authorization_info")]
-impl From<&str> for DelegateMeetingMessageDeliveryOptions {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL enum type `microsoft.graph.delegatedAdminRelationshipStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DelegatedAdminRelationshipStatus {
-    /// `activating` = 0
-    Activating,
-    /// `active` = 1
-    Active,
-    /// `approvalPending` = 2
-    ApprovalPending,
-    /// `approved` = 3
-    Approved,
-    /// `created` = 4
-    Created,
-    /// `expired` = 5
-    Expired,
-    /// `expiring` = 6
-    Expiring,
-    /// `terminated` = 7
-    Terminated,
-    /// `terminating` = 8
-    Terminating,
-    /// `terminationRequested` = 9
-    TerminationRequested,
-    /// `unknownFutureValue` = 10
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminRelationshipStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("activating", 0),
-        ("active", 1),
-        ("approvalPending", 2),
-        ("approved", 3),
-        ("created", 4),
-        ("expired", 5),
-        ("expiring", 6),
-        ("terminated", 7),
-        ("terminating", 8),
-        ("terminationRequested", 9),
-        ("unknownFutureValue", 10),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "activating" => Self::Activating,
-            "active" => Self::Active,
-            "approvalPending" => Self::ApprovalPending,
-            "approved" => Self::Approved,
-            "created" => Self::Created,
-            "expired" => Self::Expired,
-            "expiring" => Self::Expiring,
-            "terminated" => Self::Terminated,
-            "terminating" => Self::Terminating,
-            "terminationRequested" => Self::TerminationRequested,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Activating => "activating",
-            Self::Active => "active",
-            Self::ApprovalPending => "approvalPending",
-            Self::Approved => "approved",
-            Self::Created => "created",
-            Self::Expired => "expired",
-            Self::Expiring => "expiring",
-            Self::Terminated => "terminated",
-            Self::Terminating => "terminating",
-            Self::TerminationRequested => "terminationRequested",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for DelegatedAdminRelationshipStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl std::fmt::Display for DelegatedAdminRelationshipStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_tenant_relationships")]
-impl From<&str> for DelegatedAdminRelationshipStatus {
+#[cfg(feature = "_activities_container")]
+impl From<&str> for CallEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.deviceManagementPartnerTenantState`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.cloudPcAuditActivityResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviceManagementPartnerTenantState {
-    /// `unknown` = 0
-    Unknown,
-    /// `unavailable` = 1
-    Unavailable,
-    /// `enabled` = 2
-    Enabled,
-    /// `terminated` = 3
-    Terminated,
-    /// `rejected` = 4
-    Rejected,
-    /// `unresponsive` = 5
-    Unresponsive,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementPartnerTenantState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("unknown", 0),
-        ("unavailable", 1),
-        ("enabled", 2),
-        ("terminated", 3),
-        ("rejected", 4),
-        ("unresponsive", 5),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown,
-            "unavailable" => Self::Unavailable,
-            "enabled" => Self::Enabled,
-            "terminated" => Self::Terminated,
-            "rejected" => Self::Rejected,
-            "unresponsive" => Self::Unresponsive,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::Unavailable => "unavailable",
-            Self::Enabled => "enabled",
-            Self::Terminated => "terminated",
-            Self::Rejected => "rejected",
-            Self::Unresponsive => "unresponsive",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl serde::Serialize for DeviceManagementPartnerTenantState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerTenantState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl std::fmt::Display for DeviceManagementPartnerTenantState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_device_management")]
-impl From<&str> for DeviceManagementPartnerTenantState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_education")]
-/// CSDL enum type `microsoft.graph.educationAssignmentStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EducationAssignmentStatus {
-    /// `draft` = 0
-    Draft,
-    /// `published` = 1
-    Published,
-    /// `assigned` = 2
-    Assigned,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// `inactive` = 4
-    Inactive,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_education")]
-impl graph_odata_runtime::enums::EvolvableEnum for EducationAssignmentStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("draft", 0),
-        ("published", 1),
-        ("assigned", 2),
-        ("unknownFutureValue", 3),
-        ("inactive", 4),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "published" => Self::Published,
-            "assigned" => Self::Assigned,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "inactive" => Self::Inactive,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Published => "published",
-            Self::Assigned => "assigned",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Inactive => "inactive",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_education")]
-impl serde::Serialize for EducationAssignmentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl<'de> serde::Deserialize<'de> for EducationAssignmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_education")]
-impl std::fmt::Display for EducationAssignmentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_education")]
-impl From<&str> for EducationAssignmentStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_communications")]
-/// CSDL enum type `microsoft.graph.engagementConversationModerationState`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EngagementConversationModerationState {
-    /// `published` = 0
-    Published,
-    /// `pendingReview` = 1
-    PendingReview,
-    /// `dismissed` = 2
-    Dismissed,
-    /// `unknownFutureValue` = 3
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_communications")]
-impl graph_odata_runtime::enums::EvolvableEnum
-for EngagementConversationModerationState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("published", 0),
-        ("pendingReview", 1),
-        ("dismissed", 2),
-        ("unknownFutureValue", 3),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "pendingReview" => Self::PendingReview,
-            "dismissed" => Self::Dismissed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::PendingReview => "pendingReview",
-            Self::Dismissed => "dismissed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl serde::Serialize for EngagementConversationModerationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl<'de> serde::Deserialize<'de> for EngagementConversationModerationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl std::fmt::Display for EngagementConversationModerationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_communications")]
-impl From<&str> for EngagementConversationModerationState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_storage")]
-/// CSDL enum type `microsoft.graph.fileStorageContainerBillingStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FileStorageContainerBillingStatus {
-    /// `invalid` = 0
-    Invalid,
-    /// `valid` = 1
-    Valid,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_storage")]
-impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerBillingStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("invalid", 0),
-        ("valid", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invalid" => Self::Invalid,
-            "valid" => Self::Valid,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Invalid => "invalid",
-            Self::Valid => "valid",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl serde::Serialize for FileStorageContainerBillingStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl std::fmt::Display for FileStorageContainerBillingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_storage")]
-impl From<&str> for FileStorageContainerBillingStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-/// CSDL enum type `microsoft.graph.mailDestinationRoutingReason`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MailDestinationRoutingReason {
-    /// `none` = 0
-    None,
-    /// `mailFlowRule` = 1
-    MailFlowRule,
-    /// `safeSender` = 2
-    SafeSender,
-    /// `blockedSender` = 3
-    BlockedSender,
-    /// `advancedSpamFiltering` = 4
-    AdvancedSpamFiltering,
-    /// `domainAllowList` = 5
-    DomainAllowList,
-    /// `domainBlockList` = 6
-    DomainBlockList,
-    /// `notInAddressBook` = 7
-    NotInAddressBook,
-    /// `firstTimeSender` = 8
-    FirstTimeSender,
-    /// `autoPurgeToInbox` = 9
-    AutoPurgeToInbox,
-    /// `autoPurgeToJunk` = 10
-    AutoPurgeToJunk,
-    /// `autoPurgeToDeleted` = 11
-    AutoPurgeToDeleted,
-    /// `outbound` = 12
-    Outbound,
-    /// `notJunk` = 13
-    NotJunk,
-    /// `junk` = 14
-    Junk,
-    /// `unknownFutureValue` = 15
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_information_protection")]
-impl graph_odata_runtime::enums::EvolvableEnum for MailDestinationRoutingReason {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("none", 0),
-        ("mailFlowRule", 1),
-        ("safeSender", 2),
-        ("blockedSender", 3),
-        ("advancedSpamFiltering", 4),
-        ("domainAllowList", 5),
-        ("domainBlockList", 6),
-        ("notInAddressBook", 7),
-        ("firstTimeSender", 8),
-        ("autoPurgeToInbox", 9),
-        ("autoPurgeToJunk", 10),
-        ("autoPurgeToDeleted", 11),
-        ("outbound", 12),
-        ("notJunk", 13),
-        ("junk", 14),
-        ("unknownFutureValue", 15),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "mailFlowRule" => Self::MailFlowRule,
-            "safeSender" => Self::SafeSender,
-            "blockedSender" => Self::BlockedSender,
-            "advancedSpamFiltering" => Self::AdvancedSpamFiltering,
-            "domainAllowList" => Self::DomainAllowList,
-            "domainBlockList" => Self::DomainBlockList,
-            "notInAddressBook" => Self::NotInAddressBook,
-            "firstTimeSender" => Self::FirstTimeSender,
-            "autoPurgeToInbox" => Self::AutoPurgeToInbox,
-            "autoPurgeToJunk" => Self::AutoPurgeToJunk,
-            "autoPurgeToDeleted" => Self::AutoPurgeToDeleted,
-            "outbound" => Self::Outbound,
-            "notJunk" => Self::NotJunk,
-            "junk" => Self::Junk,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::MailFlowRule => "mailFlowRule",
-            Self::SafeSender => "safeSender",
-            Self::BlockedSender => "blockedSender",
-            Self::AdvancedSpamFiltering => "advancedSpamFiltering",
-            Self::DomainAllowList => "domainAllowList",
-            Self::DomainBlockList => "domainBlockList",
-            Self::NotInAddressBook => "notInAddressBook",
-            Self::FirstTimeSender => "firstTimeSender",
-            Self::AutoPurgeToInbox => "autoPurgeToInbox",
-            Self::AutoPurgeToJunk => "autoPurgeToJunk",
-            Self::AutoPurgeToDeleted => "autoPurgeToDeleted",
-            Self::Outbound => "outbound",
-            Self::NotJunk => "notJunk",
-            Self::Junk => "junk",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl serde::Serialize for MailDestinationRoutingReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl<'de> serde::Deserialize<'de> for MailDestinationRoutingReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl std::fmt::Display for MailDestinationRoutingReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl From<&str> for MailDestinationRoutingReason {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_device_management")]
-/// CSDL enum type `microsoft.graph.microsoftManagedDesktopType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MicrosoftManagedDesktopType {
-    /// `notManaged` = 0
-    NotManaged,
-    /// `premiumManaged` = 1
-    PremiumManaged,
-    /// `standardManaged` = 2
-    StandardManaged,
-    /// `starterManaged` = 3
-    StarterManaged,
+pub enum CloudPcAuditActivityResult {
+    /// `success` = 0
+    Success,
+    /// `clientError` = 1
+    ClientError,
+    /// `failure` = 2
+    Failure,
+    /// `timeout` = 3
+    Timeout,
     /// `unknownFutureValue` = 4
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
@@ -1109,30 +356,30 @@ pub enum MicrosoftManagedDesktopType {
 }
 
 #[cfg(feature = "_device_management")]
-impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftManagedDesktopType {
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityResult {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notManaged", 0),
-        ("premiumManaged", 1),
-        ("standardManaged", 2),
-        ("starterManaged", 3),
+        ("success", 0),
+        ("clientError", 1),
+        ("failure", 2),
+        ("timeout", 3),
         ("unknownFutureValue", 4),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "notManaged" => Self::NotManaged,
-            "premiumManaged" => Self::PremiumManaged,
-            "standardManaged" => Self::StandardManaged,
-            "starterManaged" => Self::StarterManaged,
+            "success" => Self::Success,
+            "clientError" => Self::ClientError,
+            "failure" => Self::Failure,
+            "timeout" => Self::Timeout,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::NotManaged => "notManaged",
-            Self::PremiumManaged => "premiumManaged",
-            Self::StandardManaged => "standardManaged",
-            Self::StarterManaged => "starterManaged",
+            Self::Success => "success",
+            Self::ClientError => "clientError",
+            Self::Failure => "failure",
+            Self::Timeout => "timeout",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
@@ -1140,14 +387,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftManagedDesktopType {
 }
 
 #[cfg(feature = "_device_management")]
-impl serde::Serialize for MicrosoftManagedDesktopType {
+impl serde::Serialize for CloudPcAuditActivityResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl<'de> serde::Deserialize<'de> for MicrosoftManagedDesktopType {
+impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1156,67 +403,67 @@ impl<'de> serde::Deserialize<'de> for MicrosoftManagedDesktopType {
 }
 
 #[cfg(feature = "_device_management")]
-impl std::fmt::Display for MicrosoftManagedDesktopType {
+impl std::fmt::Display for CloudPcAuditActivityResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
 #[cfg(feature = "_device_management")]
-impl From<&str> for MicrosoftManagedDesktopType {
+impl From<&str> for CloudPcAuditActivityResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-/// CSDL enum type `microsoft.graph.multiTenantOrganizationState`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.cloudPcDomainJoinType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MultiTenantOrganizationState {
-    /// `active` = 0
-    Active,
-    /// `inactive` = 1
-    Inactive,
+pub enum CloudPcDomainJoinType {
+    /// `azureADJoin` = 0
+    AzureAdJoin,
+    /// `hybridAzureADJoin` = 1
+    HybridAzureAdJoin,
     /// `unknownFutureValue` = 2
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationState {
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDomainJoinType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("active", 0),
-        ("inactive", 1),
+        ("azureADJoin", 0),
+        ("hybridAzureADJoin", 1),
         ("unknownFutureValue", 2),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
+            "azureADJoin" => Self::AzureAdJoin,
+            "hybridAzureADJoin" => Self::HybridAzureAdJoin,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
+            Self::AzureAdJoin => "azureADJoin",
+            Self::HybridAzureAdJoin => "hybridAzureADJoin",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl serde::Serialize for MultiTenantOrganizationState {
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for CloudPcDomainJoinType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationState {
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for CloudPcDomainJoinType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1224,157 +471,947 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationState {
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl std::fmt::Display for MultiTenantOrganizationState {
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for CloudPcDomainJoinType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_tenant_relationships")]
-impl From<&str> for MultiTenantOrganizationState {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-/// CSDL enum type `microsoft.graph.passkeyType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PasskeyType {
-    /// `deviceBound` = 0
-    DeviceBound,
-    /// `synced` = 1
-    Synced,
-    /// `unknownFutureValue` = 2
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activities_container")]
-impl graph_odata_runtime::enums::EvolvableEnum for PasskeyType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("deviceBound", 0),
-        ("synced", 1),
-        ("unknownFutureValue", 2),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "deviceBound" => Self::DeviceBound,
-            "synced" => Self::Synced,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::DeviceBound => "deviceBound",
-            Self::Synced => "synced",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl serde::Serialize for PasskeyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl<'de> serde::Deserialize<'de> for PasskeyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl std::fmt::Display for PasskeyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activities_container")]
-impl From<&str> for PasskeyType {
+#[cfg(feature = "_device_management")]
+impl From<&str> for CloudPcDomainJoinType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
 #[cfg(feature = "_audit_logs")]
-/// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
+/// CSDL enum type `microsoft.graph.conditionalAccessStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProvisioningAction {
-    /// `other` = 0
+pub enum ConditionalAccessStatus {
+    /// `success` = 0
+    Success,
+    /// `failure` = 1
+    Failure,
+    /// `notApplied` = 2
+    NotApplied,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_audit_logs")]
+impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("success", 0),
+        ("failure", 1),
+        ("notApplied", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "notApplied" => Self::NotApplied,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::NotApplied => "notApplied",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl serde::Serialize for ConditionalAccessStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl std::fmt::Display for ConditionalAccessStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_audit_logs")]
+impl From<&str> for ConditionalAccessStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.deviceManagementExchangeConnectorStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceManagementExchangeConnectorStatus {
+    /// `none` = 0
+    None,
+    /// `connectionPending` = 1
+    ConnectionPending,
+    /// `connected` = 2
+    Connected,
+    /// `disconnected` = 3
+    Disconnected,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum
+for DeviceManagementExchangeConnectorStatus {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("connectionPending", 1),
+        ("connected", 2),
+        ("disconnected", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "connectionPending" => Self::ConnectionPending,
+            "connected" => Self::Connected,
+            "disconnected" => Self::Disconnected,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::ConnectionPending => "connectionPending",
+            Self::Connected => "connected",
+            Self::Disconnected => "disconnected",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DeviceManagementExchangeConnectorStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DeviceManagementExchangeConnectorStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for DeviceManagementExchangeConnectorStatus {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+/// CSDL enum type `microsoft.graph.diskType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DiskType {
+    /// `unknown` = 0
+    Unknown,
+    /// `hdd` = 1
+    Hdd,
+    /// `ssd` = 2
+    Ssd,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_device_management")]
+impl graph_odata_runtime::enums::EvolvableEnum for DiskType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("hdd", 1),
+        ("ssd", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "hdd" => Self::Hdd,
+            "ssd" => Self::Ssd,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Hdd => "hdd",
+            Self::Ssd => "ssd",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl serde::Serialize for DiskType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl<'de> serde::Deserialize<'de> for DiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl std::fmt::Display for DiskType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_device_management")]
+impl From<&str> for DiskType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_education")]
+/// CSDL enum type `microsoft.graph.educationGender`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationGender {
+    /// `female` = 0
+    Female,
+    /// `male` = 1
+    Male,
+    /// `other` = 2
     Other,
-    /// `create` = 1
-    Create,
-    /// `delete` = 2
-    Delete,
-    /// `disable` = 3
-    Disable,
-    /// `update` = 4
-    Update,
-    /// `stagedDelete` = 5
-    StagedDelete,
+    /// `unknownFutureValue` = 3
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_education")]
+impl graph_odata_runtime::enums::EvolvableEnum for EducationGender {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("female", 0),
+        ("male", 1),
+        ("other", 2),
+        ("unknownFutureValue", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "female" => Self::Female,
+            "male" => Self::Male,
+            "other" => Self::Other,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Female => "female",
+            Self::Male => "male",
+            Self::Other => "other",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_education")]
+impl serde::Serialize for EducationGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl<'de> serde::Deserialize<'de> for EducationGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_education")]
+impl std::fmt::Display for EducationGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_education")]
+impl From<&str> for EducationGender {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_communications")]
+/// CSDL enum type `microsoft.graph.engagementCreationMode`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EngagementCreationMode {
+    /// `none` = 0
+    None,
+    /// `migration` = 1
+    Migration,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_communications")]
+impl graph_odata_runtime::enums::EvolvableEnum for EngagementCreationMode {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("none", 0),
+        ("migration", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "migration" => Self::Migration,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Migration => "migration",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl serde::Serialize for EngagementCreationMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl<'de> serde::Deserialize<'de> for EngagementCreationMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl std::fmt::Display for EngagementCreationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_communications")]
+impl From<&str> for EngagementCreationMode {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+/// CSDL enum type `microsoft.graph.giphyRatingType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GiphyRatingType {
+    /// `strict` = 0
+    Strict,
+    /// `moderate` = 1
+    Moderate,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl graph_odata_runtime::enums::EvolvableEnum for GiphyRatingType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("strict", 0),
+        ("moderate", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "strict" => Self::Strict,
+            "moderate" => Self::Moderate,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Strict => "strict",
+            Self::Moderate => "moderate",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl serde::Serialize for GiphyRatingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl<'de> serde::Deserialize<'de> for GiphyRatingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl std::fmt::Display for GiphyRatingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_giphy_rating_type")]
+impl From<&str> for GiphyRatingType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_organization")]
+/// CSDL enum type `microsoft.graph.mdmAuthority`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MdmAuthority {
+    /// `unknown` = 0
+    Unknown,
+    /// `intune` = 1
+    Intune,
+    /// `sccm` = 2
+    Sccm,
+    /// `office365` = 3
+    Office365,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::enums::EvolvableEnum for MdmAuthority {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("unknown", 0),
+        ("intune", 1),
+        ("sccm", 2),
+        ("office365", 3),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown,
+            "intune" => Self::Intune,
+            "sccm" => Self::Sccm,
+            "office365" => Self::Office365,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Intune => "intune",
+            Self::Sccm => "sccm",
+            Self::Office365 => "office365",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl serde::Serialize for MdmAuthority {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for MdmAuthority {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl std::fmt::Display for MdmAuthority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl From<&str> for MdmAuthority {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_drives")]
+/// CSDL enum type `microsoft.graph.mediaSourceContentCategory`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MediaSourceContentCategory {
+    /// `meeting` = 0
+    Meeting,
+    /// `liveStream` = 1
+    LiveStream,
+    /// `presentation` = 2
+    Presentation,
+    /// `screenRecording` = 3
+    ScreenRecording,
+    /// `story` = 4
+    Story,
+    /// `profile` = 5
+    Profile,
+    /// `chat` = 6
+    Chat,
+    /// `note` = 7
+    Note,
+    /// `comment` = 8
+    Comment,
+    /// `unknownFutureValue` = 9
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_drives")]
+impl graph_odata_runtime::enums::EvolvableEnum for MediaSourceContentCategory {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("meeting", 0),
+        ("liveStream", 1),
+        ("presentation", 2),
+        ("screenRecording", 3),
+        ("story", 4),
+        ("profile", 5),
+        ("chat", 6),
+        ("note", 7),
+        ("comment", 8),
+        ("unknownFutureValue", 9),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "meeting" => Self::Meeting,
+            "liveStream" => Self::LiveStream,
+            "presentation" => Self::Presentation,
+            "screenRecording" => Self::ScreenRecording,
+            "story" => Self::Story,
+            "profile" => Self::Profile,
+            "chat" => Self::Chat,
+            "note" => Self::Note,
+            "comment" => Self::Comment,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Meeting => "meeting",
+            Self::LiveStream => "liveStream",
+            Self::Presentation => "presentation",
+            Self::ScreenRecording => "screenRecording",
+            Self::Story => "story",
+            Self::Profile => "profile",
+            Self::Chat => "chat",
+            Self::Note => "note",
+            Self::Comment => "comment",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl serde::Serialize for MediaSourceContentCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl<'de> serde::Deserialize<'de> for MediaSourceContentCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl std::fmt::Display for MediaSourceContentCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_drives")]
+impl From<&str> for MediaSourceContentCategory {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_policies")]
+/// CSDL enum type `microsoft.graph.multiFactorAuthConfiguration`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MultiFactorAuthConfiguration {
+    /// `notRequired` = 0
+    NotRequired,
+    /// `required` = 1
+    Required,
+    /// `unknownFutureValue` = 2
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_policies")]
+impl graph_odata_runtime::enums::EvolvableEnum for MultiFactorAuthConfiguration {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notRequired", 0),
+        ("required", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notRequired" => Self::NotRequired,
+            "required" => Self::Required,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotRequired => "notRequired",
+            Self::Required => "required",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl serde::Serialize for MultiFactorAuthConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl<'de> serde::Deserialize<'de> for MultiFactorAuthConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl std::fmt::Display for MultiFactorAuthConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_policies")]
+impl From<&str> for MultiFactorAuthConfiguration {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_organization")]
+/// CSDL enum type `microsoft.graph.partnerTenantType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PartnerTenantType {
+    /// `microsoftSupport` = 1
+    MicrosoftSupport,
+    /// `syndicatePartner` = 2
+    SyndicatePartner,
+    /// `breadthPartner` = 3
+    BreadthPartner,
+    /// `breadthPartnerDelegatedAdmin` = 4
+    BreadthPartnerDelegatedAdmin,
+    /// `resellerPartnerDelegatedAdmin` = 5
+    ResellerPartnerDelegatedAdmin,
+    /// `valueAddedResellerPartnerDelegatedAdmin` = 6
+    ValueAddedResellerPartnerDelegatedAdmin,
+    /// `unknownFutureValue` = 7
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_organization")]
+impl graph_odata_runtime::enums::EvolvableEnum for PartnerTenantType {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("microsoftSupport", 1),
+        ("syndicatePartner", 2),
+        ("breadthPartner", 3),
+        ("breadthPartnerDelegatedAdmin", 4),
+        ("resellerPartnerDelegatedAdmin", 5),
+        ("valueAddedResellerPartnerDelegatedAdmin", 6),
+        ("unknownFutureValue", 7),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "microsoftSupport" => Self::MicrosoftSupport,
+            "syndicatePartner" => Self::SyndicatePartner,
+            "breadthPartner" => Self::BreadthPartner,
+            "breadthPartnerDelegatedAdmin" => Self::BreadthPartnerDelegatedAdmin,
+            "resellerPartnerDelegatedAdmin" => Self::ResellerPartnerDelegatedAdmin,
+            "valueAddedResellerPartnerDelegatedAdmin" => {
+                Self::ValueAddedResellerPartnerDelegatedAdmin
+            }
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::MicrosoftSupport => "microsoftSupport",
+            Self::SyndicatePartner => "syndicatePartner",
+            Self::BreadthPartner => "breadthPartner",
+            Self::BreadthPartnerDelegatedAdmin => "breadthPartnerDelegatedAdmin",
+            Self::ResellerPartnerDelegatedAdmin => "resellerPartnerDelegatedAdmin",
+            Self::ValueAddedResellerPartnerDelegatedAdmin => {
+                "valueAddedResellerPartnerDelegatedAdmin"
+            }
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl serde::Serialize for PartnerTenantType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl<'de> serde::Deserialize<'de> for PartnerTenantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl std::fmt::Display for PartnerTenantType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_organization")]
+impl From<&str> for PartnerTenantType {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_print")]
+/// CSDL enum type `microsoft.graph.printOperationProcessingState`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrintOperationProcessingState {
+    /// `notStarted` = 0
+    NotStarted,
+    /// `running` = 1
+    Running,
+    /// `succeeded` = 2
+    Succeeded,
+    /// `failed` = 3
+    Failed,
+    /// `unknownFutureValue` = 4
+    UnknownFutureValue,
+    /// A member this version of the metadata does not define, kept verbatim.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "_print")]
+impl graph_odata_runtime::enums::EvolvableEnum for PrintOperationProcessingState {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("notStarted", 0),
+        ("running", 1),
+        ("succeeded", 2),
+        ("failed", 3),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "notStarted" => Self::NotStarted,
+            "running" => Self::Running,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "notStarted",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "_print")]
+impl serde::Serialize for PrintOperationProcessingState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+    }
+}
+
+#[cfg(feature = "_print")]
+impl<'de> serde::Deserialize<'de> for PrintOperationProcessingState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+    }
+}
+
+#[cfg(feature = "_print")]
+impl std::fmt::Display for PrintOperationProcessingState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
+    }
+}
+
+#[cfg(feature = "_print")]
+impl From<&str> for PrintOperationProcessingState {
+    fn from(value: &str) -> Self {
+        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_copilot")]
+/// CSDL enum type `microsoft.graph.retrievalEntityType`; evolvable: unknown members are kept in `UnknownValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RetrievalEntityType {
+    /// `site` = 0
+    Site,
+    /// `list` = 1
+    List,
+    /// `listItem` = 2
+    ListItem,
+    /// `drive` = 3
+    Drive,
+    /// `driveItem` = 4
+    DriveItem,
+    /// `externalItem` = 5
+    ExternalItem,
     /// `unknownFutureValue` = 6
     UnknownFutureValue,
     /// A member this version of the metadata does not define, kept verbatim.
     UnknownValue(String),
 }
 
-#[cfg(feature = "_audit_logs")]
-impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningAction {
+#[cfg(feature = "_copilot")]
+impl graph_odata_runtime::enums::EvolvableEnum for RetrievalEntityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("other", 0),
-        ("create", 1),
-        ("delete", 2),
-        ("disable", 3),
-        ("update", 4),
-        ("stagedDelete", 5),
+        ("site", 0),
+        ("list", 1),
+        ("listItem", 2),
+        ("drive", 3),
+        ("driveItem", 4),
+        ("externalItem", 5),
         ("unknownFutureValue", 6),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "other" => Self::Other,
-            "create" => Self::Create,
-            "delete" => Self::Delete,
-            "disable" => Self::Disable,
-            "update" => Self::Update,
-            "stagedDelete" => Self::StagedDelete,
+            "site" => Self::Site,
+            "list" => Self::List,
+            "listItem" => Self::ListItem,
+            "drive" => Self::Drive,
+            "driveItem" => Self::DriveItem,
+            "externalItem" => Self::ExternalItem,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Other => "other",
-            Self::Create => "create",
-            Self::Delete => "delete",
-            Self::Disable => "disable",
-            Self::Update => "update",
-            Self::StagedDelete => "stagedDelete",
+            Self::Site => "site",
+            Self::List => "list",
+            Self::ListItem => "listItem",
+            Self::Drive => "drive",
+            Self::DriveItem => "driveItem",
+            Self::ExternalItem => "externalItem",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
         }
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl serde::Serialize for ProvisioningAction {
+#[cfg(feature = "_copilot")]
+impl serde::Serialize for RetrievalEntityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl<'de> serde::Deserialize<'de> for ProvisioningAction {
+#[cfg(feature = "_copilot")]
+impl<'de> serde::Deserialize<'de> for RetrievalEntityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1382,78 +1419,106 @@ impl<'de> serde::Deserialize<'de> for ProvisioningAction {
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl std::fmt::Display for ProvisioningAction {
+#[cfg(feature = "_copilot")]
+impl std::fmt::Display for RetrievalEntityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_audit_logs")]
-impl From<&str> for ProvisioningAction {
+#[cfg(feature = "_copilot")]
+impl From<&str> for RetrievalEntityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_filter_operator_schema")]
-/// CSDL enum type `microsoft.graph.scopeOperatorType`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeOperatorType {
-    /// `Binary` = 0
-    Binary,
-    /// `Unary` = 1
-    Unary,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+#[cfg(feature = "_search")]
+/// CSDL enum type `microsoft.graph.searchContent`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct SearchContent(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_search")]
+impl SearchContent {
+    /// `sharedContent` = 1
+    pub const SHARED_CONTENT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(1),
+    );
+    /// `privateContent` = 2
+    pub const PRIVATE_CONTENT: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
 }
 
-#[cfg(feature = "_filter_operator_schema")]
-impl graph_odata_runtime::enums::EvolvableEnum for ScopeOperatorType {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("Binary", 0), ("Unary", 1)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Binary" => Self::Binary,
-            "Unary" => Self::Unary,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+#[cfg(feature = "_search")]
+impl graph_odata_runtime::enums::FlagsEnum for SearchContent {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("sharedContent", 1),
+        ("privateContent", 2),
+        ("unknownFutureValue", 4),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Binary => "Binary",
-            Self::Unary => "Unary",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_filter_operator_schema")]
-impl serde::Serialize for ScopeOperatorType {
+#[cfg(feature = "_search")]
+impl std::fmt::Debug for SearchContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl std::fmt::Display for SearchContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl std::str::FromStr for SearchContent {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_search")]
+impl std::ops::BitOr for SearchContent {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_search")]
+impl std::ops::BitOrAssign for SearchContent {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_search")]
+impl serde::Serialize for SearchContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_filter_operator_schema")]
-impl<'de> serde::Deserialize<'de> for ScopeOperatorType {
+#[cfg(feature = "_search")]
+impl<'de> serde::Deserialize<'de> for SearchContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_filter_operator_schema")]
-impl std::fmt::Display for ScopeOperatorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_filter_operator_schema")]
-impl From<&str> for ScopeOperatorType {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -1551,18 +1616,16 @@ impl From<&str> for SubjectRightsRequestStage {
     }
 }
 
-#[cfg(feature = "_teams")]
-/// CSDL enum type `microsoft.graph.teamsAsyncOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
+#[cfg(feature = "_authored_note")]
+/// CSDL enum type `microsoft.graph.subjectRightsRequestStageStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TeamsAsyncOperationStatus {
-    /// `invalid` = 0
-    Invalid,
-    /// `notStarted` = 1
+pub enum SubjectRightsRequestStageStatus {
+    /// `notStarted` = 0
     NotStarted,
-    /// `inProgress` = 2
-    InProgress,
-    /// `succeeded` = 3
-    Succeeded,
+    /// `current` = 1
+    Current,
+    /// `completed` = 3
+    Completed,
     /// `failed` = 4
     Failed,
     /// `unknownFutureValue` = 5
@@ -1571,22 +1634,20 @@ pub enum TeamsAsyncOperationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teams")]
-impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
+#[cfg(feature = "_authored_note")]
+impl graph_odata_runtime::enums::EvolvableEnum for SubjectRightsRequestStageStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("invalid", 0),
-        ("notStarted", 1),
-        ("inProgress", 2),
-        ("succeeded", 3),
+        ("notStarted", 0),
+        ("current", 1),
+        ("completed", 3),
         ("failed", 4),
         ("unknownFutureValue", 5),
     ];
     fn from_wire(value: &str) -> Self {
         match value {
-            "invalid" => Self::Invalid,
             "notStarted" => Self::NotStarted,
-            "inProgress" => Self::InProgress,
-            "succeeded" => Self::Succeeded,
+            "current" => Self::Current,
+            "completed" => Self::Completed,
             "failed" => Self::Failed,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::UnknownValue(other.to_owned()),
@@ -1594,10 +1655,9 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Invalid => "invalid",
             Self::NotStarted => "notStarted",
-            Self::InProgress => "inProgress",
-            Self::Succeeded => "succeeded",
+            Self::Current => "current",
+            Self::Completed => "completed",
             Self::Failed => "failed",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::UnknownValue(value) => value,
@@ -1605,15 +1665,15 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
     }
 }
 
-#[cfg(feature = "_teams")]
-impl serde::Serialize for TeamsAsyncOperationStatus {
+#[cfg(feature = "_authored_note")]
+impl serde::Serialize for SubjectRightsRequestStageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teams")]
-impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
+#[cfg(feature = "_authored_note")]
+impl<'de> serde::Deserialize<'de> for SubjectRightsRequestStageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1621,76 +1681,15 @@ impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
     }
 }
 
-#[cfg(feature = "_teams")]
-impl std::fmt::Display for TeamsAsyncOperationStatus {
+#[cfg(feature = "_authored_note")]
+impl std::fmt::Display for SubjectRightsRequestStageStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teams")]
-impl From<&str> for TeamsAsyncOperationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-/// CSDL enum type `microsoft.graph.threatAssessmentStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ThreatAssessmentStatus {
-    /// `pending` = 1
-    Pending,
-    /// `completed` = 2
-    Completed,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_information_protection")]
-impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[("pending", 1), ("completed", 2)];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "completed" => Self::Completed,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Completed => "completed",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl serde::Serialize for ThreatAssessmentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl<'de> serde::Deserialize<'de> for ThreatAssessmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl std::fmt::Display for ThreatAssessmentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_information_protection")]
-impl From<&str> for ThreatAssessmentStatus {
+#[cfg(feature = "_authored_note")]
+impl From<&str> for SubjectRightsRequestStageStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
@@ -1762,6 +1761,88 @@ impl std::fmt::Display for TitleAreaTextAlignmentType {
 impl From<&str> for TitleAreaTextAlignmentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+/// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl WeakAlgorithms {
+    /// `rsaSha1` = 1
+    pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `unknownFutureValue` = 2
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(2),
+    );
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
+    const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("rsaSha1", 1),
+        ("unknownFutureValue", 2),
+    ];
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
+    }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl std::fmt::Debug for WeakAlgorithms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl std::fmt::Display for WeakAlgorithms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl std::str::FromStr for WeakAlgorithms {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl std::ops::BitOr for WeakAlgorithms {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl std::ops::BitOrAssign for WeakAlgorithms {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl serde::Serialize for WeakAlgorithms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
+    }
+}
+
+#[cfg(feature = "_agent_identity_blueprint")]
+impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
@@ -1960,106 +2041,6 @@ impl serde::Serialize for WindowsDefenderProductStatus {
 
 #[cfg(feature = "_action_state")]
 impl<'de> serde::Deserialize<'de> for WindowsDefenderProductStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_flags(deserializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-/// CSDL enum type `microsoft.graph.windowsDeviceHealthState`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct WindowsDeviceHealthState(graph_odata_runtime::enums::FlagSet);
-
-#[cfg(feature = "_action_state")]
-impl WindowsDeviceHealthState {
-    /// `clean` = 0
-    pub const CLEAN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
-    /// `fullScanPending` = 1
-    pub const FULL_SCAN_PENDING: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(1),
-    );
-    /// `rebootPending` = 2
-    pub const REBOOT_PENDING: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(2),
-    );
-    /// `manualStepsPending` = 4
-    pub const MANUAL_STEPS_PENDING: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(4),
-    );
-    /// `offlineScanPending` = 8
-    pub const OFFLINE_SCAN_PENDING: Self = Self(
-        graph_odata_runtime::enums::FlagSet::from_bits(8),
-    );
-    /// `critical` = 16
-    pub const CRITICAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
-}
-
-#[cfg(feature = "_action_state")]
-impl graph_odata_runtime::enums::FlagsEnum for WindowsDeviceHealthState {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("clean", 0),
-        ("fullScanPending", 1),
-        ("rebootPending", 2),
-        ("manualStepsPending", 4),
-        ("offlineScanPending", 8),
-        ("critical", 16),
-    ];
-    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
-        Self(set)
-    }
-    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
-        &self.0
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Debug for WindowsDeviceHealthState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::debug_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::fmt::Display for WindowsDeviceHealthState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graph_odata_runtime::enums::fmt_flags(self, f)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::str::FromStr for WindowsDeviceHealthState {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(graph_odata_runtime::enums::parse_flags(s))
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::ops::BitOr for WindowsDeviceHealthState {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl std::ops::BitOrAssign for WindowsDeviceHealthState {
-    fn bitor_assign(&mut self, rhs: Self) {
-        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl serde::Serialize for WindowsDeviceHealthState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_flags(self, serializer)
-    }
-}
-
-#[cfg(feature = "_action_state")]
-impl<'de> serde::Deserialize<'de> for WindowsDeviceHealthState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

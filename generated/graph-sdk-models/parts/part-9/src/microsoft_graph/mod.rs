@@ -34,6 +34,11 @@ mod entity_types_2;
 #[allow(unused_imports)]
 pub use entity_types_2::*;
 
+mod entity_types_3;
+
+#[allow(unused_imports)]
+pub use entity_types_3::*;
+
 mod complex_types_1;
 
 #[allow(unused_imports)]

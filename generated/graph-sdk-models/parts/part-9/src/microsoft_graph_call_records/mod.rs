@@ -28,8 +28,3 @@ mod entity_types;
 
 #[allow(unused_imports)]
 pub use entity_types::*;
-
-mod enum_types;
-
-#[allow(unused_imports)]
-pub use enum_types::*;

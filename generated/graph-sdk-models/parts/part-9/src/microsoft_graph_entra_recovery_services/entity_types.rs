@@ -12,138 +12,121 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_directory")]
-/// CSDL entity type `microsoft.graph.entraRecoveryServices.snapshot`; base type `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Snapshot {
-    /// Property `id`: `Edm.String`, not nullable.
-    /// Inherited from `microsoft.graph.entity`.
-    pub id: Option<String>,
-    /// Property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub created_date_time: Option<edm::DateTimeOffset>,
-    /// Property `totalChangedObjects`: `Edm.Int32`.
-    pub total_changed_objects: Option<i32>,
-    /// Navigation property `recoveryJobs`: `Collection(microsoft.graph.entraRecoveryServices.recoveryJob)`; present when expanded (`$expand`).
-    pub recovery_jobs: Option<Vec<RecoveryJob>>,
-    /// Navigation property `recoveryPreviewJobs`: `Collection(microsoft.graph.entraRecoveryServices.recoveryPreviewJob)`; present when expanded (`$expand`).
-    pub recovery_preview_jobs: Option<Vec<RecoveryPreviewJob>>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+/// A `microsoft.graph.entraRecoveryServices.recoveryJobBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RecoveryJobBase`], which keeps its properties and `@odata.type` in `additional_properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyRecoveryJobBase {
+    /// The base type itself, or a derived type unknown to this crate.
+    RecoveryJobBase(Box<RecoveryJobBase>),
+    /// `microsoft.graph.entraRecoveryServices.recoveryJob`
+    RecoveryJob(Box<RecoveryJob>),
+    /// `microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    RecoveryPreviewJob(Box<RecoveryPreviewJob>),
 }
 
 #[cfg(feature = "_directory")]
-impl serde::Serialize for Snapshot {
+impl AnyRecoveryJobBase {
+    /// The `@odata.type` of the variant (the base type's for unknown derived types).
+    pub fn odata_type(&self) -> &'static str {
+        match self {
+            Self::RecoveryJobBase(_) => RecoveryJobBase::ODATA_TYPE,
+            Self::RecoveryJob(_) => RecoveryJob::ODATA_TYPE,
+            Self::RecoveryPreviewJob(_) => RecoveryPreviewJob::ODATA_TYPE,
+        }
+    }
+    /// The value if it is a plain [`RecoveryJobBase`] (or of an unknown derived type).
+    pub fn as_recovery_job_base(&self) -> Option<&RecoveryJobBase> {
+        match self {
+            Self::RecoveryJobBase(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl Default for AnyRecoveryJobBase {
+    fn default() -> Self {
+        Self::RecoveryJobBase(Box::default())
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl From<RecoveryJobBase> for AnyRecoveryJobBase {
+    fn from(value: RecoveryJobBase) -> Self {
+        Self::RecoveryJobBase(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl AnyRecoveryJobBase {
+    /// The value if it is a [`AnyRecoveryJobBase::RecoveryJob`] variant.
+    pub fn as_recovery_job(&self) -> Option<&RecoveryJob> {
+        match self {
+            Self::RecoveryJob(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// The value if it is a [`AnyRecoveryJobBase::RecoveryPreviewJob`] variant.
+    pub fn as_recovery_preview_job(&self) -> Option<&RecoveryPreviewJob> {
+        match self {
+            Self::RecoveryPreviewJob(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl From<RecoveryJob> for AnyRecoveryJobBase {
+    fn from(value: RecoveryJob) -> Self {
+        Self::RecoveryJob(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl From<RecoveryPreviewJob> for AnyRecoveryJobBase {
+    fn from(value: RecoveryPreviewJob) -> Self {
+        Self::RecoveryPreviewJob(Box::new(value))
+    }
+}
+
+#[cfg(feature = "_directory")]
+impl serde::Serialize for AnyRecoveryJobBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
+        match self {
+            Self::RecoveryJobBase(value) => value.serialize_with_type(serializer, None),
+            Self::RecoveryJob(value) => {
+                value.serialize_with_type(serializer, Some(RecoveryJob::ODATA_TYPE))
+            }
+            Self::RecoveryPreviewJob(value) => {
+                value
+                    .serialize_with_type(
+                        serializer,
+                        Some(RecoveryPreviewJob::ODATA_TYPE),
+                    )
+            }
+        }
     }
 }
 
 #[cfg(feature = "_directory")]
-impl Snapshot {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.snapshot";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("id", &self.id);
-        object.property("createdDateTime", &self.created_date_time);
-        object.property("totalChangedObjects", &self.total_changed_objects);
-        object.property("recoveryJobs", &self.recovery_jobs);
-        object.property("recoveryPreviewJobs", &self.recovery_preview_jobs);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl<'de> serde::Deserialize<'de> for Snapshot {
+impl<'de> serde::Deserialize<'de> for AnyRecoveryJobBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl graph_odata_runtime::model::ODataObject for Snapshot {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "id" => read_lenient(map, key, &mut self.id, extra),
-            "createdDateTime" => {
-                read_lenient(map, key, &mut self.created_date_time, extra)
+        use serde::de::Error as _;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            "microsoft.graph.entraRecoveryServices.recoveryJob"
+            | "entraRecoveryServices.recoveryJob" => {
+                serde_json::from_value(value).map(Self::RecoveryJob)
             }
-            "totalChangedObjects" => {
-                read_lenient(map, key, &mut self.total_changed_objects, extra)
+            "microsoft.graph.entraRecoveryServices.recoveryPreviewJob"
+            | "entraRecoveryServices.recoveryPreviewJob" => {
+                serde_json::from_value(value).map(Self::RecoveryPreviewJob)
             }
-            "recoveryJobs" => read_nullable(map, key, &mut self.recovery_jobs, extra),
-            "recoveryPreviewJobs" => {
-                read_nullable(map, key, &mut self.recovery_preview_jobs, extra)
-            }
-            _ => Ok(false),
-        }
+            _ => serde_json::from_value(value).map(Self::RecoveryJobBase),
+        };
+        read.map_err(D::Error::custom)
     }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_directory")]
-impl Snapshot {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_directory")]
-/// The properties of [`Snapshot`] by wire name, each a [`Field<Snapshot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Snapshot::set_null`].
-pub enum SnapshotField {}
-
-#[cfg(feature = "_directory")]
-#[allow(non_upper_case_globals)]
-impl SnapshotField {
-    /// `id`
-    pub const Id: model::Field<Snapshot> = model::Field::new("id");
-    /// `createdDateTime`
-    pub const CreatedDateTime: model::Field<Snapshot> = model::Field::new(
-        "createdDateTime",
-    );
-    /// `totalChangedObjects`
-    pub const TotalChangedObjects: model::Field<Snapshot> = model::Field::new(
-        "totalChangedObjects",
-    );
-    /// `recoveryJobs`
-    pub const RecoveryJobs: model::Field<Snapshot> = model::Field::new("recoveryJobs");
-    /// `recoveryPreviewJobs`
-    pub const RecoveryPreviewJobs: model::Field<Snapshot> = model::Field::new(
-        "recoveryPreviewJobs",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<Snapshot>] = &[
-        Self::Id,
-        Self::CreatedDateTime,
-        Self::TotalChangedObjects,
-        Self::RecoveryJobs,
-        Self::RecoveryPreviewJobs,
-    ];
 }

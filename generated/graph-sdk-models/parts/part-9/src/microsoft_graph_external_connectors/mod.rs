@@ -24,10 +24,10 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_external_connectors::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_external_connectors::*;
 
-mod complex_types;
+mod entity_types;
 
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use entity_types::*;
 
 mod enum_types;
 

@@ -24,7 +24,7 @@ pub(crate) use graph_sdk_models_part_7::microsoft_graph_identity_governance::*;
 #[allow(unused_imports)]
 pub(crate) use graph_sdk_models_part_8::microsoft_graph_identity_governance::*;
 
-mod complex_types;
+mod enum_types;
 
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use enum_types::*;

@@ -12,27 +12,27 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.analyzedEmailAttachment`.
+/// CSDL complex type `microsoft.graph.security.analyzedEmailSenderDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyzedEmailAttachment {
-    /// Property `detonationDetails`: `microsoft.graph.security.detonationDetails`.
-    pub detonation_details: Option<DetonationDetails>,
-    /// Property `fileExtension`: `Edm.String`.
-    pub file_extension: Option<String>,
-    /// Property `fileName`: `Edm.String`.
-    pub file_name: Option<String>,
-    /// Property `fileSize`: `Edm.Int32`.
-    pub file_size: Option<i32>,
-    /// Property `fileType`: `Edm.String`.
-    pub file_type: Option<String>,
-    /// Property `malwareFamily`: `Edm.String`.
-    pub malware_family: Option<String>,
-    /// Property `sha256`: `Edm.String`.
-    pub sha256: Option<String>,
-    /// Property `tenantAllowBlockListDetailInfo`: `Edm.String`.
-    pub tenant_allow_block_list_detail_info: Option<String>,
-    /// Property `threatType`: `microsoft.graph.security.threatType`.
-    pub threat_type: Option<ThreatType>,
+pub struct AnalyzedEmailSenderDetail {
+    /// Property `displayName`: `Edm.String`.
+    pub display_name: Option<String>,
+    /// Property `domainCreationDateTime`: `Edm.DateTimeOffset`.
+    pub domain_creation_date_time: Option<edm::DateTimeOffset>,
+    /// Property `domainName`: `Edm.String`.
+    pub domain_name: Option<String>,
+    /// Property `domainOwner`: `Edm.String`.
+    pub domain_owner: Option<String>,
+    /// Property `fromAddress`: `Edm.String`.
+    pub from_address: Option<String>,
+    /// Property `ipv4`: `Edm.String`.
+    pub ipv4: Option<String>,
+    /// Property `location`: `Edm.String`.
+    pub location: Option<String>,
+    /// Property `mailFromAddress`: `Edm.String`.
+    pub mail_from_address: Option<String>,
+    /// Property `mailFromDomainName`: `Edm.String`.
+    pub mail_from_domain_name: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -40,16 +40,16 @@ pub struct AnalyzedEmailAttachment {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for AnalyzedEmailAttachment {
+impl serde::Serialize for AnalyzedEmailSenderDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl AnalyzedEmailAttachment {
+impl AnalyzedEmailSenderDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailAttachment";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailSenderDetail";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -62,25 +62,21 @@ impl AnalyzedEmailAttachment {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("detonationDetails", &self.detonation_details);
-        object.property("fileExtension", &self.file_extension);
-        object.property("fileName", &self.file_name);
-        object.property("fileSize", &self.file_size);
-        object.property("fileType", &self.file_type);
-        object.property("malwareFamily", &self.malware_family);
-        object.property("sha256", &self.sha256);
-        object
-            .property(
-                "tenantAllowBlockListDetailInfo",
-                &self.tenant_allow_block_list_detail_info,
-            );
-        object.property("threatType", &self.threat_type);
+        object.property("displayName", &self.display_name);
+        object.property("domainCreationDateTime", &self.domain_creation_date_time);
+        object.property("domainName", &self.domain_name);
+        object.property("domainOwner", &self.domain_owner);
+        object.property("fromAddress", &self.from_address);
+        object.property("ipv4", &self.ipv4);
+        object.property("location", &self.location);
+        object.property("mailFromAddress", &self.mail_from_address);
+        object.property("mailFromDomainName", &self.mail_from_domain_name);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnalyzedEmailAttachment {
+impl<'de> serde::Deserialize<'de> for AnalyzedEmailSenderDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -89,171 +85,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailAttachment {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAttachment {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
-        let extra = &mut self.additional_properties;
-        match key {
-            "detonationDetails" => {
-                read_nullable(map, key, &mut self.detonation_details, extra)
-            }
-            "fileExtension" => read_lenient(map, key, &mut self.file_extension, extra),
-            "fileName" => read_lenient(map, key, &mut self.file_name, extra),
-            "fileSize" => read_lenient(map, key, &mut self.file_size, extra),
-            "fileType" => read_lenient(map, key, &mut self.file_type, extra),
-            "malwareFamily" => read_lenient(map, key, &mut self.malware_family, extra),
-            "sha256" => read_lenient(map, key, &mut self.sha256, extra),
-            "tenantAllowBlockListDetailInfo" => {
-                read_lenient(
-                    map,
-                    key,
-                    &mut self.tenant_allow_block_list_detail_info,
-                    extra,
-                )
-            }
-            "threatType" => read_nullable(map, key, &mut self.threat_type, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnalyzedEmailAttachment {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`AnalyzedEmailAttachment`] by wire name, each a [`Field<AnalyzedEmailAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailAttachment::set_null`].
-pub enum AnalyzedEmailAttachmentField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AnalyzedEmailAttachmentField {
-    /// `detonationDetails`
-    pub const DetonationDetails: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "detonationDetails",
-    );
-    /// `fileExtension`
-    pub const FileExtension: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "fileExtension",
-    );
-    /// `fileName`
-    pub const FileName: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "fileName",
-    );
-    /// `fileSize`
-    pub const FileSize: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "fileSize",
-    );
-    /// `fileType`
-    pub const FileType: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "fileType",
-    );
-    /// `malwareFamily`
-    pub const MalwareFamily: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "malwareFamily",
-    );
-    /// `sha256`
-    pub const Sha256: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "sha256",
-    );
-    /// `tenantAllowBlockListDetailInfo`
-    pub const TenantAllowBlockListDetailInfo: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "tenantAllowBlockListDetailInfo",
-    );
-    /// `threatType`
-    pub const ThreatType: model::Field<AnalyzedEmailAttachment> = model::Field::new(
-        "threatType",
-    );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnalyzedEmailAttachment>] = &[
-        Self::DetonationDetails,
-        Self::FileExtension,
-        Self::FileName,
-        Self::FileSize,
-        Self::FileType,
-        Self::MalwareFamily,
-        Self::Sha256,
-        Self::TenantAllowBlockListDetailInfo,
-        Self::ThreatType,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.analyzedEmailAuthenticationDetail`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyzedEmailAuthenticationDetail {
-    /// Property `compositeAuthentication`: `Edm.String`.
-    pub composite_authentication: Option<String>,
-    /// Property `dkim`: `Edm.String`.
-    pub dkim: Option<String>,
-    /// Property `dmarc`: `Edm.String`.
-    pub dmarc: Option<String>,
-    /// Property `senderPolicyFramework`: `Edm.String`.
-    pub sender_policy_framework: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnalyzedEmailAuthenticationDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnalyzedEmailAuthenticationDetail {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailAuthenticationDetail";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("compositeAuthentication", &self.composite_authentication);
-        object.property("dkim", &self.dkim);
-        object.property("dmarc", &self.dmarc);
-        object.property("senderPolicyFramework", &self.sender_policy_framework);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnalyzedEmailAuthenticationDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAuthenticationDetail {
+impl graph_odata_runtime::model::ODataObject for AnalyzedEmailSenderDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -262,13 +94,20 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAuthenticationDeta
         use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "compositeAuthentication" => {
-                read_lenient(map, key, &mut self.composite_authentication, extra)
+            "displayName" => read_lenient(map, key, &mut self.display_name, extra),
+            "domainCreationDateTime" => {
+                read_lenient(map, key, &mut self.domain_creation_date_time, extra)
             }
-            "dkim" => read_lenient(map, key, &mut self.dkim, extra),
-            "dmarc" => read_lenient(map, key, &mut self.dmarc, extra),
-            "senderPolicyFramework" => {
-                read_lenient(map, key, &mut self.sender_policy_framework, extra)
+            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
+            "domainOwner" => read_lenient(map, key, &mut self.domain_owner, extra),
+            "fromAddress" => read_lenient(map, key, &mut self.from_address, extra),
+            "ipv4" => read_lenient(map, key, &mut self.ipv4, extra),
+            "location" => read_lenient(map, key, &mut self.location, extra),
+            "mailFromAddress" => {
+                read_lenient(map, key, &mut self.mail_from_address, extra)
+            }
+            "mailFromDomainName" => {
+                read_lenient(map, key, &mut self.mail_from_domain_name, extra)
             }
             _ => Ok(false),
         }
@@ -281,7 +120,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAuthenticationDeta
 }
 
 #[cfg(feature = "_security")]
-impl AnalyzedEmailAuthenticationDetail {
+impl AnalyzedEmailSenderDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -292,141 +131,57 @@ impl AnalyzedEmailAuthenticationDetail {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`AnalyzedEmailAuthenticationDetail`] by wire name, each a [`Field<AnalyzedEmailAuthenticationDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailAuthenticationDetail::set_null`].
-pub enum AnalyzedEmailAuthenticationDetailField {}
+/// The properties of [`AnalyzedEmailSenderDetail`] by wire name, each a [`Field<AnalyzedEmailSenderDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailSenderDetail::set_null`].
+pub enum AnalyzedEmailSenderDetailField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl AnalyzedEmailAuthenticationDetailField {
-    /// `compositeAuthentication`
-    pub const CompositeAuthentication: model::Field<AnalyzedEmailAuthenticationDetail> = model::Field::new(
-        "compositeAuthentication",
+impl AnalyzedEmailSenderDetailField {
+    /// `displayName`
+    pub const DisplayName: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
+        "displayName",
     );
-    /// `dkim`
-    pub const Dkim: model::Field<AnalyzedEmailAuthenticationDetail> = model::Field::new(
-        "dkim",
+    /// `domainCreationDateTime`
+    pub const DomainCreationDateTime: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
+        "domainCreationDateTime",
     );
-    /// `dmarc`
-    pub const Dmarc: model::Field<AnalyzedEmailAuthenticationDetail> = model::Field::new(
-        "dmarc",
+    /// `domainName`
+    pub const DomainName: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
+        "domainName",
     );
-    /// `senderPolicyFramework`
-    pub const SenderPolicyFramework: model::Field<AnalyzedEmailAuthenticationDetail> = model::Field::new(
-        "senderPolicyFramework",
+    /// `domainOwner`
+    pub const DomainOwner: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
+        "domainOwner",
     );
-    /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnalyzedEmailAuthenticationDetail>] = &[
-        Self::CompositeAuthentication,
-        Self::Dkim,
-        Self::Dmarc,
-        Self::SenderPolicyFramework,
-    ];
-}
-
-#[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.analyzedEmailExchangeTransportRuleInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnalyzedEmailExchangeTransportRuleInfo {
-    /// Property `name`: `Edm.String`.
-    pub name: Option<String>,
-    /// Property `ruleId`: `Edm.String`.
-    pub rule_id: Option<String>,
-    /// Properties the metadata does not declare and instance annotations
-    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
-    /// for an unset declared property sends an explicit JSON `null`.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for AnalyzedEmailExchangeTransportRuleInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_type(serializer, None)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnalyzedEmailExchangeTransportRuleInfo {
-    /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailExchangeTransportRuleInfo";
-    /// Serializes with `"@odata.type": odata_type` first, unless
-    /// `additional_properties` already has one (used for derived values).
-    pub fn serialize_with_type<S: serde::Serializer>(
-        &self,
-        serializer: S,
-        odata_type: Option<&'static str>,
-    ) -> Result<S::Ok, S::Error> {
-        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
-            serializer,
-            &self.additional_properties,
-            odata_type,
-        )?;
-        object.property("name", &self.name);
-        object.property("ruleId", &self.rule_id);
-        object.end()
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for AnalyzedEmailExchangeTransportRuleInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::model::deserialize_object(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for AnalyzedEmailExchangeTransportRuleInfo {
-    fn read_property<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
-        let extra = &mut self.additional_properties;
-        match key {
-            "name" => read_lenient(map, key, &mut self.name, extra),
-            "ruleId" => read_lenient(map, key, &mut self.rule_id, extra),
-            _ => Ok(false),
-        }
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.additional_properties
-    }
-}
-
-#[cfg(feature = "_security")]
-impl AnalyzedEmailExchangeTransportRuleInfo {
-    /// Clears `field` and records an explicit JSON `null` for it, so an update
-    /// (`PATCH`) payload resets the property on the service.
-    #[inline]
-    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
-        graph_odata_runtime::model::set_null(self, field.as_str());
-        self
-    }
-}
-
-#[cfg(feature = "_security")]
-/// The properties of [`AnalyzedEmailExchangeTransportRuleInfo`] by wire name, each a [`Field<AnalyzedEmailExchangeTransportRuleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailExchangeTransportRuleInfo::set_null`].
-pub enum AnalyzedEmailExchangeTransportRuleInfoField {}
-
-#[cfg(feature = "_security")]
-#[allow(non_upper_case_globals)]
-impl AnalyzedEmailExchangeTransportRuleInfoField {
-    /// `name`
-    pub const Name: model::Field<AnalyzedEmailExchangeTransportRuleInfo> = model::Field::new(
-        "name",
+    /// `fromAddress`
+    pub const FromAddress: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
+        "fromAddress",
     );
-    /// `ruleId`
-    pub const RuleId: model::Field<AnalyzedEmailExchangeTransportRuleInfo> = model::Field::new(
-        "ruleId",
+    /// `ipv4`
+    pub const Ipv4: model::Field<AnalyzedEmailSenderDetail> = model::Field::new("ipv4");
+    /// `location`
+    pub const Location: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
+        "location",
+    );
+    /// `mailFromAddress`
+    pub const MailFromAddress: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
+        "mailFromAddress",
+    );
+    /// `mailFromDomainName`
+    pub const MailFromDomainName: model::Field<AnalyzedEmailSenderDetail> = model::Field::new(
+        "mailFromDomainName",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<AnalyzedEmailExchangeTransportRuleInfo>] = &[
-        Self::Name,
-        Self::RuleId,
+    pub const ALL: &'static [model::Field<AnalyzedEmailSenderDetail>] = &[
+        Self::DisplayName,
+        Self::DomainCreationDateTime,
+        Self::DomainName,
+        Self::DomainOwner,
+        Self::FromAddress,
+        Self::Ipv4,
+        Self::Location,
+        Self::MailFromAddress,
+        Self::MailFromDomainName,
     ];
 }
 
@@ -551,21 +306,17 @@ impl ThreatDetectionDetailField {
 }
 
 #[cfg(feature = "_security")]
-/// CSDL complex type `microsoft.graph.security.timelineEvent`.
+/// CSDL complex type `microsoft.graph.security.topicModelingSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TimelineEvent {
-    /// Property `eventDateTime`: `Edm.DateTimeOffset`.
-    pub event_date_time: Option<edm::DateTimeOffset>,
-    /// Property `eventDetails`: `Edm.String`.
-    pub event_details: Option<String>,
-    /// Property `eventResult`: `Edm.String`.
-    pub event_result: Option<String>,
-    /// Property `eventSource`: `microsoft.graph.security.eventSource`.
-    pub event_source: Option<EventSource>,
-    /// Property `eventThreats`: `Collection(Edm.String)`.
-    pub event_threats: Option<Vec<String>>,
-    /// Property `eventType`: `microsoft.graph.security.timelineEventType`.
-    pub event_type: Option<TimelineEventType>,
+pub struct TopicModelingSettings {
+    /// Property `dynamicallyAdjustTopicCount`: `Edm.Boolean`.
+    pub dynamically_adjust_topic_count: Option<bool>,
+    /// Property `ignoreNumbers`: `Edm.Boolean`.
+    pub ignore_numbers: Option<bool>,
+    /// Property `isEnabled`: `Edm.Boolean`.
+    pub is_enabled: Option<bool>,
+    /// Property `topicCount`: `Edm.Int32`.
+    pub topic_count: Option<i32>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -573,16 +324,16 @@ pub struct TimelineEvent {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for TimelineEvent {
+impl serde::Serialize for TopicModelingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl TimelineEvent {
+impl TopicModelingSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.timelineEvent";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.topicModelingSettings";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -595,18 +346,20 @@ impl TimelineEvent {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("eventDateTime", &self.event_date_time);
-        object.property("eventDetails", &self.event_details);
-        object.property("eventResult", &self.event_result);
-        object.property("eventSource", &self.event_source);
-        object.property("eventThreats", &self.event_threats);
-        object.property("eventType", &self.event_type);
+        object
+            .property(
+                "dynamicallyAdjustTopicCount",
+                &self.dynamically_adjust_topic_count,
+            );
+        object.property("ignoreNumbers", &self.ignore_numbers);
+        object.property("isEnabled", &self.is_enabled);
+        object.property("topicCount", &self.topic_count);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for TimelineEvent {
+impl<'de> serde::Deserialize<'de> for TopicModelingSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -615,21 +368,21 @@ impl<'de> serde::Deserialize<'de> for TimelineEvent {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for TimelineEvent {
+impl graph_odata_runtime::model::ODataObject for TopicModelingSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        use graph_odata_runtime::model::read_lenient;
         let extra = &mut self.additional_properties;
         match key {
-            "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            "eventDetails" => read_lenient(map, key, &mut self.event_details, extra),
-            "eventResult" => read_lenient(map, key, &mut self.event_result, extra),
-            "eventSource" => read_nullable(map, key, &mut self.event_source, extra),
-            "eventThreats" => read_lenient(map, key, &mut self.event_threats, extra),
-            "eventType" => read_nullable(map, key, &mut self.event_type, extra),
+            "dynamicallyAdjustTopicCount" => {
+                read_lenient(map, key, &mut self.dynamically_adjust_topic_count, extra)
+            }
+            "ignoreNumbers" => read_lenient(map, key, &mut self.ignore_numbers, extra),
+            "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
+            "topicCount" => read_lenient(map, key, &mut self.topic_count, extra),
             _ => Ok(false),
         }
     }
@@ -641,7 +394,7 @@ impl graph_odata_runtime::model::ODataObject for TimelineEvent {
 }
 
 #[cfg(feature = "_security")]
-impl TimelineEvent {
+impl TopicModelingSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -652,41 +405,33 @@ impl TimelineEvent {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`TimelineEvent`] by wire name, each a [`Field<TimelineEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimelineEvent::set_null`].
-pub enum TimelineEventField {}
+/// The properties of [`TopicModelingSettings`] by wire name, each a [`Field<TopicModelingSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TopicModelingSettings::set_null`].
+pub enum TopicModelingSettingsField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl TimelineEventField {
-    /// `eventDateTime`
-    pub const EventDateTime: model::Field<TimelineEvent> = model::Field::new(
-        "eventDateTime",
+impl TopicModelingSettingsField {
+    /// `dynamicallyAdjustTopicCount`
+    pub const DynamicallyAdjustTopicCount: model::Field<TopicModelingSettings> = model::Field::new(
+        "dynamicallyAdjustTopicCount",
     );
-    /// `eventDetails`
-    pub const EventDetails: model::Field<TimelineEvent> = model::Field::new(
-        "eventDetails",
+    /// `ignoreNumbers`
+    pub const IgnoreNumbers: model::Field<TopicModelingSettings> = model::Field::new(
+        "ignoreNumbers",
     );
-    /// `eventResult`
-    pub const EventResult: model::Field<TimelineEvent> = model::Field::new(
-        "eventResult",
+    /// `isEnabled`
+    pub const IsEnabled: model::Field<TopicModelingSettings> = model::Field::new(
+        "isEnabled",
     );
-    /// `eventSource`
-    pub const EventSource: model::Field<TimelineEvent> = model::Field::new(
-        "eventSource",
+    /// `topicCount`
+    pub const TopicCount: model::Field<TopicModelingSettings> = model::Field::new(
+        "topicCount",
     );
-    /// `eventThreats`
-    pub const EventThreats: model::Field<TimelineEvent> = model::Field::new(
-        "eventThreats",
-    );
-    /// `eventType`
-    pub const EventType: model::Field<TimelineEvent> = model::Field::new("eventType");
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<TimelineEvent>] = &[
-        Self::EventDateTime,
-        Self::EventDetails,
-        Self::EventResult,
-        Self::EventSource,
-        Self::EventThreats,
-        Self::EventType,
+    pub const ALL: &'static [model::Field<TopicModelingSettings>] = &[
+        Self::DynamicallyAdjustTopicCount,
+        Self::IgnoreNumbers,
+        Self::IsEnabled,
+        Self::TopicCount,
     ];
 }

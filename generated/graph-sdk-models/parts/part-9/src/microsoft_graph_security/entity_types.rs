@@ -12,20 +12,87 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL entity type `microsoft.graph.security.sensorCandidate`; base type `microsoft.graph.entity`; key `id`.
+/// CSDL entity type `microsoft.graph.security.alert`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SensorCandidate {
+pub struct Alert {
     /// Property `id`: `Edm.String`, not nullable.
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
-    /// Property `computerDnsName`: `Edm.String`, not nullable.
-    pub computer_dns_name: Option<String>,
-    /// Property `domainName`: `Edm.String`, not nullable.
-    pub domain_name: Option<String>,
-    /// Property `lastSeenDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub last_seen_date_time: Option<edm::DateTimeOffset>,
-    /// Property `senseClientVersion`: `Edm.String`, not nullable.
-    pub sense_client_version: Option<String>,
+    /// Property `actorDisplayName`: `Edm.String`.
+    pub actor_display_name: Option<String>,
+    /// Property `additionalData`: `microsoft.graph.security.dictionary`.
+    pub additional_data: Option<Dictionary>,
+    /// Property `alertPolicyId`: `Edm.String`.
+    pub alert_policy_id: Option<String>,
+    /// Property `alertWebUrl`: `Edm.String`.
+    pub alert_web_url: Option<String>,
+    /// Property `assignedTo`: `Edm.String`.
+    pub assigned_to: Option<String>,
+    /// Property `categories`: `Collection(Edm.String)`.
+    pub categories: Option<Vec<String>>,
+    /// **Deprecated**: deprecated on 2026-03-18, planned removal on 2028-03-18, revision 2026-03/Tasks_And_Plans
+    ///
+    /// Property `category`: `Edm.String`.
+    #[deprecated(
+        note = "deprecated on 2026-03-18, planned removal on 2028-03-18, revision 2026-03/Tasks_And_Plans"
+    )]
+    pub category: Option<String>,
+    /// Property `classification`: `microsoft.graph.security.alertClassification`.
+    pub classification: Option<AlertClassification>,
+    /// Property `comments`: `Collection(microsoft.graph.security.alertComment)`.
+    pub comments: Option<Vec<AlertComment>>,
+    /// Property `createdDateTime`: `Edm.DateTimeOffset`.
+    pub created_date_time: Option<edm::DateTimeOffset>,
+    /// Property `customDetails`: `microsoft.graph.security.dictionary`.
+    pub custom_details: Option<Dictionary>,
+    /// Property `description`: `Edm.String`.
+    pub description: Option<String>,
+    /// Property `detectionSource`: `microsoft.graph.security.detectionSource`.
+    pub detection_source: Option<DetectionSource>,
+    /// Property `detectorId`: `Edm.String`.
+    pub detector_id: Option<String>,
+    /// Property `determination`: `microsoft.graph.security.alertDetermination`.
+    pub determination: Option<AlertDetermination>,
+    /// Property `evidence`: `Collection(microsoft.graph.security.alertEvidence)`.
+    pub evidence: Option<Vec<AnyAlertEvidence>>,
+    /// Property `firstActivityDateTime`: `Edm.DateTimeOffset`.
+    pub first_activity_date_time: Option<edm::DateTimeOffset>,
+    /// Property `incidentId`: `Edm.String`.
+    pub incident_id: Option<String>,
+    /// Property `incidentWebUrl`: `Edm.String`.
+    pub incident_web_url: Option<String>,
+    /// Property `investigationState`: `microsoft.graph.security.investigationState`.
+    pub investigation_state: Option<InvestigationState>,
+    /// Property `lastActivityDateTime`: `Edm.DateTimeOffset`.
+    pub last_activity_date_time: Option<edm::DateTimeOffset>,
+    /// Property `lastUpdateDateTime`: `Edm.DateTimeOffset`.
+    pub last_update_date_time: Option<edm::DateTimeOffset>,
+    /// Property `mitreTechniques`: `Collection(Edm.String)`.
+    pub mitre_techniques: Option<Vec<String>>,
+    /// Property `productName`: `Edm.String`.
+    pub product_name: Option<String>,
+    /// Property `providerAlertId`: `Edm.String`.
+    pub provider_alert_id: Option<String>,
+    /// Property `recommendedActions`: `Edm.String`.
+    pub recommended_actions: Option<String>,
+    /// Property `resolvedDateTime`: `Edm.DateTimeOffset`.
+    pub resolved_date_time: Option<edm::DateTimeOffset>,
+    /// Property `serviceSource`: `microsoft.graph.security.serviceSource`, not nullable.
+    pub service_source: Option<ServiceSource>,
+    /// Property `severity`: `microsoft.graph.security.alertSeverity`, not nullable.
+    pub severity: Option<AlertSeverity>,
+    /// Property `status`: `microsoft.graph.security.alertStatus`, not nullable.
+    pub status: Option<AlertStatus>,
+    /// Property `systemTags`: `Collection(Edm.String)`.
+    pub system_tags: Option<Vec<String>>,
+    /// Property `tenantId`: `Edm.String`.
+    pub tenant_id: Option<String>,
+    /// Property `threatDisplayName`: `Edm.String`.
+    pub threat_display_name: Option<String>,
+    /// Property `threatFamilyName`: `Edm.String`.
+    pub threat_family_name: Option<String>,
+    /// Property `title`: `Edm.String`.
+    pub title: Option<String>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
     /// for an unset declared property sends an explicit JSON `null`.
@@ -33,16 +100,16 @@ pub struct SensorCandidate {
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for SensorCandidate {
+impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
 #[cfg(feature = "_security")]
-impl SensorCandidate {
+impl Alert {
     /// The CSDL qualified name, as `@odata.type` spells it.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensorCandidate";
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alert";
     /// Serializes with `"@odata.type": odata_type` first, unless
     /// `additional_properties` already has one (used for derived values).
     pub fn serialize_with_type<S: serde::Serializer>(
@@ -56,16 +123,47 @@ impl SensorCandidate {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("computerDnsName", &self.computer_dns_name);
-        object.property("domainName", &self.domain_name);
-        object.property("lastSeenDateTime", &self.last_seen_date_time);
-        object.property("senseClientVersion", &self.sense_client_version);
+        object.property("actorDisplayName", &self.actor_display_name);
+        object.property("additionalData", &self.additional_data);
+        object.property("alertPolicyId", &self.alert_policy_id);
+        object.property("alertWebUrl", &self.alert_web_url);
+        object.property("assignedTo", &self.assigned_to);
+        object.property("categories", &self.categories);
+        object.property("category", &self.category);
+        object.property("classification", &self.classification);
+        object.property("comments", &self.comments);
+        object.property("createdDateTime", &self.created_date_time);
+        object.property("customDetails", &self.custom_details);
+        object.property("description", &self.description);
+        object.property("detectionSource", &self.detection_source);
+        object.property("detectorId", &self.detector_id);
+        object.property("determination", &self.determination);
+        object.property("evidence", &self.evidence);
+        object.property("firstActivityDateTime", &self.first_activity_date_time);
+        object.property("incidentId", &self.incident_id);
+        object.property("incidentWebUrl", &self.incident_web_url);
+        object.property("investigationState", &self.investigation_state);
+        object.property("lastActivityDateTime", &self.last_activity_date_time);
+        object.property("lastUpdateDateTime", &self.last_update_date_time);
+        object.property("mitreTechniques", &self.mitre_techniques);
+        object.property("productName", &self.product_name);
+        object.property("providerAlertId", &self.provider_alert_id);
+        object.property("recommendedActions", &self.recommended_actions);
+        object.property("resolvedDateTime", &self.resolved_date_time);
+        object.property("serviceSource", &self.service_source);
+        object.property("severity", &self.severity);
+        object.property("status", &self.status);
+        object.property("systemTags", &self.system_tags);
+        object.property("tenantId", &self.tenant_id);
+        object.property("threatDisplayName", &self.threat_display_name);
+        object.property("threatFamilyName", &self.threat_family_name);
+        object.property("title", &self.title);
         object.end()
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for SensorCandidate {
+impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -74,26 +172,77 @@ impl<'de> serde::Deserialize<'de> for SensorCandidate {
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::model::ODataObject for SensorCandidate {
+impl graph_odata_runtime::model::ODataObject for Alert {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        use graph_odata_runtime::model::read_lenient;
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            "computerDnsName" => {
-                read_lenient(map, key, &mut self.computer_dns_name, extra)
+            "actorDisplayName" => {
+                read_lenient(map, key, &mut self.actor_display_name, extra)
             }
-            "domainName" => read_lenient(map, key, &mut self.domain_name, extra),
-            "lastSeenDateTime" => {
-                read_lenient(map, key, &mut self.last_seen_date_time, extra)
+            "additionalData" => read_nullable(map, key, &mut self.additional_data, extra),
+            "alertPolicyId" => read_lenient(map, key, &mut self.alert_policy_id, extra),
+            "alertWebUrl" => read_lenient(map, key, &mut self.alert_web_url, extra),
+            "assignedTo" => read_lenient(map, key, &mut self.assigned_to, extra),
+            "categories" => read_lenient(map, key, &mut self.categories, extra),
+            "category" => read_lenient(map, key, &mut self.category, extra),
+            "classification" => read_nullable(map, key, &mut self.classification, extra),
+            "comments" => read_nullable(map, key, &mut self.comments, extra),
+            "createdDateTime" => {
+                read_lenient(map, key, &mut self.created_date_time, extra)
             }
-            "senseClientVersion" => {
-                read_lenient(map, key, &mut self.sense_client_version, extra)
+            "customDetails" => read_nullable(map, key, &mut self.custom_details, extra),
+            "description" => read_lenient(map, key, &mut self.description, extra),
+            "detectionSource" => {
+                read_nullable(map, key, &mut self.detection_source, extra)
             }
+            "detectorId" => read_lenient(map, key, &mut self.detector_id, extra),
+            "determination" => read_nullable(map, key, &mut self.determination, extra),
+            "evidence" => read_nullable(map, key, &mut self.evidence, extra),
+            "firstActivityDateTime" => {
+                read_lenient(map, key, &mut self.first_activity_date_time, extra)
+            }
+            "incidentId" => read_lenient(map, key, &mut self.incident_id, extra),
+            "incidentWebUrl" => read_lenient(map, key, &mut self.incident_web_url, extra),
+            "investigationState" => {
+                read_nullable(map, key, &mut self.investigation_state, extra)
+            }
+            "lastActivityDateTime" => {
+                read_lenient(map, key, &mut self.last_activity_date_time, extra)
+            }
+            "lastUpdateDateTime" => {
+                read_lenient(map, key, &mut self.last_update_date_time, extra)
+            }
+            "mitreTechniques" => {
+                read_lenient(map, key, &mut self.mitre_techniques, extra)
+            }
+            "productName" => read_lenient(map, key, &mut self.product_name, extra),
+            "providerAlertId" => {
+                read_lenient(map, key, &mut self.provider_alert_id, extra)
+            }
+            "recommendedActions" => {
+                read_lenient(map, key, &mut self.recommended_actions, extra)
+            }
+            "resolvedDateTime" => {
+                read_lenient(map, key, &mut self.resolved_date_time, extra)
+            }
+            "serviceSource" => read_nullable(map, key, &mut self.service_source, extra),
+            "severity" => read_nullable(map, key, &mut self.severity, extra),
+            "status" => read_nullable(map, key, &mut self.status, extra),
+            "systemTags" => read_lenient(map, key, &mut self.system_tags, extra),
+            "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            "threatDisplayName" => {
+                read_lenient(map, key, &mut self.threat_display_name, extra)
+            }
+            "threatFamilyName" => {
+                read_lenient(map, key, &mut self.threat_family_name, extra)
+            }
+            "title" => read_lenient(map, key, &mut self.title, extra),
             _ => Ok(false),
         }
     }
@@ -105,7 +254,7 @@ impl graph_odata_runtime::model::ODataObject for SensorCandidate {
 }
 
 #[cfg(feature = "_security")]
-impl SensorCandidate {
+impl Alert {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
     #[inline]
@@ -116,36 +265,255 @@ impl SensorCandidate {
 }
 
 #[cfg(feature = "_security")]
-/// The properties of [`SensorCandidate`] by wire name, each a [`Field<SensorCandidate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorCandidate::set_null`].
-pub enum SensorCandidateField {}
+/// The properties of [`Alert`] by wire name, each a [`Field<Alert>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Alert::set_null`].
+pub enum AlertField {}
 
 #[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
-impl SensorCandidateField {
+impl AlertField {
     /// `id`
-    pub const Id: model::Field<SensorCandidate> = model::Field::new("id");
-    /// `computerDnsName`
-    pub const ComputerDnsName: model::Field<SensorCandidate> = model::Field::new(
-        "computerDnsName",
+    pub const Id: model::Field<Alert> = model::Field::new("id");
+    /// `actorDisplayName`
+    pub const ActorDisplayName: model::Field<Alert> = model::Field::new(
+        "actorDisplayName",
     );
-    /// `domainName`
-    pub const DomainName: model::Field<SensorCandidate> = model::Field::new(
-        "domainName",
+    /// `additionalData`
+    pub const AdditionalData: model::Field<Alert> = model::Field::new("additionalData");
+    /// `alertPolicyId`
+    pub const AlertPolicyId: model::Field<Alert> = model::Field::new("alertPolicyId");
+    /// `alertWebUrl`
+    pub const AlertWebUrl: model::Field<Alert> = model::Field::new("alertWebUrl");
+    /// `assignedTo`
+    pub const AssignedTo: model::Field<Alert> = model::Field::new("assignedTo");
+    /// `categories`
+    pub const Categories: model::Field<Alert> = model::Field::new("categories");
+    /// `category`
+    pub const Category: model::Field<Alert> = model::Field::new("category");
+    /// `classification`
+    pub const Classification: model::Field<Alert> = model::Field::new("classification");
+    /// `comments`
+    pub const Comments: model::Field<Alert> = model::Field::new("comments");
+    /// `createdDateTime`
+    pub const CreatedDateTime: model::Field<Alert> = model::Field::new(
+        "createdDateTime",
     );
-    /// `lastSeenDateTime`
-    pub const LastSeenDateTime: model::Field<SensorCandidate> = model::Field::new(
-        "lastSeenDateTime",
+    /// `customDetails`
+    pub const CustomDetails: model::Field<Alert> = model::Field::new("customDetails");
+    /// `description`
+    pub const Description: model::Field<Alert> = model::Field::new("description");
+    /// `detectionSource`
+    pub const DetectionSource: model::Field<Alert> = model::Field::new(
+        "detectionSource",
     );
-    /// `senseClientVersion`
-    pub const SenseClientVersion: model::Field<SensorCandidate> = model::Field::new(
-        "senseClientVersion",
+    /// `detectorId`
+    pub const DetectorId: model::Field<Alert> = model::Field::new("detectorId");
+    /// `determination`
+    pub const Determination: model::Field<Alert> = model::Field::new("determination");
+    /// `evidence`
+    pub const Evidence: model::Field<Alert> = model::Field::new("evidence");
+    /// `firstActivityDateTime`
+    pub const FirstActivityDateTime: model::Field<Alert> = model::Field::new(
+        "firstActivityDateTime",
+    );
+    /// `incidentId`
+    pub const IncidentId: model::Field<Alert> = model::Field::new("incidentId");
+    /// `incidentWebUrl`
+    pub const IncidentWebUrl: model::Field<Alert> = model::Field::new("incidentWebUrl");
+    /// `investigationState`
+    pub const InvestigationState: model::Field<Alert> = model::Field::new(
+        "investigationState",
+    );
+    /// `lastActivityDateTime`
+    pub const LastActivityDateTime: model::Field<Alert> = model::Field::new(
+        "lastActivityDateTime",
+    );
+    /// `lastUpdateDateTime`
+    pub const LastUpdateDateTime: model::Field<Alert> = model::Field::new(
+        "lastUpdateDateTime",
+    );
+    /// `mitreTechniques`
+    pub const MitreTechniques: model::Field<Alert> = model::Field::new(
+        "mitreTechniques",
+    );
+    /// `productName`
+    pub const ProductName: model::Field<Alert> = model::Field::new("productName");
+    /// `providerAlertId`
+    pub const ProviderAlertId: model::Field<Alert> = model::Field::new(
+        "providerAlertId",
+    );
+    /// `recommendedActions`
+    pub const RecommendedActions: model::Field<Alert> = model::Field::new(
+        "recommendedActions",
+    );
+    /// `resolvedDateTime`
+    pub const ResolvedDateTime: model::Field<Alert> = model::Field::new(
+        "resolvedDateTime",
+    );
+    /// `serviceSource`
+    pub const ServiceSource: model::Field<Alert> = model::Field::new("serviceSource");
+    /// `severity`
+    pub const Severity: model::Field<Alert> = model::Field::new("severity");
+    /// `status`
+    pub const Status: model::Field<Alert> = model::Field::new("status");
+    /// `systemTags`
+    pub const SystemTags: model::Field<Alert> = model::Field::new("systemTags");
+    /// `tenantId`
+    pub const TenantId: model::Field<Alert> = model::Field::new("tenantId");
+    /// `threatDisplayName`
+    pub const ThreatDisplayName: model::Field<Alert> = model::Field::new(
+        "threatDisplayName",
+    );
+    /// `threatFamilyName`
+    pub const ThreatFamilyName: model::Field<Alert> = model::Field::new(
+        "threatFamilyName",
+    );
+    /// `title`
+    pub const Title: model::Field<Alert> = model::Field::new("title");
+    /// Every property, in declaration order (inherited first).
+    pub const ALL: &'static [model::Field<Alert>] = &[
+        Self::Id,
+        Self::ActorDisplayName,
+        Self::AdditionalData,
+        Self::AlertPolicyId,
+        Self::AlertWebUrl,
+        Self::AssignedTo,
+        Self::Categories,
+        Self::Category,
+        Self::Classification,
+        Self::Comments,
+        Self::CreatedDateTime,
+        Self::CustomDetails,
+        Self::Description,
+        Self::DetectionSource,
+        Self::DetectorId,
+        Self::Determination,
+        Self::Evidence,
+        Self::FirstActivityDateTime,
+        Self::IncidentId,
+        Self::IncidentWebUrl,
+        Self::InvestigationState,
+        Self::LastActivityDateTime,
+        Self::LastUpdateDateTime,
+        Self::MitreTechniques,
+        Self::ProductName,
+        Self::ProviderAlertId,
+        Self::RecommendedActions,
+        Self::ResolvedDateTime,
+        Self::ServiceSource,
+        Self::Severity,
+        Self::Status,
+        Self::SystemTags,
+        Self::TenantId,
+        Self::ThreatDisplayName,
+        Self::ThreatFamilyName,
+        Self::Title,
+    ];
+}
+
+#[cfg(feature = "_security")]
+/// CSDL entity type `microsoft.graph.security.sensorCandidateActivationConfiguration`; base type `microsoft.graph.entity`; key `id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SensorCandidateActivationConfiguration {
+    /// Property `id`: `Edm.String`, not nullable.
+    /// Inherited from `microsoft.graph.entity`.
+    pub id: Option<String>,
+    /// Property `activationMode`: `microsoft.graph.security.sensorCandidateActivationMode`, not nullable.
+    pub activation_mode: Option<SensorCandidateActivationMode>,
+    /// Properties the metadata does not declare and instance annotations
+    /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
+    /// for an unset declared property sends an explicit JSON `null`.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SensorCandidateActivationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_type(serializer, None)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SensorCandidateActivationConfiguration {
+    /// The CSDL qualified name, as `@odata.type` spells it.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensorCandidateActivationConfiguration";
+    /// Serializes with `"@odata.type": odata_type` first, unless
+    /// `additional_properties` already has one (used for derived values).
+    pub fn serialize_with_type<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        odata_type: Option<&'static str>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
+            serializer,
+            &self.additional_properties,
+            odata_type,
+        )?;
+        object.property("id", &self.id);
+        object.property("activationMode", &self.activation_mode);
+        object.end()
+    }
+}
+
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SensorCandidateActivationConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graph_odata_runtime::model::deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl graph_odata_runtime::model::ODataObject for SensorCandidateActivationConfiguration {
+    fn read_property<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        use graph_odata_runtime::model::{read_lenient, read_nullable};
+        let extra = &mut self.additional_properties;
+        match key {
+            "id" => read_lenient(map, key, &mut self.id, extra),
+            "activationMode" => read_nullable(map, key, &mut self.activation_mode, extra),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+#[cfg(feature = "_security")]
+impl SensorCandidateActivationConfiguration {
+    /// Clears `field` and records an explicit JSON `null` for it, so an update
+    /// (`PATCH`) payload resets the property on the service.
+    #[inline]
+    pub fn set_null(&mut self, field: model::Field<Self>) -> &mut Self {
+        graph_odata_runtime::model::set_null(self, field.as_str());
+        self
+    }
+}
+
+#[cfg(feature = "_security")]
+/// The properties of [`SensorCandidateActivationConfiguration`] by wire name, each a [`Field<SensorCandidateActivationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorCandidateActivationConfiguration::set_null`].
+pub enum SensorCandidateActivationConfigurationField {}
+
+#[cfg(feature = "_security")]
+#[allow(non_upper_case_globals)]
+impl SensorCandidateActivationConfigurationField {
+    /// `id`
+    pub const Id: model::Field<SensorCandidateActivationConfiguration> = model::Field::new(
+        "id",
+    );
+    /// `activationMode`
+    pub const ActivationMode: model::Field<SensorCandidateActivationConfiguration> = model::Field::new(
+        "activationMode",
     );
     /// Every property, in declaration order (inherited first).
-    pub const ALL: &'static [model::Field<SensorCandidate>] = &[
+    pub const ALL: &'static [model::Field<SensorCandidateActivationConfiguration>] = &[
         Self::Id,
-        Self::ComputerDnsName,
-        Self::DomainName,
-        Self::LastSeenDateTime,
-        Self::SenseClientVersion,
+        Self::ActivationMode,
     ];
 }

@@ -12,258 +12,171 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.caseOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CaseOperationStatus {
-    /// `notStarted` = 0
-    NotStarted,
-    /// `submissionFailed` = 1
-    SubmissionFailed,
-    /// `running` = 2
-    Running,
-    /// `succeeded` = 3
-    Succeeded,
-    /// `partiallySucceeded` = 4
-    PartiallySucceeded,
-    /// `failed` = 5
-    Failed,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
+/// CSDL enum type `microsoft.graph.security.recipientType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct RecipientType(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl RecipientType {
+    /// `user` = 1
+    pub const USER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `roleGroup` = 2
+    pub const ROLE_GROUP: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
 }
 
 #[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for CaseOperationStatus {
+impl graph_odata_runtime::enums::FlagsEnum for RecipientType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notStarted", 0),
-        ("submissionFailed", 1),
-        ("running", 2),
-        ("succeeded", 3),
-        ("partiallySucceeded", 4),
-        ("failed", 5),
-        ("unknownFutureValue", 6),
+        ("user", 1),
+        ("roleGroup", 2),
+        ("unknownFutureValue", 4),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notStarted" => Self::NotStarted,
-            "submissionFailed" => Self::SubmissionFailed,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "partiallySucceeded" => Self::PartiallySucceeded,
-            "failed" => Self::Failed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotStarted => "notStarted",
-            Self::SubmissionFailed => "submissionFailed",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::PartiallySucceeded => "partiallySucceeded",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
 #[cfg(feature = "_security")]
-impl serde::Serialize for CaseOperationStatus {
+impl std::fmt::Debug for RecipientType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for RecipientType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::str::FromStr for RecipientType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOr for RecipientType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOrAssign for RecipientType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for RecipientType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for CaseOperationStatus {
+impl<'de> serde::Deserialize<'de> for RecipientType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }
 
 #[cfg(feature = "_security")]
-impl std::fmt::Display for CaseOperationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
+/// CSDL enum type `microsoft.graph.security.sourceType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct SourceType(graph_odata_runtime::enums::FlagSet);
+
+#[cfg(feature = "_security")]
+impl SourceType {
+    /// `mailbox` = 1
+    pub const MAILBOX: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
+    /// `site` = 2
+    pub const SITE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
+    /// `unknownFutureValue` = 4
+    pub const UNKNOWN_FUTURE_VALUE: Self = Self(
+        graph_odata_runtime::enums::FlagSet::from_bits(4),
+    );
 }
 
 #[cfg(feature = "_security")]
-impl From<&str> for CaseOperationStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-/// CSDL enum type `microsoft.graph.security.dataSourceHoldStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataSourceHoldStatus {
-    /// `notApplied` = 1
-    NotApplied,
-    /// `applied` = 2
-    Applied,
-    /// `applying` = 3
-    Applying,
-    /// `removing` = 4
-    Removing,
-    /// `partial` = 5
-    Partial,
-    /// `unknownFutureValue` = 6
-    UnknownFutureValue,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl graph_odata_runtime::enums::EvolvableEnum for DataSourceHoldStatus {
+impl graph_odata_runtime::enums::FlagsEnum for SourceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("notApplied", 1),
-        ("applied", 2),
-        ("applying", 3),
-        ("removing", 4),
-        ("partial", 5),
-        ("unknownFutureValue", 6),
+        ("mailbox", 1),
+        ("site", 2),
+        ("unknownFutureValue", 4),
     ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notApplied" => Self::NotApplied,
-            "applied" => Self::Applied,
-            "applying" => Self::Applying,
-            "removing" => Self::Removing,
-            "partial" => Self::Partial,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
+        Self(set)
     }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::NotApplied => "notApplied",
-            Self::Applied => "applied",
-            Self::Applying => "applying",
-            Self::Removing => "removing",
-            Self::Partial => "partial",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
+    fn as_set(&self) -> &graph_odata_runtime::enums::FlagSet {
+        &self.0
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl serde::Serialize for DataSourceHoldStatus {
+#[cfg(feature = "_security")]
+impl std::fmt::Debug for SourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::debug_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::fmt::Display for SourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_odata_runtime::enums::fmt_flags(self, f)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::str::FromStr for SourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(graph_odata_runtime::enums::parse_flags(s))
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOr for SourceType {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        graph_odata_runtime::enums::FlagsEnum::union(&self, &rhs)
+    }
+}
+
+#[cfg(feature = "_security")]
+impl std::ops::BitOrAssign for SourceType {
+    fn bitor_assign(&mut self, rhs: Self) {
+        *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
+    }
+}
+
+#[cfg(feature = "_security")]
+impl serde::Serialize for SourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
+        graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
-impl<'de> serde::Deserialize<'de> for DataSourceHoldStatus {
+#[cfg(feature = "_security")]
+impl<'de> serde::Deserialize<'de> for SourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl std::fmt::Display for DataSourceHoldStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_activity_metadata")]
-impl From<&str> for DataSourceHoldStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
-    }
-}
-
-#[cfg(feature = "_security")]
-/// CSDL enum type `microsoft.graph.security.incidentStatus`; evolvable: unknown members are kept in `UnknownValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IncidentStatus {
-    /// `active` = 1
-    Active,
-    /// `resolved` = 2
-    Resolved,
-    /// `inProgress` = 4
-    InProgress,
-    /// `redirected` = 64
-    Redirected,
-    /// `unknownFutureValue` = 127
-    UnknownFutureValue,
-    /// `awaitingAction` = 128
-    AwaitingAction,
-    /// A member this version of the metadata does not define, kept verbatim.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "_security")]
-impl graph_odata_runtime::enums::EvolvableEnum for IncidentStatus {
-    const MEMBERS: &'static [(&'static str, i64)] = &[
-        ("active", 1),
-        ("resolved", 2),
-        ("inProgress", 4),
-        ("redirected", 64),
-        ("unknownFutureValue", 127),
-        ("awaitingAction", 128),
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "resolved" => Self::Resolved,
-            "inProgress" => Self::InProgress,
-            "redirected" => Self::Redirected,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "awaitingAction" => Self::AwaitingAction,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Resolved => "resolved",
-            Self::InProgress => "inProgress",
-            Self::Redirected => "redirected",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::AwaitingAction => "awaitingAction",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "_security")]
-impl serde::Serialize for IncidentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graph_odata_runtime::enums::serialize_evolvable(self, serializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl<'de> serde::Deserialize<'de> for IncidentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graph_odata_runtime::enums::deserialize_evolvable(deserializer)
-    }
-}
-
-#[cfg(feature = "_security")]
-impl std::fmt::Display for IncidentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
-    }
-}
-
-#[cfg(feature = "_security")]
-impl From<&str> for IncidentStatus {
-    fn from(value: &str) -> Self {
-        graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
+        graph_odata_runtime::enums::deserialize_flags(deserializer)
     }
 }

@@ -11,6 +11,3 @@ pub(crate) use fixture_polymorphism_split_part_2::contoso_files::*;
 
 mod entity_types;
 pub use entity_types::*;
-
-mod complex_types;
-pub use complex_types::*;
