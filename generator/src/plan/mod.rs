@@ -686,12 +686,43 @@ pub(crate) fn strongly_connected<N: Copy + Ord + std::hash::Hash>(
     component
 }
 
+/// Documents for the plan's unit tests.
+#[cfg(test)]
+pub(crate) mod test_documents {
+    use crate::Generator;
+
+    /// An EDMX document of one schema `namespace` holding `types` and a container with the
+    /// entity set `set` of `entity_type`.
+    pub(crate) fn document(namespace: &str, types: &str, set: &str, entity_type: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="{namespace}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      {types}
+      <EntityContainer Name="Service"><EntitySet Name="{set}" EntityType="{entity_type}"/></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#
+        )
+    }
+
+    /// What the front end selects of `document` with everything selected (`--all`).
+    pub(crate) fn select_all(document: &str) -> crate::Selected {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let input = dir.path().join("service.xml");
+        std::fs::write(&input, document).expect("writes the input");
+        Generator::new(&input).all(true).front().expect("reads")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
 
+    use super::test_documents::{document, select_all};
     use super::Plan;
-    use crate::Generator;
 
     /// A model of 300 structs: chains of derived types, properties whose names collide once
     /// converted (`Value`, `value`, `VALUE`), by-value cycles (each type holds the next, the
@@ -726,28 +757,14 @@ mod tests {
                 </EntityType>"#
             );
         }
-        format!(
-            r#"<?xml version="1.0" encoding="utf-8"?>
-<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
-  <edmx:DataServices>
-    <Schema Namespace="Many.Ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-      {types}
-      <EntityContainer Name="Service"><EntitySet Name="es" EntityType="Many.Ns.e0"/></EntityContainer>
-    </Schema>
-  </edmx:DataServices>
-</edmx:Edmx>
-"#
-        )
+        document("Many.Ns", &types, "es", "Many.Ns.e0")
     }
 
     /// The structs' fields planned in two halves on two threads are the fields planned in
     /// one pass.
     #[test]
     fn fields_on_two_threads_are_the_fields_of_one() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let input = dir.path().join("many.xml");
-        std::fs::write(&input, many_structs()).expect("writes the input");
-        let selected = Generator::new(&input).all(true).front().expect("reads");
+        let selected = select_all(&many_structs());
         let fields = |two| {
             let plan = Plan::with_field_threads(&selected.model, &selected.selection, Some(two));
             let mut fields: Vec<_> = plan.fields.iter().collect();

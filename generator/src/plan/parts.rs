@@ -336,8 +336,8 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::{edges, Item, PartsPlan};
+    use crate::plan::test_documents::{document, select_all};
     use crate::plan::Plan;
-    use crate::Generator;
 
     /// The shapes that decide a split: a long chain of complex types, an enum many types
     /// use, a polymorphic base whose `Any` enum closes a cycle through one derived type,
@@ -402,18 +402,7 @@ mod tests {
                 r#"<ComplexType Name="x{i}"><Property Name="a" Type="Edm.String"/><Property Name="b" Type="Edm.Int32"/><Property Name="color" Type="S.color"/></ComplexType>"#
             );
         }
-        format!(
-            r#"<?xml version="1.0" encoding="utf-8"?>
-<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
-  <edmx:DataServices>
-    <Schema Namespace="S" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-      {types}
-      <EntityContainer Name="Service"><EntitySet Name="roots" EntityType="S.root"/></EntityContainer>
-    </Schema>
-  </edmx:DataServices>
-</edmx:Edmx>
-"#
-        )
+        document("S", &types, "roots", "S.root")
     }
 
     /// Every item is in one part, names only its own part's items and its dependencies'
@@ -421,10 +410,7 @@ mod tests {
     /// not depend on each other, and the split is the same every time.
     #[test]
     fn parts_name_only_earlier_parts_and_run_side_by_side() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let input = dir.path().join("s.xml");
-        std::fs::write(&input, service()).expect("writes the input");
-        let selected = Generator::new(&input).all(true).front().expect("reads");
+        let selected = select_all(&service());
         let plan = Plan::new(&selected.model, &selected.selection);
         let parts = PartsPlan::new(&plan, 2);
         let items = edges(&plan);
