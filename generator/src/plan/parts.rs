@@ -10,12 +10,12 @@
 //! each other in a cycle. So the items (a type with its companions; an `Any<Base>` enum,
 //! which names the base and every derived type, separately from the base) form a graph by
 //! the types they name; its strongly connected components stay together, and each
-//! component gets a *level* ([`levels`]: as late as what names it allows, and what nothing
+//! component gets a *level* (`levels`: as late as what names it allows, and what nothing
 //! names beside the heaviest component). Levels in order are gathered into *layers*
-//! ([`layered_groups`]: a layer ends at [`LAYER_SHARE`] of the total weight, or before a
+//! (`layered_groups`: a layer ends at [`LAYER_SHARE`] of the total weight, or before a
 //! level that would make a group heavier than a part's share), within a layer the
 //! components that name each other are kept together, and the groups are packed into at
-//! most `per_layer` parts of about equal weight ([`pack`]). Every item therefore names only
+//! most `per_layer` parts of about equal weight (`pack`). Every item therefore names only
 //! items of its own part or of parts of earlier layers, and the parts of one layer are
 //! independent.
 //! The order depends only on the plan, so the output is deterministic.
@@ -35,7 +35,7 @@ pub enum Item {
 }
 
 /// A layer ends once it holds this share of the total weight (it may end earlier, see
-/// [`layered_groups`]); chosen by measuring the whole of Graph's models
+/// `layered_groups`); chosen by measuring the whole of Graph's models
 /// (BENCHMARKS.md, "Models in part crates").
 pub const LAYER_SHARE: f64 = 0.15;
 
