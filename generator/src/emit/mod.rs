@@ -291,19 +291,7 @@ pub(crate) fn models_files<'a>(
         .map_or_else(Vec::new, |f| f.models_features());
     let mut dependencies = model_dependencies(&info.runtime);
     if let Some(parts) = &plan.parts {
-        for (i, part) in parts.parts.iter().enumerate() {
-            let name = split::part_name(info, i);
-            dependencies.push(split::part_dependency(
-                info,
-                &name,
-                &format!("parts/{}", split::part_dir(i)),
-            ));
-            for (feature, enables) in &mut features {
-                if part.features.contains(feature) {
-                    enables.push(format!("{name}/{feature}"));
-                }
-            }
-        }
+        split::depend_on_parts(info, parts, &mut dependencies, &mut features);
     }
     let manifest = package::Manifest {
         info,

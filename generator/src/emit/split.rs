@@ -22,21 +22,44 @@ use crate::settings::Dependency;
 use crate::write::{OutputFile, PendingFile};
 
 /// The package name of part `i` (0-based).
-pub(super) fn part_name(info: &CrateInfo, i: usize) -> String {
+fn part_name(info: &CrateInfo, i: usize) -> String {
     format!("{}-part-{}", info.crate_name, i + 1)
 }
 
 /// The directory of part `i` under `parts/`.
-pub(super) fn part_dir(i: usize) -> String {
+fn part_dir(i: usize) -> String {
     format!("part-{}", i + 1)
 }
 
 /// The manifest line that depends on part `name` at `path`: the exact version, since the
 /// parts are published with the crate that re-exports them (build metadata is not part of
 /// a requirement).
-pub(super) fn part_dependency(info: &CrateInfo, name: &str, path: &str) -> String {
+fn part_dependency(info: &CrateInfo, name: &str, path: &str) -> String {
     let version = info.version.split('+').next().unwrap_or(&info.version);
     Dependency::path_and_version(path, format!("={version}")).manifest_line(name, &[])
+}
+
+/// Adds to the models crate's manifest its dependency on each part, and to each of its
+/// features the same feature of the parts that declare it.
+pub(super) fn depend_on_parts(
+    info: &CrateInfo,
+    parts: &PartsPlan,
+    dependencies: &mut Vec<String>,
+    features: &mut [(String, Vec<String>)],
+) {
+    for (i, part) in parts.parts.iter().enumerate() {
+        let name = part_name(info, i);
+        dependencies.push(part_dependency(
+            info,
+            &name,
+            &format!("parts/{}", part_dir(i)),
+        ));
+        for (feature, enables) in features.iter_mut() {
+            if part.features.contains(feature) {
+                enables.push(format!("{name}/{feature}"));
+            }
+        }
+    }
 }
 
 /// The crate identifier of part `i`.
