@@ -16,6 +16,7 @@ pub const GENERATOR_VERSION: &str = "0.1.0";
 pub const REPOSITORY: &str = "https://github.com/csdl-codegen/csdl-codegen";
 
 /// One generated crate: input, crate name, output directory, roots (`None` = all).
+#[derive(Clone)]
 pub struct Job {
     /// The metadata snapshot the input was pinned from (build metadata of the version).
     pub snapshot: &'static str,
@@ -227,7 +228,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
                         base_url.trim().to_string(),
                     )
                 });
-        jobs.push(Job {
+        let fixture = Job {
             snapshot: "fixture",
             input: PathBuf::from("tests/fixtures").join(format!("{name}.csdl.xml")),
             source: None,
@@ -241,7 +242,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             client,
             area_features: false,
             split_models: None,
-        });
+        };
         // A `<name>.split` file (holding the parts per layer) asks for the same models in
         // part crates too, in tests/generated/<name>-split, so the fixture's tests run
         // against both forms.
@@ -255,23 +256,15 @@ pub fn jobs(root: &Path) -> Vec<Job> {
                         )
                     })
                 });
-        if let Some(n) = split {
-            jobs.push(Job {
-                snapshot: "fixture",
-                input: PathBuf::from("tests/fixtures").join(format!("{name}.csdl.xml")),
-                source: None,
-                crate_name: format!("fixture-{name}-split"),
-                out: PathBuf::from("tests/generated").join(format!("{name}-split")),
-                roots: None,
-                overrides: None,
-                docs: None,
-                permissions: None,
-                readme: Vec::new(),
-                client: None,
-                area_features: false,
-                split_models: Some(n),
-            });
-        }
+        let split = split.map(|n| Job {
+            crate_name: format!("fixture-{name}-split"),
+            out: PathBuf::from("tests/generated").join(format!("{name}-split")),
+            client: None,
+            split_models: Some(n),
+            ..fixture.clone()
+        });
+        jobs.push(fixture);
+        jobs.extend(split);
     }
     jobs
 }
